@@ -1,0 +1,65 @@
+/*
+ * case.h - read a case file's `# leakcheck: key=value ...` header, in C,
+ * without running any Python.
+ *
+ * The header is the leading comment block of the file (blank lines and lines
+ * starting with '#', before the first line of code). Each `# leakcheck:` line
+ * in it holds space-separated key=value pairs; a value is a bare word or a
+ * double-quoted string with \" and \\ escapes. Keys:
+ *
+ *   expect=leak|clean   the verdict the case must get (default clean)
+ *   source="text"       where the scenario comes from (free text)
+ *   warmup=N            iterations before the first sample (default 10)
+ *   iterations=N        most measured iterations, at least 9 (default 90)
+ *   timeout=SECONDS     wall time for the whole case (default 60)
+ *   signals=a,b|all     which signals decide the verdict (default all)
+ *
+ * An unknown key, a repeated key, a bad value or a malformed line is an error
+ * whose message names the file and the line. Nothing here allocates but
+ * lc_case_parse's one read buffer.
+ */
+#ifndef LC_CASE_H
+#define LC_CASE_H
+
+#include <stddef.h>
+
+#include "lc_limits.h"
+
+enum lc_expect {
+    LC_EXPECT_CLEAN,
+    LC_EXPECT_LEAK,
+};
+
+#define LC_DEFAULT_WARMUP 10
+#define LC_DEFAULT_ITERATIONS 90
+#define LC_MIN_ITERATIONS 9
+#define LC_DEFAULT_TIMEOUT_S 60.0
+
+/* A case's settings; a plain value, callers may copy it. */
+struct lc_case {
+    char path[LC_PATH_MAX];    /* the file, as given */
+    enum lc_expect expect;     /* verdict it must get */
+    char source[LC_VALUE_MAX]; /* where it comes from; "" if not given */
+    long warmup;               /* iterations before the first sample */
+    long iterations;           /* most measured iterations */
+    double timeout_s;          /* seconds for the whole case, setup included */
+    unsigned signals;          /* bit (1 << enum lc_signal) per deciding signal */
+};
+
+/* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */
+void lc_case_init(struct lc_case *c, const char *path);
+
+/* Parse the header held in text[0..len). c must have been lc_case_init'ed;
+ * its path names the file in messages. On error returns -LC_EHEADER and
+ * writes "path:line: what is wrong" to err. */
+int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
+                       char *err, size_t errlen);
+
+/* lc_case_init + read the file's first LC_HEADER_BYTES_MAX bytes + parse.
+ * Returns 0, -LC_EIO (err names the file and errno text) or -LC_EHEADER. */
+int lc_case_parse(struct lc_case *c, const char *path, char *err,
+                  size_t errlen);
+
+const char *lc_expect_name(enum lc_expect e);
+
+#endif

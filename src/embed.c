@@ -1,0 +1,276 @@
+/* Python.h first: it sets the feature macros the C library reads. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "embed.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "errors.h"
+
+#ifndef LC_PYTHON_EXECUTABLE
+#error "LC_PYTHON_EXECUTABLE must name the interpreter we build against"
+#endif
+
+struct lc_script {
+    PyObject *module;
+    PyObject *fn[LC_ENTRY_COUNT]; /* NULL when not defined */
+};
+
+static const char *const entry_names[LC_ENTRY_COUNT] = {"setup", "run",
+                                                        "teardown"};
+static bool started;
+static char executable[512];
+
+/* Copy text to err, cutting at errlen with a visible marker. */
+static void copy_message(char *err, size_t errlen, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (errlen == 0)
+        return;
+    if (n < errlen) {
+        memcpy(err, text, n + 1);
+        return;
+    }
+    snprintf(err, errlen, "%s", text);
+    if (errlen > 16)
+        memcpy(err + errlen - 16, "\n[... cut]\n", 12);
+}
+
+/* Turn the pending exception into text in err; clears it. */
+static int capture_exception(char *err, size_t errlen)
+{
+    PyObject *type, *value, *tb, *mod = NULL, *lines = NULL, *text = NULL;
+    const char *utf8 = NULL;
+
+    PyErr_Fetch(&type, &value, &tb);
+    if (!type) {
+        copy_message(err, errlen, "error without a Python exception");
+        return -LC_EPYTHON;
+    }
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb && value)
+        PyException_SetTraceback(value, tb);
+    mod = PyImport_ImportModule("traceback");
+    if (mod)
+        lines = PyObject_CallMethod(mod, "format_exception", "OOO", type,
+                                    value ? value : Py_None,
+                                    tb ? tb : Py_None);
+    if (lines) {
+        PyObject *empty = PyUnicode_FromString("");
+
+        if (empty) {
+            text = PyUnicode_Join(empty, lines);
+            Py_DECREF(empty);
+        }
+    }
+    if (!text) {
+        PyErr_Clear();
+        text = value ? PyObject_Str(value) : NULL;
+    }
+    if (text)
+        utf8 = PyUnicode_AsUTF8(text);
+    if (!utf8) {
+        PyErr_Clear();
+        utf8 = "exception (its text could not be formatted)";
+    }
+    copy_message(err, errlen, utf8);
+    Py_XDECREF(text);
+    Py_XDECREF(lines);
+    Py_XDECREF(mod);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return -LC_EPYTHON;
+}
+
+static int status_error(PyStatus st, const char *what, char *err,
+                        size_t errlen)
+{
+    snprintf(err, errlen, "%s: %s%s%s", what, st.func ? st.func : "",
+             st.func ? ": " : "", st.err_msg ? st.err_msg : "failed");
+    return -LC_EINTERP;
+}
+
+int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
+{
+    PyPreConfig pre;
+    PyConfig config;
+    PyStatus st;
+    PyObject *exe;
+
+    if (started) {
+        snprintf(err, errlen, "the interpreter is already started");
+        return -LC_EINTERP;
+    }
+    /* Isolated: PYTHONMALLOC and friends are ignored, so the allocator is
+     * chosen here. */
+    PyPreConfig_InitIsolatedConfig(&pre);
+    pre.allocator = opts->malloc_allocator ? PYMEM_ALLOCATOR_MALLOC
+                                           : PYMEM_ALLOCATOR_PYMALLOC;
+    st = Py_PreInitialize(&pre);
+    if (PyStatus_Exception(st))
+        return status_error(st, "Py_PreInitialize", err, errlen);
+    if (opts->hooks && lc_alloc_install() < 0) {
+        snprintf(err, errlen, "allocator hooks already installed");
+        return -LC_EINTERP;
+    }
+
+    PyConfig_InitIsolatedConfig(&config);
+    config.faulthandler = 1; /* a segfault prints the Python stack */
+    config.install_signal_handlers = 0;
+    st = PyConfig_SetBytesString(&config, &config.program_name,
+                                 LC_PYTHON_EXECUTABLE);
+    if (PyStatus_Exception(st)) {
+        PyConfig_Clear(&config);
+        return status_error(st, "program_name", err, errlen);
+    }
+    st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st))
+        return status_error(st, "Py_InitializeFromConfig", err, errlen);
+    started = true;
+
+    exe = PySys_GetObject("executable"); /* borrowed */
+    if (exe && PyUnicode_Check(exe))
+        snprintf(executable, sizeof(executable), "%s",
+                 PyUnicode_AsUTF8(exe));
+    PyErr_Clear();
+    return 0;
+}
+
+const char *lc_embed_executable(void)
+{
+    return executable;
+}
+
+int lc_embed_exec(const char *code, char *err, size_t errlen)
+{
+    PyObject *main_mod, *globals, *res;
+
+    main_mod = PyImport_AddModule("__main__"); /* borrowed */
+    if (!main_mod)
+        return capture_exception(err, errlen);
+    globals = PyModule_GetDict(main_mod);
+    res = PyRun_String(code, Py_file_input, globals, globals);
+    if (!res)
+        return capture_exception(err, errlen);
+    Py_DECREF(res);
+    return 0;
+}
+
+/* Runs once per case, before anything is measured. */
+static const char loader_src[] =
+    "def _leakcheck_load(path):\n"
+    "    import importlib.util, os, sys\n"
+    "    sys.argv = [path]\n"
+    "    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))\n"
+    "    name = '__leakcheck_case__'\n"
+    "    spec = importlib.util.spec_from_file_location(name, path)\n"
+    "    if spec is None:\n"
+    "        raise ImportError('cannot load %r as Python source' % path)\n"
+    "    mod = importlib.util.module_from_spec(spec)\n"
+    "    sys.modules[name] = mod\n"
+    "    spec.loader.exec_module(mod)\n"
+    "    return mod\n";
+
+int lc_script_load(const char *path, struct lc_script **out, char *err,
+                   size_t errlen)
+{
+    PyObject *ns = NULL, *code = NULL, *res = NULL, *loader, *mod;
+    struct lc_script *s;
+    int rc = 0;
+
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s) {
+        copy_message(err, errlen, lc_strerror(-LC_ENOMEM));
+        return -LC_ENOMEM;
+    }
+    ns = PyDict_New();
+    if (ns)
+        code = Py_CompileString(loader_src, "<leakcheck loader>",
+                                Py_file_input);
+    if (code) {
+        PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
+        res = PyEval_EvalCode(code, ns, ns);
+    }
+    loader = res ? PyDict_GetItemString(ns, "_leakcheck_load") : NULL;
+    mod = loader ? PyObject_CallFunction(loader, "s", path) : NULL;
+    if (!mod) {
+        rc = capture_exception(err, errlen);
+        goto out_release;
+    }
+    s->module = mod;
+    for (int e = 0; e < LC_ENTRY_COUNT; e++) {
+        PyObject *fn = PyObject_GetAttrString(mod, entry_names[e]);
+
+        if (!fn) {
+            PyErr_Clear();
+            continue;
+        }
+        if (!PyCallable_Check(fn)) {
+            snprintf(err, errlen, "%s: %s is not callable", path,
+                     entry_names[e]);
+            Py_DECREF(fn);
+            rc = -LC_EPYTHON;
+            goto out_release;
+        }
+        s->fn[e] = fn;
+    }
+    if (!s->fn[LC_ENTRY_RUN]) {
+        snprintf(err, errlen, "%s: the case defines no run() function", path);
+        rc = -LC_ENORUN;
+    }
+out_release:
+    Py_XDECREF(res);
+    Py_XDECREF(code);
+    Py_XDECREF(ns);
+    if (rc) {
+        lc_script_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+bool lc_script_has(const struct lc_script *s, enum lc_entry e)
+{
+    return s->fn[e] != NULL;
+}
+
+int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
+                   size_t errlen)
+{
+    PyObject *res;
+
+    if (!s->fn[e])
+        return 0;
+    res = PyObject_CallNoArgs(s->fn[e]);
+    if (!res)
+        return capture_exception(err, errlen);
+    Py_DECREF(res);
+    return 0;
+}
+
+void lc_script_free(struct lc_script *s)
+{
+    if (!s)
+        return;
+    for (int e = 0; e < LC_ENTRY_COUNT; e++)
+        Py_XDECREF(s->fn[e]);
+    Py_XDECREF(s->module);
+    free(s);
+}
+
+bool lc_embed_gc_enabled(void)
+{
+    return PyGC_IsEnabled() == 1;
+}
+
+void lc_embed_collect(void)
+{
+    PyGC_Collect();
+}

@@ -1,0 +1,65 @@
+/*
+ * embed.h - start the interpreter and call a case's functions.
+ *
+ * One interpreter per process, started once and never finalized (each
+ * init/finalize cycle leaks, and some modules refuse a second init). The
+ * config is isolated (no environment, no user site), with program_name pinned
+ * to the interpreter we build against so sys.executable, sys.prefix and
+ * sys.path are Debian's. A case file is loaded by path as the module
+ * "__leakcheck_case__" with its folder first on sys.path; its `if __name__ ==
+ * "__main__"` block does not run.
+ *
+ * Python exceptions stop here: they become -LC_EPYTHON plus the formatted
+ * traceback in the caller's buffer. SystemExit is such an exception too; it
+ * never exits the process.
+ */
+#ifndef LC_EMBED_H
+#define LC_EMBED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct lc_embed_opts {
+    bool hooks;            /* install the counting hooks (alloc.h) */
+    bool malloc_allocator; /* PYMEM_ALLOCATOR_MALLOC instead of pymalloc:
+                              for ASan and LeakSanitizer */
+};
+
+enum lc_entry { LC_ENTRY_SETUP, LC_ENTRY_RUN, LC_ENTRY_TEARDOWN,
+                LC_ENTRY_COUNT };
+
+struct lc_script; /* a loaded case; private */
+
+/* Start the interpreter. -LC_EINTERP with err filled on failure, or when
+ * called twice. */
+int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen);
+
+/* Run source text in __main__ (tests, benchmarks). -LC_EPYTHON on error. */
+int lc_embed_exec(const char *code, char *err, size_t errlen);
+
+/* Load a case file. -LC_EPYTHON (syntax error, import error, raise at import)
+ * or -LC_ENORUN, with err filled. */
+int lc_script_load(const char *path, struct lc_script **out, char *err,
+                   size_t errlen);
+
+/* Whether the case defines that function. */
+bool lc_script_has(const struct lc_script *s, enum lc_entry e);
+
+/* Call one function with no arguments; a missing optional one is a no-op.
+ * The measured path: creates nothing but what the function creates. */
+int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
+                   size_t errlen);
+
+void lc_script_free(struct lc_script *s);
+
+/* Whether the cycle collector is enabled now (the case may turn it off). */
+bool lc_embed_gc_enabled(void);
+
+/* A full collection (which also empties the freelists). Callers skip it
+ * when the case turned the collector off: its cycles are a real leak. */
+void lc_embed_collect(void);
+
+/* The interpreter's sys.executable, for checks; "" before start. */
+const char *lc_embed_executable(void);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * lc_limits.h - every fixed maximum in leakcheck, with the reason beside it.
+ *
+ * The harness never grows a buffer while it measures, so each buffer it owns
+ * has a size decided here, before the first reading.
+ */
+#ifndef LC_LIMITS_H
+#define LC_LIMITS_H
+
+/* Longest case path we accept; Linux PATH_MAX. */
+#define LC_PATH_MAX 4096
+
+/* Captured Python traceback or error text per case: enough for a deep
+ * traceback, small enough to send whole through a pipe. Longer text is cut
+ * at the end with a marker. */
+#define LC_MSG_MAX 8192
+
+/* Longest `# leakcheck:` header line; a longer one is a header error. */
+#define LC_LINE_MAX 1024
+
+/* Header lines are read from the leading comment block only; a case whose
+ * leading block is longer than this is almost surely not a header. */
+#define LC_HEADER_LINES_MAX 200
+
+/* Bytes read from the top of a case file to find its header: the leading
+ * comment block must end within them. */
+#define LC_HEADER_BYTES_MAX (LC_HEADER_LINES_MAX * (LC_LINE_MAX + 1))
+
+/* Longest free-text header value (source="..."). */
+#define LC_VALUE_MAX 512
+
+/* Most measured iterations per case; bounds the sample arrays, which are
+ * allocated once before the measured loop. */
+#define LC_ITERATIONS_MAX 100000
+
+/* Tail of a worker's stderr kept for crash reports (Fatal Python error...). */
+#define LC_STDERR_TAIL 4096
+
+/* Most worker processes at once (-j); far above any core count we target. */
+#define LC_JOBS_MAX 64
+
+/* Most cases in one run; a folder with more is an error, not a truncation. */
+#define LC_CASES_MAX 4096
+
+#endif

@@ -1,0 +1,316 @@
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "errors.h"
+
+bool lc_report_ok(const struct lc_case *c, const struct lc_result *r)
+{
+    return (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_LEAK) ||
+           (r->verdict == LC_VERDICT_CLEAN && c->expect == LC_EXPECT_CLEAN);
+}
+
+void lc_report_summarize(const struct lc_case *cases,
+                         const struct lc_result *results, size_t n,
+                         double elapsed_s, struct lc_summary *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->cases = n;
+    out->elapsed_s = elapsed_s;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)results[i].verdict < LC_VERDICT_COUNT)
+            out->by_verdict[results[i].verdict]++;
+        if (lc_report_ok(&cases[i], &results[i]))
+            out->ok++;
+    }
+}
+
+int lc_report_format_lookup(const char *name)
+{
+    if (strcmp(name, "text") == 0)
+        return LC_FORMAT_TEXT;
+    if (strcmp(name, "json") == 0)
+        return LC_FORMAT_JSON;
+    if (strcmp(name, "junit") == 0)
+        return LC_FORMAT_JUNIT;
+    return -1;
+}
+
+/* Text: bytes below 0x20 and DEL become '?', so a path stays on its line. */
+static void put_oneline(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+/* A rate, short: "+1", "+16", "+0.33", "-2.5". */
+static void put_rate(FILE *f, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        fprintf(f, "%+.0f", v);
+    else
+        fprintf(f, "%+.3g", v);
+}
+
+void lc_report_text_case(FILE *f, const struct lc_case *c,
+                         const struct lc_result *r)
+{
+    bool ok = lc_report_ok(c, r);
+
+    fprintf(f, "%-4s %-7s ", ok ? "ok" : "FAIL", lc_verdict_name(r->verdict));
+    put_oneline(f, c->path);
+    if (r->verdict == LC_VERDICT_LEAK) {
+        for (int s = 0; s < LC_SIG_COUNT; s++) {
+            if (!(r->leaking & (1u << s)))
+                continue;
+            fprintf(f, "  %s ", lc_signal_name(s));
+            put_rate(f, r->trend[s].per_iter);
+            fprintf(f, "/it");
+        }
+    }
+    if (!ok)
+        fprintf(f, "  expected %s", lc_expect_name(c->expect));
+    if (r->verdict == LC_VERDICT_ERROR || r->verdict == LC_VERDICT_CRASH ||
+        r->verdict == LC_VERDICT_TIMEOUT) {
+        fprintf(f, "  in %s", r->phase[0] ? r->phase : "?");
+    }
+    fprintf(f, "  %ld it %.2f s\n", r->iterations, r->elapsed_s);
+    if (r->message[0] && r->verdict != LC_VERDICT_CLEAN &&
+        r->verdict != LC_VERDICT_LEAK) {
+        const char *s = r->message;
+
+        while (*s) {
+            const char *nl = strchr(s, '\n');
+            size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+            fprintf(f, "     | %.*s\n", (int)len, s);
+            s += len + (nl ? 1 : 0);
+        }
+    }
+}
+
+void lc_report_text_summary(FILE *f, const struct lc_summary *s)
+{
+    fprintf(f, "%zu cases: ", s->cases);
+    for (int v = 0; v < LC_VERDICT_COUNT; v++)
+        fprintf(f, "%s%zu %s", v ? ", " : "", s->by_verdict[v],
+                lc_verdict_name(v));
+    fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok,
+            s->cases - s->ok, s->elapsed_s);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n;
+    unsigned cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+/* A JSON string of any bytes: invalid UTF-8 becomes U+FFFD, so the document
+ * always parses. */
+static void json_text(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    fputc('"', f);
+    while (*p) {
+        size_t n = utf8_len(p);
+
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            p++;
+        } else if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n;
+        } else {
+            if (*p == '"' || *p == '\\')
+                fprintf(f, "\\%c", *p);
+            else if (*p == '\n')
+                fputs("\\n", f);
+            else if (*p == '\t')
+                fputs("\\t", f);
+            else if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+            p++;
+        }
+    }
+    fputc('"', f);
+}
+
+static void write_json(FILE *f, const struct lc_case *cases,
+                       const struct lc_result *results, size_t n,
+                       const struct lc_summary *sum)
+{
+    fputs("{\"cases\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const struct lc_case *c = &cases[i];
+        const struct lc_result *r = &results[i];
+
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\": ", f);
+        json_text(f, c->path);
+        fprintf(f, ", \"expect\": \"%s\", \"verdict\": \"%s\", \"ok\": %s",
+                lc_expect_name(c->expect), lc_verdict_name(r->verdict),
+                lc_report_ok(c, r) ? "true" : "false");
+        fprintf(f, ", \"iterations\": %ld, \"measured\": %ld, "
+                   "\"elapsed_s\": %.3f",
+                r->iterations, r->measured, r->elapsed_s);
+        if (c->source[0]) {
+            fputs(", \"source\": ", f);
+            json_text(f, c->source);
+        }
+        fputs(", \"growth\": {", f);
+        for (int s = 0, first = 1; s < LC_SIG_COUNT; s++) {
+            if (!(r->leaking & (1u << s)))
+                continue;
+            fprintf(f, "%s\"%s\": %.6g", first ? "" : ", ",
+                    lc_signal_name(s), r->trend[s].per_iter);
+            first = 0;
+        }
+        fputs("}", f);
+        if (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN) {
+            fputs(", \"signals\": {", f);
+            for (int s = 0; s < LC_SIG_COUNT; s++) {
+                const struct lc_trend *t = &r->trend[s];
+
+                fprintf(f,
+                        "%s\"%s\": {\"leak\": %s, \"per_iter\": %.6g, "
+                        "\"total\": %lld, \"grew\": %ld, \"steps\": %ld, "
+                        "\"floor_gap\": %lld}",
+                        s ? ", " : "", lc_signal_name(s),
+                        (r->leaking & (1u << s)) ? "true" : "false",
+                        t->per_iter, (long long)t->total, t->grew, t->steps,
+                        (long long)t->floor_gap);
+            }
+            fprintf(f, "}, \"gc_enabled\": %s",
+                    r->gc_enabled ? "true" : "false");
+        }
+        if (r->phase[0])
+            fprintf(f, ", \"phase\": \"%s\"", r->phase);
+        if (r->message[0]) {
+            fputs(", \"message\": ", f);
+            json_text(f, r->message);
+        }
+        fputs("}", f);
+    }
+    fprintf(f, "\n], \"summary\": {\"cases\": %zu", sum->cases);
+    for (int v = 0; v < LC_VERDICT_COUNT; v++)
+        fprintf(f, ", \"%s\": %zu", lc_verdict_name(v), sum->by_verdict[v]);
+    fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f}}\n",
+            sum->ok, sum->cases - sum->ok, sum->elapsed_s);
+}
+
+/* XML text: escape markup, drop bytes XML 1.0 cannot hold. */
+static void xml_text(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+                fputc('?', f);
+            else
+                fputc(*p, f);
+        }
+    }
+}
+
+static void write_junit(FILE *f, const struct lc_case *cases,
+                        const struct lc_result *results, size_t n,
+                        const struct lc_summary *sum)
+{
+    size_t errors = sum->by_verdict[LC_VERDICT_ERROR] +
+                    sum->by_verdict[LC_VERDICT_CRASH] +
+                    sum->by_verdict[LC_VERDICT_TIMEOUT];
+
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<testsuites>\n<testsuite name=\"leakcheck\" tests=\"%zu\" "
+               "failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+            sum->cases, sum->cases - sum->ok - errors, errors,
+            sum->elapsed_s);
+    for (size_t i = 0; i < n; i++) {
+        const struct lc_case *c = &cases[i];
+        const struct lc_result *r = &results[i];
+        enum lc_verdict v = r->verdict;
+
+        fputs("  <testcase classname=\"leakcheck\" name=\"", f);
+        xml_text(f, c->path);
+        fprintf(f, "\" time=\"%.3f\">", r->elapsed_s);
+        if (v == LC_VERDICT_ERROR || v == LC_VERDICT_CRASH ||
+            v == LC_VERDICT_TIMEOUT) {
+            fprintf(f, "\n    <error type=\"%s\" message=\"%s in %s\">",
+                    lc_verdict_name(v), lc_verdict_name(v), r->phase);
+            xml_text(f, r->message);
+            fputs("</error>\n  ", f);
+        } else if (!lc_report_ok(c, r)) {
+            fprintf(f, "\n    <failure type=\"%s\" message=\"got %s, "
+                       "expected %s\">",
+                    lc_verdict_name(v), lc_verdict_name(v),
+                    lc_expect_name(c->expect));
+            for (int s = 0; s < LC_SIG_COUNT; s++)
+                if (r->leaking & (1u << s))
+                    fprintf(f, "%s %+.6g/iteration\n", lc_signal_name(s),
+                            r->trend[s].per_iter);
+            fputs("</failure>\n  ", f);
+        }
+        fputs("</testcase>\n", f);
+    }
+    fputs("</testsuite>\n</testsuites>\n", f);
+}
+
+int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
+                    const struct lc_result *results, size_t n,
+                    double elapsed_s)
+{
+    struct lc_summary sum;
+
+    lc_report_summarize(cases, results, n, elapsed_s, &sum);
+    switch (fmt) {
+    case LC_FORMAT_TEXT:
+        for (size_t i = 0; i < n; i++)
+            lc_report_text_case(f, &cases[i], &results[i]);
+        lc_report_text_summary(f, &sum);
+        break;
+    case LC_FORMAT_JSON:
+        write_json(f, cases, results, n, &sum);
+        break;
+    case LC_FORMAT_JUNIT:
+        write_junit(f, cases, results, n, &sum);
+        break;
+    }
+    return fflush(f) == 0 && !ferror(f) ? 0 : -LC_EIO;
+}

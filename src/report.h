@@ -1,0 +1,58 @@
+/*
+ * report.h - write what a run found: text for people, JSON and JUnit XML for
+ * machines.
+ *
+ * Text is one line per case, then a summary line:
+ *
+ *   ok   leak    cases/global_registry.py  py_blocks +1/it py_bytes +56/it  40 it 0.05 s
+ *   FAIL clean   cases/x.py  expected leak  40 it 0.04 s
+ *
+ * followed, for errors, crashes and timeouts, by the captured message
+ * indented under the line. Any bytes in paths and messages are written
+ * escaped as the format needs (JSON strings, XML text); text output replaces
+ * control characters in the one-line part so a case stays one line.
+ */
+#ifndef LC_REPORT_H
+#define LC_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "case.h"
+#include "result.h"
+
+enum lc_format { LC_FORMAT_TEXT, LC_FORMAT_JSON, LC_FORMAT_JUNIT };
+
+/* Counts by verdict, and how many cases got what they expect. */
+struct lc_summary {
+    size_t cases;                        /* cases reported */
+    size_t by_verdict[LC_VERDICT_COUNT]; /* cases per verdict */
+    size_t ok;                           /* verdict == expect */
+    double elapsed_s;                    /* wall seconds of the whole run */
+};
+
+/* Whether a case got the verdict it expects. */
+bool lc_report_ok(const struct lc_case *c, const struct lc_result *r);
+
+void lc_report_summarize(const struct lc_case *cases,
+                         const struct lc_result *results, size_t n,
+                         double elapsed_s, struct lc_summary *out);
+
+/* One case's text line (and its indented message when it has one). */
+void lc_report_text_case(FILE *f, const struct lc_case *c,
+                         const struct lc_result *r);
+
+/* The text summary line. */
+void lc_report_text_summary(FILE *f, const struct lc_summary *s);
+
+/* A whole report in the format; text writes every case line then the
+ * summary. Returns 0 or -LC_EIO if the stream failed. */
+int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
+                    const struct lc_result *results, size_t n,
+                    double elapsed_s);
+
+/* "text", "json", "junit" -> format; -1 if unknown. */
+int lc_report_format_lookup(const char *name);
+
+#endif

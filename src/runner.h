@@ -1,0 +1,42 @@
+/*
+ * runner.h - run many cases, each in a worker process of its own.
+ *
+ * A crash, an exit or a hang of one case never takes the others down: each
+ * case runs in a fresh process (this program re-executed with the hidden
+ * "__worker" command), whose result comes back whole through a pipe. The
+ * runner keeps up to `jobs` workers going, kills one that passes its case's
+ * timeout (verdict "timeout"), and turns a worker that died or exited without
+ * a result into verdict "crash", with the tail of its stderr as the message.
+ *
+ * Workers run with glibc's thread cache off (probes.h) and stdin/stdout on
+ * /dev/null. No Python in this process.
+ */
+#ifndef LC_RUNNER_H
+#define LC_RUNNER_H
+
+#include <stddef.h>
+
+#include "case.h"
+#include "result.h"
+
+struct lc_runner_opts {
+    int jobs;             /* workers at once, 1..LC_JOBS_MAX */
+    const char *self_exe; /* the leakcheck program to re-execute */
+    /* Called in the runner as each case starts and ends; may be NULL. */
+    void (*on_start)(void *ctx, size_t index);
+    void (*on_done)(void *ctx, size_t index);
+    void *ctx;
+};
+
+/* Run cases[0..n) into results[0..n). Cases whose result already has a
+ * magic (a header error found by the caller) are not run but still
+ * reported through on_done. Returns 0 or -LC_ESPAWN when no worker could be
+ * started at all (each case then gets verdict "crash"). */
+int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
+                  size_t n, const struct lc_runner_opts *opts);
+
+/* The worker side: argv after "__worker" is WARMUP ITERATIONS SIGNALS PATH.
+ * Runs the case, writes the result to descriptor 3, returns the exit code. */
+int lc_runner_worker_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * trend.h - decide whether a series of per-iteration samples shows a leak.
+ *
+ * Pure functions over plain arrays: no Python, no I/O, no allocation.
+ *
+ * The input is the level of one signal read at consecutive sample points
+ * (levels[0] is the first reading after warm-up, each later reading one
+ * batch of iterations on). The rule, "growth that keeps going":
+ *
+ *   - split the n steps of the series into thirds (at least one step each);
+ *   - the floor must rise: the lowest level of the last third is above the
+ *     highest level of the first third, so warm-up spikes, one-off steps and
+ *     bounded noise that returns do not count;
+ *   - growth must still be going at the end: the last reading is above the
+ *     first reading of the last third, so a cache that filled up and stopped
+ *     early in the window does not count;
+ *   - the net growth per iteration must reach the signal's min_rate (0 for
+ *     exact counters; a noise floor for the native heap).
+ *
+ * On the series CPython's regrtest learned from (bpo-30776), as deltas:
+ * [5, 5, 6] and [10, 1, 1] are leaks; [3, 0, 0], [0, 1, 0] and [8, -8, 1] are
+ * not. A cache still filling at the end of the window is reported as a leak
+ * by this rule; the runner's confirmation window (twice as long, judged
+ * alone) is what tells the two apart.
+ */
+#ifndef LC_TREND_H
+#define LC_TREND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fewest steps (readings - 1) the rule decides on; fewer is never a leak. */
+#define LC_TREND_MIN_STEPS 3
+
+struct lc_trend_opts {
+    long batch;      /* iterations between two readings, >= 1 */
+    double min_rate; /* least growth per iteration that counts, in the unit */
+};
+
+/* The verdict on one series, and its evidence. A plain value. */
+struct lc_trend {
+    bool leak;         /* growth that keeps going */
+    double per_iter;   /* (last - first) / iterations, unit per iteration */
+    int64_t total;     /* last - first, in the signal's unit */
+    long grew;         /* steps whose level went up */
+    long steps;        /* steps judged: readings - 1 */
+    int64_t floor_gap; /* min(last third) - max(first third); > 0 rises */
+};
+
+/* Judge levels[0..n). Never fails: n < LC_TREND_MIN_STEPS + 1 is "not a
+ * leak" with the evidence filled in as far as it goes. */
+void lc_trend_classify(const int64_t *levels, size_t n,
+                       const struct lc_trend_opts *opts, struct lc_trend *out);
+
+#endif

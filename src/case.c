@@ -19,13 +19,14 @@ enum key {
     KEY_SOURCE,
     KEY_WARMUP,
     KEY_ITERATIONS,
+    KEY_TIME,
     KEY_TIMEOUT,
     KEY_SIGNALS,
     KEY_COUNT
 };
 
 static const char *const key_names[KEY_COUNT] = {
-    "expect", "source", "warmup", "iterations", "timeout", "signals",
+    "expect", "source", "warmup", "iterations", "time", "timeout", "signals",
 };
 
 struct parser {
@@ -59,6 +60,7 @@ void lc_case_init(struct lc_case *c, const char *path)
     c->expect = LC_EXPECT_CLEAN;
     c->warmup = LC_DEFAULT_WARMUP;
     c->iterations = LC_DEFAULT_ITERATIONS;
+    c->time_s = LC_DEFAULT_TIME_S;
     c->timeout_s = LC_DEFAULT_TIMEOUT_S;
     c->signals = LC_SIG_ALL;
 }
@@ -133,7 +135,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
     if (k == KEY_COUNT)
         return fail(p,
                     "unknown key '%.*s' (known: expect, source, warmup, "
-                    "iterations, timeout, signals)",
+                    "iterations, time, timeout, signals)",
                     (int)keylen, key);
     if (p->seen_on[k])
         return fail(p, "%s given twice (first on line %ld)", key_names[k],
@@ -158,13 +160,15 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
     case KEY_ITERATIONS:
         return parse_long(p, "iterations", v, LC_MIN_ITERATIONS,
                           LC_ITERATIONS_MAX, &p->c->iterations);
+    case KEY_TIME:
     case KEY_TIMEOUT:
         errno = 0;
         t = strtod(v, &end);
         if (*v == '\0' || *end != '\0' || errno != 0 || !(t > 0) ||
             t > 86400)
-            return fail(p, "timeout=%s: must be seconds in (0, 86400]", v);
-        p->c->timeout_s = t;
+            return fail(p, "%s=%s: must be seconds in (0, 86400]",
+                        key_names[k], v);
+        *(k == KEY_TIME ? &p->c->time_s : &p->c->timeout_s) = t;
         return 0;
     case KEY_SIGNALS:
         return parse_signals(p, v);

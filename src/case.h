@@ -9,9 +9,13 @@
  *
  *   expect=leak|clean   the verdict the case must get (default clean)
  *   source="text"       where the scenario comes from (free text)
- *   warmup=N            iterations before the first sample (default 10)
- *   iterations=N        most measured iterations, at least 9 (default 90)
- *   timeout=SECONDS     wall time for the whole case (default 60)
+ *   warmup=N            iterations before the first reading (default 5)
+ *   iterations=N        iteration bound: growth that keeps going this long
+ *                       is a leak (default 2048, at least 8)
+ *   time=SECONDS        time bound on the measured iterations (default 20);
+ *                       reached first, the last judgement decides
+ *   timeout=SECONDS     wall time for the whole case, then it is killed
+ *                       (default 120)
  *   signals=a,b|all     which signals decide the verdict (default all)
  *
  * An unknown key, a repeated key, a bad value or a malformed line is an error
@@ -30,10 +34,11 @@ enum lc_expect {
     LC_EXPECT_LEAK,
 };
 
-#define LC_DEFAULT_WARMUP 10
-#define LC_DEFAULT_ITERATIONS 90
-#define LC_MIN_ITERATIONS 9
-#define LC_DEFAULT_TIMEOUT_S 60.0
+#define LC_DEFAULT_WARMUP 5
+#define LC_DEFAULT_ITERATIONS 2048
+#define LC_MIN_ITERATIONS 8
+#define LC_DEFAULT_TIME_S 20.0
+#define LC_DEFAULT_TIMEOUT_S 120.0
 
 /* A case's settings; a plain value, callers may copy it. */
 struct lc_case {
@@ -41,7 +46,8 @@ struct lc_case {
     enum lc_expect expect;     /* verdict it must get */
     char source[LC_VALUE_MAX]; /* where it comes from; "" if not given */
     long warmup;               /* iterations before the first sample */
-    long iterations;           /* most measured iterations */
+    long iterations;           /* iteration bound on measuring */
+    double time_s;             /* time bound on measuring, seconds */
     double timeout_s;          /* seconds for the whole case, setup included */
     unsigned signals;          /* bit (1 << enum lc_signal) per deciding signal */
 };

@@ -33,7 +33,11 @@ struct lc_result {
     double elapsed_s;        /* wall seconds, interpreter start included */
     bool gc_enabled;         /* collector state after the last iteration */
     unsigned leaking;        /* bit (1 << enum lc_signal) per flagged signal */
-    struct lc_trend trend[LC_SIG_COUNT]; /* evidence of the deciding window */
+    enum lc_plan_reason reason;          /* why measuring stopped */
+    struct lc_trend trend[LC_SIG_COUNT]; /* evidence of the last judgement */
+    enum lc_trend_state state[LC_SIG_COUNT]; /* state at the last judgement */
+    long detected_at[LC_SIG_COUNT]; /* measured iterations when first judged
+                                       growing; 0 if never */
     char phase[16];          /* where an error happened: header, load,
                                 setup, run, teardown, worker */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */

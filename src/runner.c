@@ -63,7 +63,7 @@ static int start_worker(struct slot *sl, const struct lc_case *c,
                         const struct lc_runner_opts *o, const char *tunables)
 {
     int rp[2], ep[2];
-    char warmup[32], iters[32], sigs[32];
+    char warmup[32], iters[32], budget[32], sigs[32];
     pid_t pid;
 
     if (pipe2(rp, O_CLOEXEC) < 0)
@@ -75,6 +75,7 @@ static int start_worker(struct slot *sl, const struct lc_case *c,
     }
     snprintf(warmup, sizeof(warmup), "%ld", c->warmup);
     snprintf(iters, sizeof(iters), "%ld", c->iterations);
+    snprintf(budget, sizeof(budget), "%.17g", c->time_s);
     snprintf(sigs, sizeof(sigs), "%u", c->signals);
     pid = fork();
     if (pid < 0) {
@@ -86,7 +87,8 @@ static int start_worker(struct slot *sl, const struct lc_case *c,
     }
     if (pid == 0) {
         /* Child: only async-signal-safe calls until exec. */
-        char *argv[] = {(char *)o->self_exe, "__worker", warmup, iters, sigs,
+        char *argv[] = {(char *)o->self_exe, "__worker", warmup, iters, budget,
+                        sigs,
                         (char *)c->path, NULL};
         int devnull = open("/dev/null", O_RDWR);
 
@@ -198,7 +200,7 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
 {
     struct slot *slots;
     int jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
-    size_t next = 0, running = 0, started_any = 0;
+    size_t next = 0, running = 0;
     char *tunables = worker_tunables();
     int rc = 0;
 
@@ -241,7 +243,6 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
             }
             slots[j].index = i;
             running++;
-            started_any++;
         }
 
         for (int j = 0; j < jobs; j++) {
@@ -293,8 +294,6 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                 drain(sl, &results[sl->index], pfd[k].fd);
         }
     }
-    if (n > 0 && started_any == 0 && rc == 0)
-        rc = 0;
     free(slots);
     free(tunables);
     return rc;
@@ -322,15 +321,16 @@ int lc_runner_worker_main(int argc, char **argv)
     struct lc_case c;
     char *end;
 
-    if (argc != 4) {
+    if (argc != 5) {
         fprintf(stderr, "leakcheck __worker: expected WARMUP ITERATIONS "
-                        "SIGNALS PATH\n");
+                        "TIME SIGNALS PATH\n");
         return 2;
     }
-    lc_case_init(&c, argv[3]);
+    lc_case_init(&c, argv[4]);
     c.warmup = strtol(argv[0], &end, 10);
     c.iterations = strtol(argv[1], &end, 10);
-    c.signals = (unsigned)strtoul(argv[2], &end, 10);
+    c.time_s = strtod(argv[2], &end);
+    c.signals = (unsigned)strtoul(argv[3], &end, 10);
     lc_worker_run(&c, &r);
     write_all(RESULT_FD, &r, sizeof(r));
     close(RESULT_FD);

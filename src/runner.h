@@ -30,12 +30,13 @@ struct lc_runner_opts {
 
 /* Run cases[0..n) into results[0..n). Cases whose result already has a
  * magic (a header error found by the caller) are not run but still
- * reported through on_done. Returns 0 or -LC_ESPAWN when no worker could be
- * started at all (each case then gets verdict "crash"). */
+ * reported through on_done. A worker that cannot be started gives its case
+ * verdict "crash". Returns 0, -LC_ENOMEM, or -LC_ESPAWN if poll() fails. */
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *opts);
 
-/* The worker side: argv after "__worker" is WARMUP ITERATIONS SIGNALS PATH.
+/* The worker side: argv after "__worker" is WARMUP ITERATIONS TIME SIGNALS
+ * PATH.
  * Runs the case, writes the result to descriptor 3, returns the exit code. */
 int lc_runner_worker_main(int argc, char **argv);
 

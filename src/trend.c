@@ -48,3 +48,200 @@ void lc_trend_classify(const int64_t *levels, size_t n,
                 levels[steps] > levels[steps - third] &&
                 out->per_iter > 0 && out->per_iter >= opts->min_rate;
 }
+
+/* Readings are taken every iteration up to this horizon, then 16 per
+ * doubling, so the cost of readings (a full collection each) stays
+ * logarithmic in the iterations run. */
+#define DENSE_HORIZON 32
+
+static long step_for(long horizon)
+{
+    return horizon <= DENSE_HORIZON ? 1 : horizon / DENSE_HORIZON;
+}
+
+static long next_horizon(long h, long max)
+{
+    return h >= max ? max : (2 * h < max ? 2 * h : max);
+}
+
+size_t lc_plan_capacity(long max_horizon)
+{
+    long t = 0, h = LC_PLAN_FIRST_HORIZON;
+    size_t n = 1;
+
+    if (max_horizon < h)
+        h = max_horizon > 0 ? max_horizon : 1;
+    for (;;) {
+        t = t + step_for(h) < h ? t + step_for(h) : h;
+        n++;
+        if (t == h) {
+            if (h >= max_horizon)
+                return n;
+            h = next_horizon(h, max_horizon);
+        }
+    }
+}
+
+void lc_plan_init(struct lc_plan *p, const struct lc_plan_opts *o,
+                  long *t_store, int64_t *level_store, size_t cap)
+{
+    memset(p, 0, sizeof(*p));
+    p->o = *o;
+    if (p->o.nsignals > LC_PLAN_SIGNALS_MAX)
+        p->o.nsignals = LC_PLAN_SIGNALS_MAX;
+    p->cap = cap;
+    p->t = t_store;
+    p->levels = level_store;
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (p->o.sig[s].decides && p->o.sig[s].max_horizon > p->max_horizon)
+            p->max_horizon = p->o.sig[s].max_horizon;
+    if (p->max_horizon < 1)
+        p->max_horizon = 1;
+    p->horizon = p->max_horizon < LC_PLAN_FIRST_HORIZON
+                     ? p->max_horizon
+                     : LC_PLAN_FIRST_HORIZON;
+}
+
+long lc_plan_next(const struct lc_plan *p)
+{
+    long t;
+
+    if (p->done || p->n >= p->cap)
+        return -1;
+    if (p->n == 0)
+        return 0;
+    t = p->t[p->n - 1] + step_for(p->horizon);
+    return t < p->horizon ? t : p->horizon;
+}
+
+static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
+{
+    const struct lc_plan_signal *sig = &p->o.sig[s];
+    const int64_t *lv = p->levels + (size_t)s * p->cap;
+    struct lc_trend_opts opts = {.batch = 1, .min_rate = 0};
+    enum lc_trend_state prev = p->state[s];
+    double prev_rate = p->last[s].per_iter;
+    struct lc_trend *tr = &p->last[s];
+    long span = p->t[p->n - 1] - p->t[i0];
+
+    lc_trend_classify(lv + i0, p->n - i0, &opts, tr);
+    tr->per_iter = span > 0 ? (double)tr->total / (double)span : 0;
+    if (tr->floor_gap <= 0 || tr->per_iter <= 0 ||
+        tr->per_iter < sig->min_rate)
+        return LC_TREND_FLAT;
+    if (!tr->leak)
+        return LC_TREND_STEP;
+    if ((prev == LC_TREND_GROWING || prev == LC_TREND_SLOWING) &&
+        tr->per_iter < p->o.keep_ratio * prev_rate)
+        return LC_TREND_SLOWING;
+    return LC_TREND_GROWING;
+}
+
+static void decide(struct lc_plan *p, bool leak, enum lc_plan_reason why,
+                   unsigned leaking)
+{
+    p->done = true;
+    p->leak = leak;
+    p->reason = why;
+    p->leaking = leaking;
+    for (int s = 0; s < p->o.nsignals; s++)
+        p->last[s].leak = (leaking >> s) & 1u;
+}
+
+static void judge(struct lc_plan *p)
+{
+    long h = p->horizon;
+    size_t i0 = 0;
+    unsigned leaking = 0;
+    bool all_flat = true;
+
+    if (p->judged_at > 0)
+        while (i0 + 1 < p->n && p->t[i0] < h / 2)
+            i0++;
+    for (int s = 0; s < p->o.nsignals; s++) {
+        p->state[s] = judge_signal(p, s, i0);
+        if (!p->o.sig[s].decides)
+            continue;
+        if (p->state[s] == LC_TREND_GROWING && p->detected_at[s] == 0)
+            p->detected_at[s] = h;
+        if (p->state[s] == LC_TREND_GROWING && h >= p->o.sig[s].max_horizon)
+            leaking |= 1u << s;
+        if (p->state[s] != LC_TREND_FLAT)
+            all_flat = false;
+    }
+    p->judged_at = h;
+    if (leaking)
+        decide(p, true, LC_PLAN_KEPT_GROWING, leaking);
+    else if (all_flat && h >= p->o.min_clean)
+        decide(p, false, LC_PLAN_FLAT, 0);
+    else if (h >= p->max_horizon)
+        decide(p, false, LC_PLAN_BOUND, 0);
+    else
+        p->horizon = next_horizon(h, p->max_horizon);
+}
+
+void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels)
+{
+    if (p->done || p->n >= p->cap)
+        return;
+    p->t[p->n] = t;
+    for (int s = 0; s < p->o.nsignals; s++)
+        p->levels[(size_t)s * p->cap + p->n] = levels[s];
+    p->n++;
+    if (t >= p->horizon)
+        judge(p);
+}
+
+void lc_plan_stop(struct lc_plan *p)
+{
+    unsigned growing = 0;
+
+    if (p->done)
+        return;
+    if (p->judged_at == 0) {
+        decide(p, false, LC_PLAN_TOO_SLOW, 0);
+        return;
+    }
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (p->o.sig[s].decides && p->state[s] == LC_TREND_GROWING)
+            growing |= 1u << s;
+    decide(p, growing != 0, growing ? LC_PLAN_TIME_GROWING : LC_PLAN_TIME,
+           growing);
+}
+
+const char *lc_trend_state_name(enum lc_trend_state s)
+{
+    switch (s) {
+    case LC_TREND_FLAT:
+        return "flat";
+    case LC_TREND_STEP:
+        return "step";
+    case LC_TREND_GROWING:
+        return "growing";
+    case LC_TREND_SLOWING:
+        return "slowing";
+    }
+    return "unknown";
+}
+
+const char *lc_plan_reason_text(enum lc_plan_reason r)
+{
+    switch (r) {
+    case LC_PLAN_UNDECIDED:
+        return "undecided";
+    case LC_PLAN_FLAT:
+        return "flat: no signal kept growing";
+    case LC_PLAN_KEPT_GROWING:
+        return "growth kept going through the iteration horizon";
+    case LC_PLAN_BOUND:
+        return "iteration bound reached with growth stepping or slowing, "
+               "not going on";
+    case LC_PLAN_TIME_GROWING:
+        return "time bound reached with growth still going";
+    case LC_PLAN_TIME:
+        return "time bound reached, not growing at the last look";
+    case LC_PLAN_TOO_SLOW:
+        return "time bound reached before the first judgement";
+    }
+    return "unknown";
+}

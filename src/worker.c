@@ -12,6 +12,19 @@
  * bookkeeping moves by a few words as arenas and bins change. */
 #define NATIVE_MIN_RATE 32.0
 
+/* Descriptors and threads are scarce: a pool of them fills within tens of
+ * iterations, and a leak of one per iteration must be stopped well before
+ * the process runs out (ulimit -n is often 1024). */
+#define SCARCE_MAX_HORIZON 128
+
+/* Fewest measured iterations before a clean verdict: enough for a leak of
+ * one object every few iterations to show in the latest half. */
+#define MIN_CLEAN_HORIZON 32
+
+/* A growth rate below this share of the previous half's is slowing down:
+ * a structure filling ever more slowly (asyncio's per-loop caches). */
+#define KEEP_RATIO 0.6
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -34,67 +47,98 @@ static void sample(struct lc_sample *out)
     lc_probes_read(out);
 }
 
-/* Run n iterations, reading after each into s[1..n] (s[0] is already read).
- * Returns 0 or the error of run(). */
-static int measure(struct lc_script *script, struct lc_sample *s, long n,
-                   struct lc_result *r)
+static void plan_opts(const struct lc_case *c, struct lc_plan_opts *o)
 {
-    for (long i = 1; i <= n; i++) {
-        int rc = lc_script_call(script, LC_ENTRY_RUN, r->message,
-                                sizeof(r->message));
+    memset(o, 0, sizeof(*o));
+    o->nsignals = LC_SIG_COUNT;
+    o->min_clean = MIN_CLEAN_HORIZON;
+    o->keep_ratio = KEEP_RATIO;
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        struct lc_plan_signal *sig = &o->sig[s];
 
-        r->iterations++;
-        if (rc)
-            return rc;
-        sample(&s[i]);
-        r->measured++;
+        sig->decides = (c->signals >> s) & 1u;
+        sig->min_rate = s == LC_SIG_NATIVE ? NATIVE_MIN_RATE : 0.0;
+        sig->max_horizon = c->iterations;
+        if ((s == LC_SIG_FDS || s == LC_SIG_THREADS) &&
+            sig->max_horizon > SCARCE_MAX_HORIZON)
+            sig->max_horizon = SCARCE_MAX_HORIZON;
+    }
+}
+
+/* Follow the plan; returns 0 or the error of run(). */
+static int measure(const struct lc_case *c, struct lc_script *script,
+                   struct lc_plan *plan, struct lc_result *r)
+{
+    double deadline = now_s() + c->time_s;
+    long done = 0, next;
+
+    while ((next = lc_plan_next(plan)) >= 0) {
+        struct lc_sample s;
+
+        while (done < next) {
+            if (lc_script_call(script, LC_ENTRY_RUN, r->message,
+                               sizeof(r->message)))
+                return -1;
+            done++;
+            r->iterations++;
+        }
+        sample(&s);
+        lc_plan_add(plan, next, s.v);
+        r->measured = done;
+        if (!plan->done && now_s() > deadline)
+            lc_plan_stop(plan);
     }
     return 0;
 }
 
-/* Judge s[0..n] per signal; returns the mask of leaking signals. */
-static unsigned judge(const struct lc_case *c, const struct lc_sample *s,
-                      long n, int64_t *levels, struct lc_result *r)
+static void take_plan(const struct lc_plan *plan, struct lc_result *r)
 {
-    unsigned leaking = 0;
-
-    for (int sig = 0; sig < LC_SIG_COUNT; sig++) {
-        struct lc_trend_opts opts = {
-            .batch = 1,
-            .min_rate = sig == LC_SIG_NATIVE ? NATIVE_MIN_RATE : 0.0,
-        };
-
-        for (long i = 0; i <= n; i++)
-            levels[i] = s[i].v[sig];
-        lc_trend_classify(levels, (size_t)n + 1, &opts, &r->trend[sig]);
-        if (r->trend[sig].leak && (c->signals & (1u << sig)))
-            leaking |= 1u << sig;
+    r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
+    r->leaking = plan->leaking;
+    r->reason = plan->reason;
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        r->trend[s] = plan->last[s];
+        r->state[s] = plan->state[s];
+        r->detected_at[s] = plan->detected_at[s];
     }
-    return leaking;
+    if (plan->reason == LC_PLAN_TOO_SLOW) {
+        r->verdict = LC_VERDICT_TIMEOUT;
+        snprintf(r->phase, sizeof(r->phase), "run");
+        snprintf(r->message, sizeof(r->message),
+                 "the time bound passed after %ld measured iterations, "
+                 "before the first judgement at %d: raise time= or make "
+                 "run() cheaper",
+                 r->measured, LC_PLAN_FIRST_HORIZON);
+    }
 }
 
 void lc_worker_run(const struct lc_case *c, struct lc_result *r)
 {
     struct lc_embed_opts eo = {.hooks = true};
+    struct lc_plan_opts po;
+    struct lc_plan plan;
     struct lc_script *script = NULL;
-    struct lc_sample *samples = NULL;
-    int64_t *levels = NULL;
-    long w1 = c->iterations / 3, w2 = c->iterations - w1;
+    size_t cap = lc_plan_capacity(c->iterations);
+    long *t_store = NULL;
+    int64_t *level_store = NULL;
     double t0 = now_s();
 
     memset(r, 0, sizeof(*r));
     r->magic = LC_RESULT_MAGIC;
     r->verdict = LC_VERDICT_CLEAN;
 
-    /* Storage for the longer window's readings, before anything runs. */
-    samples = calloc((size_t)w2 + 1, sizeof(*samples));
-    levels = calloc((size_t)w2 + 1, sizeof(*levels));
-    if (!samples || !levels) {
+    /* The plan's storage, before anything runs. */
+    t_store = calloc(cap, sizeof(*t_store));
+    level_store = calloc(cap * LC_SIG_COUNT, sizeof(*level_store));
+    if (!t_store || !level_store) {
         set_error(r, "worker");
-        snprintf(r->message, sizeof(r->message), "out of memory for %ld "
-                 "samples", w2 + 1);
+        snprintf(r->message, sizeof(r->message),
+                 "out of memory for %zu readings", cap);
         goto out_free;
     }
+    plan_opts(c, &po);
+    lc_plan_init(&plan, &po, t_store, level_store, cap);
+
     if (lc_embed_start(&eo, r->message, sizeof(r->message))) {
         set_error(r, "worker");
         goto out_free;
@@ -116,22 +160,11 @@ void lc_worker_run(const struct lc_case *c, struct lc_result *r)
             goto out_script;
         }
     }
-
-    sample(&samples[0]);
-    if (measure(script, samples, w1, r)) {
+    if (measure(c, script, &plan, r)) {
         set_error(r, "run");
         goto out_script;
     }
-    r->leaking = judge(c, samples, w1, levels, r);
-    if (r->leaking) {
-        samples[0] = samples[w1];
-        if (measure(script, samples, w2, r)) {
-            set_error(r, "run");
-            goto out_script;
-        }
-        r->leaking = judge(c, samples, w2, levels, r);
-    }
-    r->verdict = r->leaking ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
+    take_plan(&plan, r);
     r->gc_enabled = lc_embed_gc_enabled();
 
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, r->message,
@@ -140,7 +173,7 @@ void lc_worker_run(const struct lc_case *c, struct lc_result *r)
 out_script:
     lc_script_free(script);
 out_free:
-    free(levels);
-    free(samples);
+    free(level_store);
+    free(t_store);
     r->elapsed_s = now_s() - t0;
 }

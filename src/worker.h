@@ -2,18 +2,16 @@
  * worker.h - run one case in this process and judge it.
  *
  * Starts the interpreter with the counting hooks, loads the case, calls
- * setup(), then run() over and over:
+ * setup(), runs c->warmup iterations unread, then follows the plan of
+ * trend.h: run() over and over, a reading at each point the plan asks for,
+ * until the plan decides or c->time_s passes (then the last judgement
+ * decides). teardown() last.
  *
- *   warm-up      c->warmup iterations, not read;
- *   window 1     a third of c->iterations, read after every iteration;
- *   window 2     the other two thirds, only when window 1 looks like a leak:
- *                the confirmation, judged alone, so growth that stopped
- *                (a cache that filled up) is not a leak.
- *
- * Before each reading a full collection runs, unless the case turned the
- * collector off: then its cycles are a leak and stay counted. Sample storage
- * is allocated before the first reading; between two readings the harness
- * creates no Python object and calls no allocator.
+ * Before each reading a full collection runs (it also empties the
+ * freelists), unless the case turned the collector off: then its cycles are
+ * a leak and stay counted. No cache is cleared: a user's leak can live in
+ * any of them. Plan storage is allocated before the first reading; between
+ * two readings the harness creates no Python object and calls no allocator.
  *
  * The process is meant to end after one case (one interpreter per process).
  */

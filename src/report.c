@@ -69,6 +69,8 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
             fprintf(f, "/it");
         }
     }
+    if (r->reason == LC_PLAN_TIME_GROWING || r->reason == LC_PLAN_TIME)
+        fprintf(f, "  (time bound)");
     if (!ok)
         fprintf(f, "  expected %s", lc_expect_name(c->expect));
     if (r->verdict == LC_VERDICT_ERROR || r->verdict == LC_VERDICT_CRASH ||
@@ -197,15 +199,18 @@ static void write_json(FILE *f, const struct lc_case *cases,
                 const struct lc_trend *t = &r->trend[s];
 
                 fprintf(f,
-                        "%s\"%s\": {\"leak\": %s, \"per_iter\": %.6g, "
-                        "\"total\": %lld, \"grew\": %ld, \"steps\": %ld, "
-                        "\"floor_gap\": %lld}",
+                        "%s\"%s\": {\"leak\": %s, \"state\": \"%s\", "
+                        "\"per_iter\": %.6g, \"total\": %lld, "
+                        "\"grew\": %ld, \"steps\": %ld, "
+                        "\"floor_gap\": %lld, \"detected_at\": %ld}",
                         s ? ", " : "", lc_signal_name(s),
                         (r->leaking & (1u << s)) ? "true" : "false",
-                        t->per_iter, (long long)t->total, t->grew, t->steps,
-                        (long long)t->floor_gap);
+                        lc_trend_state_name(r->state[s]), t->per_iter,
+                        (long long)t->total, t->grew, t->steps,
+                        (long long)t->floor_gap, r->detected_at[s]);
             }
-            fprintf(f, "}, \"gc_enabled\": %s",
+            fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
+                    lc_plan_reason_text(r->reason),
                     r->gc_enabled ? "true" : "false");
         }
         if (r->phase[0])

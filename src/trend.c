@@ -1,5 +1,6 @@
 #include "trend.h"
 
+#include <math.h>
 #include <string.h>
 
 static int64_t max_of(const int64_t *v, size_t from, size_t to)
@@ -22,6 +23,26 @@ static int64_t min_of(const int64_t *v, size_t from, size_t to)
     return m;
 }
 
+/* Mann-Kendall: S = sum over pairs of sign(later - earlier), z from S's
+ * variance under no trend, with the usual continuity correction. */
+static double mann_kendall_z(const int64_t *v, size_t n)
+{
+    long long s = 0;
+    double var;
+
+    if (n < 3)
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            s += (v[j] > v[i]) - (v[j] < v[i]);
+    var = (double)n * (double)(n - 1) * (2.0 * (double)n + 5.0) / 18.0;
+    if (s > 0)
+        return ((double)s - 1.0) / sqrt(var);
+    if (s < 0)
+        return ((double)s + 1.0) / sqrt(var);
+    return 0;
+}
+
 void lc_trend_classify(const int64_t *levels, size_t n,
                        const struct lc_trend_opts *opts, struct lc_trend *out)
 {
@@ -38,6 +59,7 @@ void lc_trend_classify(const int64_t *levels, size_t n,
     for (size_t i = 1; i <= steps; i++)
         if (levels[i] > levels[i - 1])
             out->grew++;
+    out->mk_z = mann_kendall_z(levels, n);
     if (steps < LC_TREND_MIN_STEPS)
         return;
 
@@ -126,9 +148,10 @@ static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
 
     lc_trend_classify(lv + i0, p->n - i0, &opts, tr);
     tr->per_iter = span > 0 ? (double)tr->total / (double)span : 0;
-    if (tr->floor_gap <= 0 || tr->per_iter <= 0 ||
-        tr->per_iter < sig->min_rate)
+    if (tr->per_iter <= 0 || tr->per_iter < sig->min_rate)
         return LC_TREND_FLAT;
+    if (tr->floor_gap <= 0)
+        return tr->mk_z > LC_TREND_MK_Z ? LC_TREND_STEP : LC_TREND_FLAT;
     if (!tr->leak)
         return LC_TREND_STEP;
     if ((prev == LC_TREND_GROWING || prev == LC_TREND_SLOWING) &&

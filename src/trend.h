@@ -46,7 +46,13 @@ struct lc_trend {
     long grew;         /* steps whose level went up */
     long steps;        /* steps judged: readings - 1 */
     int64_t floor_gap; /* min(last third) - max(first third); > 0 rises */
+    double mk_z;       /* Mann-Kendall z of the series: > 0 rising; ties
+                          are not corrected for, which only lowers |z| */
 };
+
+/* Mann-Kendall z above this (one-sided p < 0.01) is a significant upward
+ * trend: a window with one is never called flat. */
+#define LC_TREND_MK_Z 2.33
 
 /* Judge levels[0..n). Never fails: n < LC_TREND_MIN_STEPS + 1 is "not a
  * leak" with the evidence filled in as far as it goes. */
@@ -59,10 +65,12 @@ void lc_trend_classify(const int64_t *levels, size_t n,
  * warm-up; at each H every signal's latest half [H/2, H] (the whole [0, 8]
  * at the first) is judged by lc_trend_classify() into a state:
  *
- *   FLAT     the floor did not rise (or rose slower than min_rate): growth,
+ *   FLAT     the floor did not rise (or rose slower than min_rate) and
+ *            there is no significant upward trend (Mann-Kendall): growth,
  *            if any, did not persist;
- *   STEP     the floor rose but nothing grew in the last third: a fill or a
- *            step that may have ended, or a sparse leak; undecided;
+ *   STEP     the floor rose but nothing grew in the last third, or the
+ *            floor did not rise under noise but the trend is significant:
+ *            a fill that may have ended, a sparse or noisy leak; undecided;
  *   GROWING  growth that keeps going through the window;
  *   SLOWING  growing, but at less than keep_ratio of the previous half's
  *            rate: a structure filling ever more slowly (bounded).

@@ -17,9 +17,10 @@
  * the process runs out (ulimit -n is often 1024). */
 #define SCARCE_MAX_HORIZON 128
 
-/* Fewest measured iterations before a clean verdict: enough for a leak of
- * one object every few iterations to show in the latest half. */
-#define MIN_CLEAN_HORIZON 32
+/* Fewest measured iterations before a clean verdict. A leak every P
+ * iterations shows in the latest half's thirds once H/6 > P: 64 catches
+ * one object every 10 iterations (32 missed it). */
+#define MIN_CLEAN_HORIZON 64
 
 /* A growth rate below this share of the previous half's is slowing down:
  * a structure filling ever more slowly (asyncio's per-loop caches). */

@@ -18,8 +18,8 @@ struct lc_script {
     PyObject *fn[LC_ENTRY_COUNT]; /* NULL when not defined */
 };
 
-static const char *const entry_names[LC_ENTRY_COUNT] = {"setup", "run",
-                                                        "teardown"};
+static const char *const entry_names[LC_ENTRY_COUNT] = {
+    "setup", "run", "teardown", "fuzz"};
 static bool started;
 static char executable[512];
 
@@ -246,9 +246,29 @@ int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
 {
     PyObject *res;
 
-    if (!s->fn[e])
+    if (!s->fn[e] || e == LC_ENTRY_FUZZ)
         return 0;
     res = PyObject_CallNoArgs(s->fn[e]);
+    if (!res)
+        return capture_exception(err, errlen);
+    Py_DECREF(res);
+    return 0;
+}
+
+int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
+                   size_t size, char *err, size_t errlen)
+{
+    PyObject *arg, *res;
+
+    if (!s->fn[LC_ENTRY_FUZZ]) {
+        copy_message(err, errlen, "the case defines no fuzz(data) function");
+        return -LC_ENORUN;
+    }
+    arg = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
+    if (!arg)
+        return capture_exception(err, errlen);
+    res = PyObject_CallOneArg(s->fn[LC_ENTRY_FUZZ], arg);
+    Py_DECREF(arg);
     if (!res)
         return capture_exception(err, errlen);
     Py_DECREF(res);

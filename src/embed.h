@@ -26,7 +26,7 @@ struct lc_embed_opts {
 };
 
 enum lc_entry { LC_ENTRY_SETUP, LC_ENTRY_RUN, LC_ENTRY_TEARDOWN,
-                LC_ENTRY_COUNT };
+                LC_ENTRY_FUZZ, LC_ENTRY_COUNT };
 
 struct lc_script; /* a loaded case; private */
 
@@ -45,10 +45,16 @@ int lc_script_load(const char *path, struct lc_script **out, char *err,
 /* Whether the case defines that function. */
 bool lc_script_has(const struct lc_script *s, enum lc_entry e);
 
-/* Call one function with no arguments; a missing optional one is a no-op.
- * The measured path: creates nothing but what the function creates. */
+/* Call setup, run or teardown with no arguments; a missing optional one is
+ * a no-op. The measured path: creates nothing but what the function
+ * creates. */
 int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
                    size_t errlen);
+
+/* Call fuzz(data) with data[0..size) as a bytes object. -LC_ENORUN when the
+ * case defines no fuzz(); -LC_EPYTHON when it raised (err filled). */
+int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
+                   size_t size, char *err, size_t errlen);
 
 void lc_script_free(struct lc_script *s);
 

@@ -121,6 +121,7 @@ int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
     PyConfig_InitIsolatedConfig(&config);
     config.faulthandler = 1; /* a segfault prints the Python stack */
     config.install_signal_handlers = 0;
+    config.write_bytecode = 0; /* no __pycache__ beside users' cases */
     st = PyConfig_SetBytesString(&config, &config.program_name,
                                  LC_PYTHON_EXECUTABLE);
     if (PyStatus_Exception(st)) {
@@ -293,4 +294,9 @@ bool lc_embed_gc_enabled(void)
 void lc_embed_collect(void)
 {
     PyGC_Collect();
+}
+
+void lc_embed_clear_internal_caches(void)
+{
+    PyType_ClearCache();
 }

@@ -65,6 +65,11 @@ bool lc_embed_gc_enabled(void);
  * when the case turned the collector off: its cycles are a real leak. */
 void lc_embed_collect(void);
 
+/* Empty the type attribute cache: interpreter-internal, bounded (4096
+ * entries), it holds attribute-name strings that look like slow growth.
+ * No user object can live in it. */
+void lc_embed_clear_internal_caches(void);
+
 /* The interpreter's sys.executable, for checks; "" before start. */
 const char *lc_embed_executable(void);
 

@@ -152,7 +152,7 @@ static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
         return LC_TREND_FLAT;
     if (tr->floor_gap <= 0)
         return tr->mk_z > LC_TREND_MK_Z ? LC_TREND_STEP : LC_TREND_FLAT;
-    if (!tr->leak)
+    if (!tr->leak || tr->mk_z <= LC_TREND_MK_Z)
         return LC_TREND_STEP;
     if ((prev == LC_TREND_GROWING || prev == LC_TREND_SLOWING) &&
         tr->per_iter < p->o.keep_ratio * prev_rate)

@@ -71,7 +71,8 @@ void lc_trend_classify(const int64_t *levels, size_t n,
  *   STEP     the floor rose but nothing grew in the last third, or the
  *            floor did not rise under noise but the trend is significant:
  *            a fill that may have ended, a sparse or noisy leak; undecided;
- *   GROWING  growth that keeps going through the window;
+ *   GROWING  growth that keeps going through the window, with a
+ *            significant upward trend (so one late step is not growth);
  *   SLOWING  growing, but at less than keep_ratio of the previous half's
  *            rate: a structure filling ever more slowly (bounded).
  *

@@ -40,9 +40,11 @@ static void set_error(struct lc_result *r, const char *phase)
     snprintf(r->phase, sizeof(r->phase), "%s", phase);
 }
 
-/* Collect (unless the case turned the collector off), then read. */
+/* Clear the interpreter's own type cache, collect (unless the case turned
+ * the collector off), then read. */
 static void sample(struct lc_sample *out)
 {
+    lc_embed_clear_internal_caches();
     if (lc_embed_gc_enabled())
         lc_embed_collect();
     lc_probes_read(out);

@@ -7,10 +7,12 @@
  * until the plan decides or c->time_s passes (then the last judgement
  * decides). teardown() last.
  *
- * Before each reading a full collection runs (it also empties the
+ * Before each reading the type attribute cache is emptied (interpreter-
+ * internal, see embed.h) and a full collection runs (it also empties the
  * freelists), unless the case turned the collector off: then its cycles are
- * a leak and stay counted. No cache is cleared: a user's leak can live in
- * any of them. Plan storage is allocated before the first reading; between
+ * a leak and stay counted. No other cache is cleared: a user's leak can live
+ * in any of them (regrtest's clearing of ctypes' and warnings' caches hides
+ * real leaks there). Plan storage is allocated before the first reading; between
  * two readings the harness creates no Python object and calls no allocator.
  *
  * The process is meant to end after one case (one interpreter per process).

@@ -2,6 +2,7 @@
  * leakcheck - run leak-test cases and report which memory keeps growing.
  *
  *   leakcheck run [options] PATH...     files or folders of cases
+ *   leakcheck explain [options] CASE    what grows, where, who holds it
  *
  * Exit status: 0 every case got its expected verdict; 1 at least one did not;
  * 2 the command line or a case file is unusable. See README.md.
@@ -19,23 +20,35 @@
 
 #include "case.h"
 #include "errors.h"
+#include "explain.h"
 #include "report.h"
+#include "repro.h"
 #include "runner.h"
 
 static const char usage[] =
     "usage: leakcheck run [options] PATH...\n"
+    "       leakcheck explain [options] CASE\n"
     "\n"
-    "Run each case (a .py file, or every .py file under a folder, skipping\n"
-    "names that start with '_' or '.') in a process of its own, and report\n"
-    "its verdict: leak, clean, error, crash or timeout.\n"
+    "run: run each case (a .py file, or every .py file under a folder,\n"
+    "skipping names that start with '_' or '.') in a process of its own, and\n"
+    "report its verdict: leak, clean, error, crash or timeout. Every leak is\n"
+    "explained (what grew, where it was allocated, who holds it).\n"
+    "explain: judge one case and explain what grows, whatever the verdict.\n"
     "\n"
     "options:\n"
     "  --format text|json|junit   report format (default text)\n"
     "  -o, --output FILE          write the report to FILE (default stdout)\n"
     "  -j, --jobs N               cases at once (default: number of cores)\n"
     "  --timeout SECONDS          override every case's timeout\n"
-    "  --iterations N             override every case's measured iterations\n"
+    "  --time SECONDS             override every case's time bound\n"
+    "  --iterations N             override every case's iteration bound\n"
     "  --warmup N                 override every case's warm-up iterations\n"
+    "  --no-explain               run: verdicts only, no explain pass\n"
+    "  --explain-dir DIR          write each holder graph as DIR/<case>.dot\n"
+    "                             (and .svg with Graphviz); explain: default .\n"
+    "  --explain-iterations N     iterations between the explain snapshots\n"
+    "                             (default 100)\n"
+    "  --depth N                  frames per allocation site (default 8)\n"
     "  -q, --quiet                no progress on the terminal\n"
     "\n"
     "exit status: 0 every case got its expected verdict, 1 at least one did\n"
@@ -198,15 +211,21 @@ static bool parse_long_arg(const char *s, long lo, long hi, long *out)
     return true;
 }
 
-static int cmd_run(int argc, char **argv)
+/* run and explain: the same options, the same runner. */
+static int cmd_run(int argc, char **argv, bool explain_cmd)
 {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 't'},
+        {"time", required_argument, NULL, 'T'},
         {"iterations", required_argument, NULL, 'i'},
         {"warmup", required_argument, NULL, 'w'},
+        {"no-explain", no_argument, NULL, 'n'},
+        {"explain-dir", required_argument, NULL, 'd'},
+        {"explain-iterations", required_argument, NULL, 'e'},
+        {"depth", required_argument, NULL, 'D'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -214,8 +233,10 @@ static int cmd_run(int argc, char **argv)
     enum lc_format fmt = LC_FORMAT_TEXT;
     const char *output = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN), iterations = 0, warmup = -1;
-    double timeout = 0;
-    bool quiet = false, unusable = false;
+    long explain_iterations = LC_EXPLAIN_DEFAULT_ITERATIONS;
+    long depth = LC_EXPLAIN_DEFAULT_DEPTH;
+    double timeout = 0, time_bound = 0;
+    bool quiet = false, unusable = false, no_explain = false;
     struct cases cs = {0};
     struct lc_result *results = NULL;
     struct progress prog = {0};
@@ -226,6 +247,7 @@ static int cmd_run(int argc, char **argv)
     int opt, rc = 2;
     ssize_t len;
 
+    ro.explain_opts.dot_path = explain_cmd ? "." : NULL;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
         switch (opt) {
@@ -243,26 +265,43 @@ static int cmd_run(int argc, char **argv)
                 return die_usage("-j %s: must be a number of jobs, 1 to 64",
                                  optarg);
             break;
-        case 't': {
+        case 't':
+        case 'T': {
             char *end;
+            double v = strtod(optarg, &end);
 
-            timeout = strtod(optarg, &end);
-            if (*optarg == '\0' || *end != '\0' || !(timeout > 0) ||
-                timeout > 86400)
-                return die_usage("--timeout %s: must be seconds in "
-                                 "(0, 86400]",
+            if (*optarg == '\0' || *end != '\0' || !(v > 0) || v > 86400)
+                return die_usage("%s: must be seconds in (0, 86400]",
                                  optarg);
+            *(opt == 't' ? &timeout : &time_bound) = v;
             break;
         }
         case 'i':
             if (!parse_long_arg(optarg, LC_MIN_ITERATIONS, LC_ITERATIONS_MAX,
                                 &iterations))
-                return die_usage("--iterations %s: must be 9 to 100000",
+                return die_usage("--iterations %s: must be 8 to 100000",
                                  optarg);
             break;
         case 'w':
             if (!parse_long_arg(optarg, 0, LC_ITERATIONS_MAX, &warmup))
                 return die_usage("--warmup %s: must be 0 to 100000", optarg);
+            break;
+        case 'n':
+            no_explain = true;
+            break;
+        case 'd':
+            ro.explain_opts.dot_path = optarg;
+            break;
+        case 'e':
+            if (!parse_long_arg(optarg, 1, LC_ITERATIONS_MAX,
+                                &explain_iterations))
+                return die_usage("--explain-iterations %s: must be 1 to "
+                                 "100000",
+                                 optarg);
+            break;
+        case 'D':
+            if (!parse_long_arg(optarg, 1, 100, &depth))
+                return die_usage("--depth %s: must be 1 to 100", optarg);
             break;
         case 'q':
             quiet = true;
@@ -275,7 +314,11 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return die_usage("%s", "run: no case file or folder given");
+        return die_usage("%s", explain_cmd ? "explain: no case file given"
+                                           : "run: no case file or folder "
+                                             "given");
+    if (explain_cmd && argc - optind != 1)
+        return die_usage("%s", "explain: give exactly one case file");
     for (int i = optind; i < argc; i++)
         if (collect(&cs, argv[i]) < 0)
             goto out_free;
@@ -304,6 +347,8 @@ static int cmd_run(int argc, char **argv)
         }
         if (timeout > 0)
             cs.v[i].timeout_s = timeout;
+        if (time_bound > 0)
+            cs.v[i].time_s = time_bound;
         if (iterations > 0)
             cs.v[i].iterations = iterations;
         if (warmup >= 0)
@@ -333,6 +378,12 @@ static int cmd_run(int argc, char **argv)
     prog.text = fmt == LC_FORMAT_TEXT ? out : NULL;
     ro.jobs = (int)jobs;
     ro.self_exe = self;
+    ro.explain = explain_cmd  ? LC_EXPLAIN_JUDGED
+                 : no_explain ? LC_EXPLAIN_NONE
+                              : LC_EXPLAIN_LEAKS;
+    ro.explain_opts.iterations = explain_iterations;
+    ro.explain_opts.depth = (int)depth;
+    ro.explain_timeout_s = LC_EXPLAIN_TIMEOUT_S;
     ro.on_start = on_start;
     ro.on_done = on_done;
     ro.ctx = &prog;
@@ -362,6 +413,10 @@ out_close:
         rc = 2;
     }
 out_free:
+    for (size_t i = 0; results && i < cs.n; i++) {
+        free(results[i].explain_json);
+        free(results[i].explain_text);
+    }
     free(results);
     free(cs.v);
     return rc;
@@ -371,8 +426,14 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "__worker") == 0)
         return lc_runner_worker_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "__explain") == 0)
+        return lc_explain_worker_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "repro") == 0)
+        return lc_repro_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
+        return cmd_run(argc - 1, argv + 1, false);
+    if (argc >= 2 && strcmp(argv[1], "explain") == 0)
+        return cmd_run(argc - 1, argv + 1, true);
     if (argc >= 2 &&
         (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);

@@ -10,83 +10,71 @@
 /* Keeps the returned pointer 16-byte aligned, as malloc's are. */
 #define PREFIX 16
 
+/* Counters live beside the allocator they count: one cache line, no index
+ * arithmetic on the hot path. */
 struct hook {
     PyMemAllocatorEx prev; /* the allocator we wrap */
-    enum lc_domain domain;
+    int64_t blocks;        /* live blocks */
+    int64_t bytes;         /* live requested bytes */
 };
 
 static struct hook hooks[LC_DOMAIN_COUNT];
 static bool installed;
-
-static int64_t live_blocks[LC_DOMAIN_COUNT];
-static int64_t live_bytes[LC_DOMAIN_COUNT];
-static int64_t raw_chunk_bytes;
+static int64_t raw_chunk_bytes; /* malloc chunk bytes behind RAW blocks */
 
 /* > 0 while this thread is inside a MEM or OBJ call: RAW calls made then are
  * pymalloc's own and must not count as blocks a second time. */
 static __thread int depth;
 
-static void add(int64_t *counter, int64_t v)
+/* MEM and OBJ hooks run with the GIL held (the C API requires it), so their
+ * counters have one writer at a time: a plain load and store, atomic only so
+ * that a reader on another thread sees whole values. No lock prefix. */
+static inline void gil_add(int64_t *c, int64_t v)
 {
-    __atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+    __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + v,
+                     __ATOMIC_RELAXED);
+}
+
+static inline void raw_add(int64_t *c, int64_t v)
+{
+    __atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 }
 
 /* Bytes a malloc'ed block occupies in the heap mallinfo2() reports: the
- * usable size plus glibc's size word. Only meaningful for RAW blocks, which
- * come from malloc. */
-static int64_t chunk_bytes(void *base)
+ * usable size plus glibc's size word. */
+static inline int64_t chunk_bytes(void *base)
 {
     return (int64_t)(malloc_usable_size(base) + sizeof(size_t));
 }
 
-static void account(struct hook *h, void *base, size_t size, int sign)
-{
-    if (h->domain == LC_DOMAIN_RAW) {
-        add(&raw_chunk_bytes, sign * chunk_bytes(base));
-        if (depth > 0)
-            return;
-    }
-    add(&live_blocks[h->domain], sign);
-    add(&live_bytes[h->domain], sign * (int64_t)size);
-}
-
-static void enter(struct hook *h)
-{
-    if (h->domain != LC_DOMAIN_RAW)
-        depth++;
-}
-
-static void leave(struct hook *h)
-{
-    if (h->domain != LC_DOMAIN_RAW)
-        depth--;
-}
-
 /* Zero-size requests still get one byte past the prefix: a pointer to the
  * very end of a chunk looks like a leak to LeakSanitizer. */
-static size_t padded(size_t size)
+static inline size_t padded(size_t size)
 {
     return PREFIX + (size ? size : 1);
 }
 
-static void *hook_malloc(void *ctx, size_t size)
+/* MEM and OBJ over pymalloc: counted here, with the GIL held. */
+
+static void *py_malloc(void *ctx, size_t size)
 {
     struct hook *h = ctx;
     char *base;
 
     if (size > PY_SSIZE_T_MAX - PREFIX)
         return NULL;
-    enter(h);
+    depth++;
     base = h->prev.malloc(h->prev.ctx, padded(size));
-    leave(h);
+    depth--;
     if (!base)
         return NULL;
     *(size_t *)base = size;
-    account(h, base, size, +1);
+    gil_add(&h->blocks, 1);
+    gil_add(&h->bytes, (int64_t)size);
     return base + PREFIX;
 }
 
-static void *hook_calloc(void *ctx, size_t nelem, size_t elsize)
+static void *py_calloc(void *ctx, size_t nelem, size_t elsize)
 {
     struct hook *h = ctx;
     size_t size;
@@ -95,45 +83,40 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize)
     if (elsize != 0 && nelem > (PY_SSIZE_T_MAX - PREFIX) / elsize)
         return NULL;
     size = nelem * elsize;
-    enter(h);
+    depth++;
     base = h->prev.calloc(h->prev.ctx, 1, padded(size));
-    leave(h);
+    depth--;
     if (!base)
         return NULL;
     *(size_t *)base = size;
-    account(h, base, size, +1);
+    gil_add(&h->blocks, 1);
+    gil_add(&h->bytes, (int64_t)size);
     return base + PREFIX;
 }
 
-static void *hook_realloc(void *ctx, void *ptr, size_t size)
+static void *py_realloc(void *ctx, void *ptr, size_t size)
 {
     struct hook *h = ctx;
     char *base, *nbase;
     size_t old;
-    int64_t old_chunk = 0;
 
     if (!ptr)
-        return hook_malloc(ctx, size);
+        return py_malloc(ctx, size);
     if (size > PY_SSIZE_T_MAX - PREFIX)
         return NULL;
     base = (char *)ptr - PREFIX;
     old = *(size_t *)base;
-    if (h->domain == LC_DOMAIN_RAW)
-        old_chunk = chunk_bytes(base);
-    enter(h);
+    depth++;
     nbase = h->prev.realloc(h->prev.ctx, base, padded(size));
-    leave(h);
+    depth--;
     if (!nbase)
         return NULL;
     *(size_t *)nbase = size;
-    if (h->domain == LC_DOMAIN_RAW)
-        add(&raw_chunk_bytes, chunk_bytes(nbase) - old_chunk);
-    if (h->domain != LC_DOMAIN_RAW || depth == 0)
-        add(&live_bytes[h->domain], (int64_t)size - (int64_t)old);
+    gil_add(&h->bytes, (int64_t)size - (int64_t)old);
     return nbase + PREFIX;
 }
 
-static void hook_free(void *ctx, void *ptr)
+static void py_free(void *ctx, void *ptr)
 {
     struct hook *h = ctx;
     char *base;
@@ -141,13 +124,96 @@ static void hook_free(void *ctx, void *ptr)
     if (!ptr)
         return;
     base = (char *)ptr - PREFIX;
-    account(h, base, *(size_t *)base, -1);
-    enter(h);
+    gil_add(&h->blocks, -1);
+    gil_add(&h->bytes, -(int64_t)*(size_t *)base);
+    depth++;
     h->prev.free(h->prev.ctx, base);
-    leave(h);
+    depth--;
 }
 
-int lc_alloc_install(void)
+/* RAW: called without the GIL too (thread teardown), and from inside
+ * pymalloc for blocks over 512 bytes (depth > 0: chunk bytes only). Over the
+ * malloc allocator MEM and OBJ use these hooks as well: their blocks are
+ * malloc chunks then, and nothing nests. */
+
+static void raw_account(struct hook *h, void *base, size_t size, int sign)
+{
+    raw_add(&raw_chunk_bytes, sign * chunk_bytes(base));
+    if (depth > 0)
+        return;
+    raw_add(&h->blocks, sign);
+    raw_add(&h->bytes, sign * (int64_t)size);
+}
+
+static void *raw_malloc(void *ctx, size_t size)
+{
+    struct hook *h = ctx;
+    char *base;
+
+    if (size > PY_SSIZE_T_MAX - PREFIX)
+        return NULL;
+    base = h->prev.malloc(h->prev.ctx, padded(size));
+    if (!base)
+        return NULL;
+    *(size_t *)base = size;
+    raw_account(h, base, size, +1);
+    return base + PREFIX;
+}
+
+static void *raw_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+    struct hook *h = ctx;
+    size_t size;
+    char *base;
+
+    if (elsize != 0 && nelem > (PY_SSIZE_T_MAX - PREFIX) / elsize)
+        return NULL;
+    size = nelem * elsize;
+    base = h->prev.calloc(h->prev.ctx, 1, padded(size));
+    if (!base)
+        return NULL;
+    *(size_t *)base = size;
+    raw_account(h, base, size, +1);
+    return base + PREFIX;
+}
+
+static void *raw_realloc(void *ctx, void *ptr, size_t size)
+{
+    struct hook *h = ctx;
+    char *base, *nbase;
+    size_t old;
+    int64_t old_chunk;
+
+    if (!ptr)
+        return raw_malloc(ctx, size);
+    if (size > PY_SSIZE_T_MAX - PREFIX)
+        return NULL;
+    base = (char *)ptr - PREFIX;
+    old = *(size_t *)base;
+    old_chunk = chunk_bytes(base);
+    nbase = h->prev.realloc(h->prev.ctx, base, padded(size));
+    if (!nbase)
+        return NULL;
+    *(size_t *)nbase = size;
+    raw_add(&raw_chunk_bytes, chunk_bytes(nbase) - old_chunk);
+    if (depth == 0)
+        raw_add(&h->bytes, (int64_t)size - (int64_t)old);
+    return nbase + PREFIX;
+}
+
+static void raw_free(void *ctx, void *ptr)
+{
+    struct hook *h = ctx;
+    char *base;
+
+    if (!ptr)
+        return;
+    base = (char *)ptr - PREFIX;
+    raw_account(h, base, *(size_t *)base, -1);
+    h->prev.free(h->prev.ctx, base);
+}
+
+int lc_alloc_install(bool mem_on_malloc)
 {
     static const PyMemAllocatorDomain domains[LC_DOMAIN_COUNT] = {
         [LC_DOMAIN_RAW] = PYMEM_DOMAIN_RAW,
@@ -158,15 +224,15 @@ int lc_alloc_install(void)
     if (installed)
         return -LC_EINTERP;
     for (int d = 0; d < LC_DOMAIN_COUNT; d++) {
+        bool raw = d == LC_DOMAIN_RAW || mem_on_malloc;
         PyMemAllocatorEx mine = {
             .ctx = &hooks[d],
-            .malloc = hook_malloc,
-            .calloc = hook_calloc,
-            .realloc = hook_realloc,
-            .free = hook_free,
+            .malloc = raw ? raw_malloc : py_malloc,
+            .calloc = raw ? raw_calloc : py_calloc,
+            .realloc = raw ? raw_realloc : py_realloc,
+            .free = raw ? raw_free : py_free,
         };
 
-        hooks[d].domain = (enum lc_domain)d;
         PyMem_GetAllocator(domains[d], &hooks[d].prev);
         PyMem_SetAllocator(domains[d], &mine);
     }
@@ -182,8 +248,8 @@ bool lc_alloc_installed(void)
 void lc_alloc_read(struct lc_alloc_counts *out)
 {
     for (int d = 0; d < LC_DOMAIN_COUNT; d++) {
-        out->blocks[d] = __atomic_load_n(&live_blocks[d], __ATOMIC_RELAXED);
-        out->bytes[d] = __atomic_load_n(&live_bytes[d], __ATOMIC_RELAXED);
+        out->blocks[d] = __atomic_load_n(&hooks[d].blocks, __ATOMIC_RELAXED);
+        out->bytes[d] = __atomic_load_n(&hooks[d].bytes, __ATOMIC_RELAXED);
     }
     out->raw_chunk_bytes = __atomic_load_n(&raw_chunk_bytes, __ATOMIC_RELAXED);
 }

@@ -7,7 +7,9 @@
  * exactly. pymalloc takes blocks over 512 bytes from the RAW allocator; a
  * thread-local depth makes such nested RAW calls count once, under the
  * domain the caller asked. RAW is called without the GIL (thread teardown),
- * so every counter is updated atomically.
+ * so its counters are updated atomically; MEM and OBJ run with the GIL held,
+ * one writer at a time, so theirs are plain relaxed loads and stores (no
+ * locked instruction on the hot path: bench/hook_overhead.sh).
  *
  * The hooks also keep the malloc chunk bytes behind every RAW block, so that
  * the native heap held outside Python (OpenSSL, sqlite, ctypes) can be told
@@ -32,8 +34,10 @@ struct lc_alloc_counts {
                                         nested ones included */
 };
 
-/* Wrap the three allocators. Returns 0, or -LC_EINTERP if already done. */
-int lc_alloc_install(void);
+/* Wrap the three allocators. mem_on_malloc: the interpreter was configured
+ * with the malloc allocator (ASan builds), so MEM and OBJ blocks are malloc
+ * chunks too. Returns 0, or -LC_EINTERP if already done. */
+int lc_alloc_install(bool mem_on_malloc);
 
 /* True once lc_alloc_install() succeeded in this process. */
 bool lc_alloc_installed(void);

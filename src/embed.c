@@ -113,7 +113,7 @@ int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
     st = Py_PreInitialize(&pre);
     if (PyStatus_Exception(st))
         return status_error(st, "Py_PreInitialize", err, errlen);
-    if (opts->hooks && lc_alloc_install() < 0) {
+    if (opts->hooks && lc_alloc_install(opts->malloc_allocator) < 0) {
         snprintf(err, errlen, "allocator hooks already installed");
         return -LC_EINTERP;
     }
@@ -274,6 +274,16 @@ int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
         return capture_exception(err, errlen);
     Py_DECREF(res);
     return 0;
+}
+
+int lc_embed_take_error(char *err, size_t errlen)
+{
+    return capture_exception(err, errlen);
+}
+
+PyObject *lc_script_module(const struct lc_script *s)
+{
+    return s->module;
 }
 
 void lc_script_free(struct lc_script *s)

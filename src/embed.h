@@ -56,6 +56,13 @@ int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
 int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
                    size_t size, char *err, size_t errlen);
 
+/* Turn the pending Python exception into text in err (traceback
+ * included) and clear it. Returns -LC_EPYTHON. For the other doors. */
+int lc_embed_take_error(char *err, size_t errlen);
+
+/* The loaded module, for the explain pass (a PyObject *, borrowed). */
+struct _object *lc_script_module(const struct lc_script *s);
+
 void lc_script_free(struct lc_script *s);
 
 /* Whether the cycle collector is enabled now (the case may turn it off). */

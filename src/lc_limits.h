@@ -36,6 +36,10 @@
 /* Tail of a worker's stderr kept for crash reports (Fatal Python error...). */
 #define LC_STDERR_TAIL 4096
 
+/* Bytes an explain pass may hand back (JSON + text); more is dropped and
+ * the explanation reported as failed, never a runner out of memory. */
+#define LC_EXPLAIN_OUTPUT_MAX (1024 * 1024)
+
 /* Most worker processes at once (-j); far above any core count we target. */
 #define LC_JOBS_MAX 64
 

@@ -53,6 +53,22 @@ static void put_rate(FILE *f, double v)
         fprintf(f, "%+.3g", v);
 }
 
+/* Multi-line text under a case's line, each line behind "     | ". */
+static void put_indented(FILE *f, const char *s)
+{
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+        fputs("     | ", f);
+        for (size_t i = 0; i < len; i++)
+            fputc((unsigned char)s[i] < 0x20 && s[i] != '\t' ? '?' : s[i],
+                  f);
+        fputc('\n', f);
+        s += len + (nl ? 1 : 0);
+    }
+}
+
 void lc_report_text_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r)
 {
@@ -79,17 +95,10 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
     }
     fprintf(f, "  %ld it %.2f s\n", r->iterations, r->elapsed_s);
     if (r->message[0] && r->verdict != LC_VERDICT_CLEAN &&
-        r->verdict != LC_VERDICT_LEAK) {
-        const char *s = r->message;
-
-        while (*s) {
-            const char *nl = strchr(s, '\n');
-            size_t len = nl ? (size_t)(nl - s) : strlen(s);
-
-            fprintf(f, "     | %.*s\n", (int)len, s);
-            s += len + (nl ? 1 : 0);
-        }
-    }
+        r->verdict != LC_VERDICT_LEAK)
+        put_indented(f, r->message);
+    if (r->explain_text)
+        put_indented(f, r->explain_text);
 }
 
 void lc_report_text_summary(FILE *f, const struct lc_summary *s)
@@ -218,6 +227,16 @@ static void write_json(FILE *f, const struct lc_case *cases,
         if (r->message[0]) {
             fputs(", \"message\": ", f);
             json_text(f, r->message);
+        }
+        /* The explain pass's own JSON object, as it came (json.dumps), or
+         * its failure as text. */
+        if (r->explain_json && r->explain_json[0] == '{') {
+            fputs(", \"explanation\": ", f);
+            fputs(r->explain_json, f);
+        } else if (r->explain_text) {
+            fputs(", \"explanation\": {\"error\": ", f);
+            json_text(f, r->explain_text);
+            fputs("}", f);
         }
         fputs("}", f);
     }

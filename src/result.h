@@ -41,6 +41,10 @@ struct lc_result {
     char phase[16];          /* where an error happened: header, load,
                                 setup, run, teardown, worker */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
+    /* Set by the runner, never by a worker (they arrive NULL): the explain
+     * pass's JSON object and text, heap copies the caller frees. */
+    char *explain_json;
+    char *explain_text;
 };
 
 const char *lc_verdict_name(enum lc_verdict v);

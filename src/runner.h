@@ -8,6 +8,10 @@
  * timeout (verdict "timeout"), and turns a worker that died or exited without
  * a result into verdict "crash", with the tail of its stderr as the message.
  *
+ * When asked, a case's verdict is followed by the explain pass (explain.h)
+ * in another fresh process, in the same slot; its failure never changes the
+ * verdict, it only becomes the explanation's text.
+ *
  * Workers run with glibc's thread cache off (probes.h) and stdin/stdout on
  * /dev/null. No Python in this process.
  */
@@ -17,11 +21,22 @@
 #include <stddef.h>
 
 #include "case.h"
+#include "explain.h"
 #include "result.h"
+
+enum lc_explain_when {
+    LC_EXPLAIN_NONE,  /* verdicts only */
+    LC_EXPLAIN_LEAKS, /* explain every case judged a leak */
+    LC_EXPLAIN_JUDGED /* explain every case judged leak or clean */
+};
 
 struct lc_runner_opts {
     int jobs;             /* workers at once, 1..LC_JOBS_MAX */
     const char *self_exe; /* the leakcheck program to re-execute */
+    enum lc_explain_when explain;
+    struct lc_explain_opts explain_opts; /* dot_path: a folder here, each
+                                            case's DOT file goes in it */
+    double explain_timeout_s; /* wall time for one explain pass */
     /* Called in the runner as each case starts and ends; may be NULL. */
     void (*on_start)(void *ctx, size_t index);
     void (*on_done)(void *ctx, size_t index);
@@ -36,8 +51,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *opts);
 
 /* The worker side: argv after "__worker" is WARMUP ITERATIONS TIME SIGNALS
- * PATH.
- * Runs the case, writes the result to descriptor 3, returns the exit code. */
+ * PATH. Runs the case, writes the result to descriptor 3, returns the exit
+ * code. */
 int lc_runner_worker_main(int argc, char **argv);
 
 #endif

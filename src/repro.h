@@ -1,0 +1,63 @@
+/*
+ * repro.h - turn a leak fuzzer finding into a regression case.
+ *
+ *   leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] [--force]
+ *
+ * CASE is the case build-fuzz/fuzz_scenario fuzzed (it defines fuzz(data));
+ * ARTIFACT the input libFuzzer saved when the leak oracle stopped it
+ * (crash-<sha1>). The new case, `expect=leak`, holds the input as a Python
+ * bytes literal and, in run(), feeds it to the original case's fuzz(),
+ * loaded by path with importlib (a path relative to the new file, so both
+ * can move together); setup() and teardown() call the original's. Its
+ * docstring and `source=` name where it came from: the case, the artifact
+ * file, the date. From then on `leakcheck run` checks that input on every
+ * run; when the leak is fixed, expect=leak flips to expect=clean.
+ *
+ * OUT defaults to CASE's folder, named <case>_<artifact>.py with the
+ * artifact name cut to its first 8 hash digits
+ * (cases/fuzz_magic_header_crash_d00949ab.py); an existing file is never
+ * overwritten without --force. --minimize first runs the fuzzer's own
+ * crash minimizer on the artifact
+ *   LEAKCHECK_CASE=CASE FUZZER -minimize_crash=1 -runs=RUNS \
+ *       -exact_artifact_path=TMP ARTIFACT
+ * (FUZZER from --fuzzer, $LEAKCHECK_FUZZER or build-fuzz/fuzz_scenario)
+ * and writes the smallest input that still leaks.
+ *
+ * Exit status: 0 written; 1 the minimizer or the write failed; 2 bad
+ * command line, unreadable case or artifact, or OUT exists.
+ *
+ * No Python here: the input is copied as bytes, the case is only read.
+ */
+#ifndef LC_REPRO_H
+#define LC_REPRO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Largest artifact turned into a case: a bytes literal of up to 4 source
+ * bytes per input byte must stay a reviewable file. libFuzzer's default
+ * -max_len is 4096; a finding a thousand times larger wants --minimize. */
+#define LC_REPRO_INPUT_MAX (1 << 20)
+
+/* Runs the minimizer this many times by default (-runs). */
+#define LC_REPRO_MINIMIZE_RUNS 2000
+
+/* What a regression case is made of. Plain value; strings are borrowed. */
+struct lc_repro_case {
+    const char *case_path;  /* the fuzzed case, as given (for the text) */
+    const char *case_rel;   /* the fuzzed case, relative to the new file's
+                               folder (for the loader) */
+    const char *artifact;   /* the artifact's file name */
+    const char *note;       /* extra provenance ("minimized ..."), or NULL */
+    const char *date;       /* YYYY-MM-DD */
+    const unsigned char *data; /* the input */
+    size_t size;               /* its length in bytes */
+};
+
+/* Write the case file's text to f. Returns 0 or -LC_EIO. */
+int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc);
+
+/* The `repro` command: argv[0] is "repro". Returns the exit status. */
+int lc_repro_command(int argc, char **argv);
+
+#endif

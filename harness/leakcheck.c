@@ -355,6 +355,12 @@ static int cmd_run(int argc, char **argv, bool explain_cmd)
             cs.v[i].warmup = warmup;
     }
 
+    if (ro.explain_opts.dot_path && !no_explain &&
+        mkdir(ro.explain_opts.dot_path, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, "leakcheck: --explain-dir %s: %s\n",
+                ro.explain_opts.dot_path, strerror(errno));
+        goto out_free;
+    }
     if (output) {
         out = fopen(output, "w");
         if (!out) {

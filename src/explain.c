@@ -10,14 +10,13 @@
 
 #include "embed.h"
 #include "errors.h"
-#include "probes.h"
 #include "explain_py.h" /* generated from src/explain.py */
 
 #define RESULT_FD 3
 
 void lc_explain_args(const struct lc_case *c, const struct lc_result *r,
                      const struct lc_explain_opts *o, char *growth_buf,
-                     char num_bufs[3][32], const char *argv[6])
+                     char num_bufs[4][32], const char *argv[7])
 {
     size_t used = 0;
 
@@ -38,12 +37,14 @@ void lc_explain_args(const struct lc_case *c, const struct lc_result *r,
     snprintf(num_bufs[0], 32, "%ld", c->warmup);
     snprintf(num_bufs[1], 32, "%ld", o->iterations);
     snprintf(num_bufs[2], 32, "%d", o->depth);
+    snprintf(num_bufs[3], 32, "%.9g", r ? r->trend[LC_SIG_NATIVE].per_iter : 0);
     argv[0] = num_bufs[0];
     argv[1] = num_bufs[1];
     argv[2] = num_bufs[2];
     argv[3] = growth_buf;
-    argv[4] = o->dot_path ? o->dot_path : "-";
-    argv[5] = c->path;
+    argv[4] = num_bufs[3];
+    argv[5] = o->dot_path ? o->dot_path : "-";
+    argv[6] = c->path;
 }
 
 int lc_explain_parse(const char *buf, size_t len, char **json, char **text)
@@ -179,27 +180,27 @@ int lc_explain_worker_main(int argc, char **argv)
     static char msg[LC_MSG_MAX];
     struct lc_script *script = NULL;
     PyObject *ns = NULL, *state = NULL, *out = NULL, *growth = NULL;
-    struct lc_sample a, b;
     long warmup, iterations;
     int depth;
     const char *dot;
     double native;
 
-    if (argc != 6) {
+    if (argc != 7) {
         fprintf(stderr, "leakcheck __explain: expected WARMUP ITERATIONS "
-                        "DEPTH GROWTH DOT PATH\n");
+                        "DEPTH GROWTH NATIVE DOT PATH\n");
         return 2;
     }
     warmup = strtol(argv[0], NULL, 10);
     iterations = strtol(argv[1], NULL, 10);
     depth = (int)strtol(argv[2], NULL, 10);
-    dot = strcmp(argv[4], "-") == 0 ? NULL : argv[4];
+    native = strtod(argv[4], NULL);
+    dot = strcmp(argv[5], "-") == 0 ? NULL : argv[5];
     if (iterations < 1)
         iterations = 1;
 
     if (lc_embed_start(&eo, msg, sizeof(msg)))
         return fail("start", msg);
-    if (lc_script_load(argv[5], &script, msg, sizeof(msg)))
+    if (lc_script_load(argv[6], &script, msg, sizeof(msg)))
         return fail("load", msg);
     if (lc_script_call(script, LC_ENTRY_SETUP, msg, sizeof(msg)))
         return fail("setup", msg);
@@ -217,13 +218,9 @@ int lc_explain_worker_main(int argc, char **argv)
     if (!state)
         goto out_python_error;
 
-    lc_probes_read(&a);
     for (long i = 0; i < iterations; i++)
         if (lc_script_call(script, LC_ENTRY_RUN, msg, sizeof(msg)))
             return fail("run", msg);
-    lc_probes_read(&b);
-    native = (double)(b.v[LC_SIG_NATIVE] - a.v[LC_SIG_NATIVE]) /
-             (double)iterations;
 
     growth = growth_dict(argv[3]);
     if (!growth)

@@ -10,8 +10,10 @@
  * heap around them, and hands back two texts: a JSON object and a report for
  * people.
  *
- * Worker command line: __explain WARMUP ITERATIONS DEPTH GROWTH DOT PATH,
- * where GROWTH is "signal=rate,..." (what the verdict found) or "-", and DOT
+ * Worker command line: __explain WARMUP ITERATIONS DEPTH GROWTH NATIVE DOT
+ * PATH, where GROWTH is "signal=rate,..." (what the verdict found) or "-",
+ * NATIVE the verdict's native heap growth per iteration (the explain pass
+ * cannot measure it: tracemalloc's own tables are native memory), and DOT
  * the Graphviz file to write or "-". The output on descriptor 3 is two
  * records, each a 4-byte length then the bytes: JSON, then text.
  */
@@ -38,12 +40,13 @@ struct lc_explain_opts {
 /* The worker side; argv after "__explain". Returns the exit code. */
 int lc_explain_worker_main(int argc, char **argv);
 
-/* Arguments for the worker, written into argv[0..6) from buffers the caller
- * owns (growth_buf of LC_GROWTH_ARG_MAX bytes, num_bufs 3 x 32 bytes). */
+/* Arguments for the worker, written into argv[0..7) from buffers the caller
+ * owns (growth_buf of LC_GROWTH_ARG_MAX bytes, num_bufs 4 x 32 bytes). */
 #define LC_GROWTH_ARG_MAX 256
+#define LC_EXPLAIN_ARGC 7
 void lc_explain_args(const struct lc_case *c, const struct lc_result *r,
                      const struct lc_explain_opts *o, char *growth_buf,
-                     char num_bufs[3][32], const char *argv[6]);
+                     char num_bufs[4][32], const char *argv[LC_EXPLAIN_ARGC]);
 
 /* Split a worker's output buf[0..len) into its JSON and text records, as
  * NUL-terminated heap copies. Returns 0 or -LC_EIO if malformed. */

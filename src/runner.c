@@ -142,8 +142,14 @@ static void dot_path_for(const char *dir, const char *path, char *out,
 
     if (len > 3 && strcmp(path + len - 3, ".py") == 0)
         len -= 3;
-    while (len > 0 && path[0] == '.' && path[1] == '/')
-        path += 2, len -= 2;
+    for (;;) {
+        if (len > 0 && path[0] == '/')
+            path++, len--;
+        else if (len > 1 && path[0] == '.' && path[1] == '/')
+            path += 2, len -= 2;
+        else
+            break;
+    }
     n = (size_t)snprintf(out, outlen, "%s/", dir);
     for (size_t i = 0; i < len && n + 5 < outlen; i++)
         out[n++] = path[i] == '/' ? '_' : path[i];
@@ -155,9 +161,9 @@ static int start_explain(struct slot *sl, const struct lc_case *c,
                          const struct lc_runner_opts *o, const char *tunables)
 {
     struct lc_explain_opts eo = o->explain_opts;
-    char growth[LC_GROWTH_ARG_MAX], nums[3][32], dot[LC_PATH_MAX];
-    const char *args[6];
-    char *argv[9];
+    char growth[LC_GROWTH_ARG_MAX], nums[4][32], dot[LC_PATH_MAX];
+    const char *args[LC_EXPLAIN_ARGC];
+    char *argv[LC_EXPLAIN_ARGC + 3];
 
     if (eo.dot_path) {
         dot_path_for(eo.dot_path, c->path, dot, sizeof(dot));
@@ -166,9 +172,9 @@ static int start_explain(struct slot *sl, const struct lc_case *c,
     lc_explain_args(c, r, &eo, growth, nums, args);
     argv[0] = (char *)o->self_exe;
     argv[1] = "__explain";
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < LC_EXPLAIN_ARGC; i++)
         argv[2 + i] = (char *)args[i];
-    argv[8] = NULL;
+    argv[LC_EXPLAIN_ARGC + 2] = NULL;
     sl->phase = PHASE_EXPLAIN;
     return spawn(sl, argv, o->explain_timeout_s, tunables);
 }

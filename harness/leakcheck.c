@@ -271,7 +271,10 @@ static int cmd_run(int argc, char **argv, bool explain_cmd)
             double v = strtod(optarg, &end);
 
             if (*optarg == '\0' || *end != '\0' || !(v > 0) || v > 86400)
-                return die_usage("%s: must be seconds in (0, 86400]",
+                return die_usage(opt == 't' ? "--timeout %s: must be "
+                                              "seconds in (0, 86400]"
+                                            : "--time %s: must be seconds "
+                                              "in (0, 86400]",
                                  optarg);
             *(opt == 't' ? &timeout : &time_bound) = v;
             break;

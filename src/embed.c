@@ -180,7 +180,7 @@ static const char loader_src[] =
 int lc_script_load(const char *path, struct lc_script **out, char *err,
                    size_t errlen)
 {
-    PyObject *ns = NULL, *code = NULL, *res = NULL, *loader, *mod;
+    PyObject *ns = NULL, *code = NULL, *res = NULL, *loader, *mod, *pypath;
     struct lc_script *s;
     int rc = 0;
 
@@ -199,7 +199,11 @@ int lc_script_load(const char *path, struct lc_script **out, char *err,
         res = PyEval_EvalCode(code, ns, ns);
     }
     loader = res ? PyDict_GetItemString(ns, "_leakcheck_load") : NULL;
-    mod = loader ? PyObject_CallFunction(loader, "s", path) : NULL;
+    /* File names are bytes: decode them as the OS does (surrogateescape),
+     * not as strict UTF-8. */
+    pypath = loader ? PyUnicode_DecodeFSDefault(path) : NULL;
+    mod = pypath ? PyObject_CallOneArg(loader, pypath) : NULL;
+    Py_XDECREF(pypath);
     if (!mod) {
         rc = capture_exception(err, errlen);
         goto out_release;

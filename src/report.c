@@ -248,9 +248,26 @@ static void write_json(FILE *f, const struct lc_case *cases,
 }
 
 /* XML text: escape markup, drop bytes XML 1.0 cannot hold. */
+/* XML text: escape markup, drop control bytes XML 1.0 cannot hold, and
+ * replace invalid UTF-8 (a non-UTF-8 file name, a stderr tail cut inside a
+ * character) by U+FFFD, so the document always parses. */
 static void xml_text(FILE *f, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t n = utf8_len(p);
+
+        if (n == 0) {
+            fputs("\xef\xbf\xbd", f);
+            p++;
+            continue;
+        }
+        if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n;
+            continue;
+        }
         switch (*p) {
         case '<':
             fputs("&lt;", f);
@@ -265,11 +282,13 @@ static void xml_text(FILE *f, const char *s)
             fputs("&quot;", f);
             break;
         default:
-            if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+            if ((*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') ||
+                *p == 0x7f)
                 fputc('?', f);
             else
                 fputc(*p, f);
         }
+        p++;
     }
 }
 

@@ -31,6 +31,7 @@ struct slot {
     int err_fd;       /* -1 once at EOF */
     char *out;        /* bytes from out_fd */
     size_t got, cap;  /* bytes received, bytes out can hold */
+    double started;   /* monotonic seconds */
     double deadline;  /* monotonic seconds */
     bool timed_out;
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
@@ -114,7 +115,8 @@ static int spawn(struct slot *sl, char *const argv[], double timeout_s,
     sl->got = 0;
     sl->tail_len = 0;
     sl->timed_out = false;
-    sl->deadline = now_s() + timeout_s;
+    sl->started = now_s();
+    sl->deadline = sl->started + timeout_s;
     return 0;
 }
 
@@ -250,7 +252,7 @@ static void finish_verdict(struct slot *sl, int status, struct lc_result *r,
     memset(r, 0, sizeof(*r));
     r->magic = LC_RESULT_MAGIC;
     r->verdict = sl->timed_out ? LC_VERDICT_TIMEOUT : LC_VERDICT_CRASH;
-    r->elapsed_s = sl->timed_out ? c->timeout_s : 0;
+    r->elapsed_s = now_s() - sl->started;
     snprintf(r->phase, sizeof(r->phase), "worker");
     snprintf(r->message, sizeof(r->message), "worker %s\n%.*s", how,
              (int)sl->tail_len, sl->tail);

@@ -1,0 +1,8 @@
+# leakcheck: timeout=1
+# Sleeps far past its one-second timeout: the worker is killed.
+# e2e: verdict=timeout phase=worker message=timeout
+import time
+
+
+def run():
+    time.sleep(60)

@@ -1,0 +1,500 @@
+"""End-to-end tests: the real leakcheck program on real case files.
+
+    /usr/bin/python3.11 tests/e2e.py BUILD/leakcheck REPO_ROOT
+
+Checks, each against the report the program writes:
+
+  (a) every case in REPO/cases gets the verdict its header expects;
+  (b) failing cases (raise in setup/run/teardown, syntax error, no run(),
+      segfault, os._exit, sys.exit, a hang) are isolated: each gets the
+      verdict and phase its `# e2e:` comment states, a clean case run beside
+      them stays clean, and the run exits 1;
+  (c) a malformed header makes the run exit 2 naming file:line, and the other
+      cases of that run are still run and reported;
+  (d) the planted one-object leak reads exactly +1 block and +16 bytes per
+      iteration, its twin reads nothing;
+  (e) text output: one line per case and a summary, against a golden file;
+  (f) usage errors exit 2;
+  (g) a case whose file name is not UTF-8 runs, and JUnit stays valid.
+
+Standard library only. Prints one line per check and a summary line
+"e2e: N passed, M failed"; exits 1 if any check failed.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+if len(sys.argv) != 3:
+    sys.exit("usage: e2e.py BUILD/leakcheck REPO_ROOT")
+LEAKCHECK = os.path.abspath(sys.argv[1])
+REPO = os.path.abspath(sys.argv[2])
+HERE = os.path.join(REPO, "tests")
+CASES = os.path.join(REPO, "cases")
+FAILURES = os.path.join(HERE, "cases", "failures")
+BAD_HEADER = os.path.join(HERE, "cases", "bad_header")
+PLANTED = os.path.join(HERE, "cases", "planted")
+GOLDEN = os.path.join(HERE, "golden")
+
+# A runner that hangs must fail this test, not the whole ctest run.
+RUN_TIMEOUT = 540
+
+passed = 0
+failed = 0
+
+
+def check(ok, what, detail=""):
+    """Record one check; print it, with the detail when it failed."""
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   - " + what)
+    else:
+        failed += 1
+        print("FAIL - " + what)
+        if detail:
+            for line in str(detail).rstrip("\n").split("\n"):
+                print("       " + line)
+    return ok
+
+
+def leakcheck(*args):
+    """Run the program; return (exit status, stdout, stderr, seconds)."""
+    t0 = time.monotonic()
+    p = subprocess.run([LEAKCHECK, *args], stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=RUN_TIMEOUT)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"), time.monotonic() - t0)
+
+
+def not_json(constant):
+    """NaN and Infinity are not JSON: Python reads them, jq and browsers
+    do not."""
+    raise ValueError("%s in the report is not JSON" % constant)
+
+
+def run_json(paths, *extra):
+    """Run with --format json -o FILE; return (status, report, stderr)."""
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-") as tmp:
+        out = os.path.join(tmp, "report.json")
+        rc, stdout, stderr, _ = leakcheck("run", "-q", "--format", "json",
+                                          "-o", out, *extra, *paths)
+        report = None
+        if os.path.exists(out):
+            with open(out, "rb") as f:
+                text = f.read()
+            try:
+                report = json.loads(text, parse_constant=not_json)
+            except ValueError as e:
+                check(False, "JSON report of %s parses" % " ".join(paths),
+                      "%s\n%s" % (e, text[:2000]))
+    return rc, report, stderr
+
+
+def by_name(report):
+    """The report's cases keyed by file name."""
+    return {os.path.basename(c["path"]): c for c in report["cases"]}
+
+
+def case_files(folder):
+    """The case files leakcheck takes from a folder, by its own rule."""
+    names = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d[0] not in "._"]
+        names += [os.path.join(root, f) for f in files
+                  if f.endswith(".py") and len(f) > 3 and f[0] not in "._"]
+    return sorted(names)
+
+
+def header_expect(path):
+    """expect= from a case's header, read here independently of the C
+    parser: the leading block of blank and '#' lines."""
+    expect = "clean"
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            s = line.strip()
+            if s and not s.startswith("#"):
+                break
+            m = re.match(r"#\s*leakcheck:.*?(?:^|\s)expect=\"?(\w+)", s)
+            if m:
+                expect = m.group(1)
+    return expect
+
+
+def e2e_comment(path):
+    """The `# e2e: verdict=V phase=P message=TEXT` expectation of a file;
+    message= takes the rest of the line."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"#\s*e2e:\s*(.*)$", line.strip())
+            if not m:
+                continue
+            text, want = m.group(1), {}
+            if "message=" in text:
+                text, want["message"] = text.split("message=", 1)
+            for pair in text.split():
+                key, _, value = pair.partition("=")
+                want[key] = value
+            return want
+    return None
+
+
+def summary_matches(report, what):
+    """The summary counts agree with the cases listed."""
+    s, cases = report["summary"], report["cases"]
+    counts = {v: sum(c["verdict"] == v for c in cases)
+              for v in ("clean", "leak", "error", "crash", "timeout")}
+    ok = sum(bool(c["ok"]) for c in cases)
+    want = dict(counts, cases=len(cases), ok=ok, failed=len(cases) - ok)
+    got = {k: s.get(k) for k in want}
+    check(got == want, what + ": summary counts match the cases",
+          "summary %s\ncases   %s" % (got, want))
+
+
+# --- (a) every case in cases/ gets its expected verdict ----------------------
+
+def test_repo_cases():
+    files = case_files(CASES)
+    if not files:
+        print("note - cases/ holds no case yet: (a) has nothing to check")
+        return
+    rc, report, stderr = run_json([CASES])
+    if not check(report is not None, "(a) cases/: a JSON report is written",
+                 stderr):
+        return
+    cases = by_name(report)
+    check(len(report["cases"]) == len(files),
+          "(a) cases/: every case file is reported (%d)" % len(files),
+          "reported %s\nfiles %s" % (sorted(cases),
+                                     [os.path.basename(f) for f in files]))
+    for path in files:
+        name = os.path.basename(path)
+        c = cases.get(name)
+        if not check(c is not None, "(a) %s is reported" % name):
+            continue
+        want = header_expect(path)
+        detail = json.dumps({k: c.get(k) for k in (
+            "verdict", "expect", "growth", "phase", "message", "reason")},
+            indent=1)[:3000]
+        check(c["expect"] == want,
+              "(a) %s: expect read from its header is %s" % (name, want),
+              detail)
+        check(c["verdict"] == want and c["ok"] is True,
+              "(a) %s: verdict %s" % (name, want), detail)
+        if c["verdict"] == "leak":
+            check(bool(c["growth"]) and all(v > 0 for v in
+                                            c["growth"].values()),
+                  "(a) %s: a leak reports positive growth" % name, detail)
+        if c["verdict"] == "clean":
+            check(c["growth"] == {}, "(a) %s: clean reports no growth" % name,
+                  detail)
+    summary_matches(report, "(a) cases/")
+    check(rc == 0, "(a) cases/: exit status 0", "status %d\n%s" % (rc, stderr))
+
+
+# --- (b) failures are isolated, each with its verdict and phase --------------
+
+def test_failures():
+    files = case_files(FAILURES)
+    wants = {os.path.basename(f): e2e_comment(f) for f in files}
+    check(len(files) >= 10 and all(wants.values()),
+          "(b) every failure case states its expectation",
+          [n for n, w in wants.items() if not w])
+    t0 = time.monotonic()
+    rc, report, stderr = run_json([FAILURES], "-j", "4")
+    elapsed = time.monotonic() - t0
+    if not check(report is not None, "(b) failures: a JSON report is written",
+                 stderr):
+        return
+    cases = by_name(report)
+    check(sorted(cases) == sorted(wants),
+          "(b) failures: every case is reported, none twice",
+          "%s\n%s" % (sorted(cases), sorted(wants)))
+    for name, want in sorted(wants.items()):
+        c = cases.get(name)
+        if c is None or want is None:
+            continue
+        detail = json.dumps(c, indent=1)[:3000]
+        check(c["verdict"] == want["verdict"],
+              "(b) %s: verdict %s" % (name, want["verdict"]), detail)
+        if "phase" in want:
+            check(c.get("phase") == want["phase"],
+                  "(b) %s: phase %s" % (name, want["phase"]), detail)
+        if "message" in want:
+            check(want["message"].strip() in c.get("message", ""),
+                  "(b) %s: message mentions %r" % (name,
+                                                  want["message"].strip()),
+                  detail)
+        if want.get("phase") in ("setup", "run", "teardown"):
+            check("Traceback (most recent call last):" in c.get("message", "")
+                  and name in c.get("message", ""),
+                  "(b) %s: the message is the traceback, naming the file"
+                  % name, detail)
+        if want["verdict"] == "clean":
+            check(c["ok"] is True and c["growth"] == {},
+                  "(b) %s: still clean beside the failures" % name, detail)
+        else:
+            check(c["ok"] is False, "(b) %s: not ok" % name, detail)
+        if want["verdict"] == "timeout":
+            check(0.9 <= c["elapsed_s"] < 10,
+                  "(b) %s: killed about its 1 s timeout (%.2f s)"
+                  % (name, c["elapsed_s"]), detail)
+    summary_matches(report, "(b) failures")
+    check(elapsed < 60, "(b) failures: the hang did not hold the run up "
+          "(%.1f s)" % elapsed)
+    check(rc == 1, "(b) failures: exit status 1",
+          "status %d\n%s" % (rc, stderr))
+
+    # The same run as JUnit: tracebacks hold quotes and <frozen ...> markup.
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-") as tmp:
+        out = os.path.join(tmp, "junit.xml")
+        rc, _, stderr, _ = leakcheck("run", "-q", "-j", "4", "--format",
+                                     "junit", "-o", out, FAILURES)
+        try:
+            suite = ET.parse(out).getroot().find("testsuite")
+        except (ET.ParseError, OSError) as e:
+            check(False, "(b) failures: JUnit report is well-formed XML", e)
+            return
+        errors = {os.path.basename(t.get("name")): t.find("error")
+                  for t in suite.findall("testcase")}
+        bad = {n: (e.get("type") if e is not None else "pass")
+               for n, e in errors.items()
+               if (e.get("type") if e is not None else "clean")
+               != wants[n]["verdict"]}
+        check(not bad and len(errors) == len(wants),
+              "(b) failures: JUnit has an <error> of the right type per "
+              "failing case", bad)
+        failing = sum(w["verdict"] != "clean" for w in wants.values())
+        check(suite.get("tests") == str(len(wants)) and
+              suite.get("errors") == str(failing) and
+              suite.get("failures") == "0",
+              "(b) failures: JUnit counts", suite.attrib)
+        check(rc == 1, "(b) failures: JUnit run exits 1", stderr)
+
+
+# --- (c) a malformed header: exit 2, file:line named, the others still run ---
+
+def test_bad_header():
+    rc, report, stderr = run_json([BAD_HEADER], "-j", "1")
+    check(rc == 2, "(c) malformed header: exit status 2",
+          "status %d\n%s" % (rc, stderr))
+    check(re.search(r"unknown_key\.py:4: .*expext", stderr) is not None,
+          "(c) malformed header: stderr names file:line and the key", stderr)
+    if not check(report is not None,
+                 "(c) malformed header: the report is still written", stderr):
+        return
+    cases = by_name(report)
+    bad = cases.get("unknown_key.py", {})
+    check(bad.get("verdict") == "error" and bad.get("phase") == "header" and
+          "unknown_key.py:4:" in bad.get("message", ""),
+          "(c) the malformed case is reported as an error in phase header",
+          bad)
+    check(cases.get("neighbour_clean.py", {}).get("verdict") == "clean",
+          "(c) a clean neighbour is still run and reported clean",
+          cases.get("neighbour_clean.py"))
+    leak = cases.get("neighbour_leak.py", {})
+    check(leak.get("verdict") == "leak" and leak.get("ok") is True and
+          leak.get("iterations", 0) > 0,
+          "(c) a leaking neighbour is still run and reported as a leak", leak)
+
+
+# --- (d) the planted leak reads exactly one object per iteration -------------
+
+def test_planted(folder, label):
+    leak_path = os.path.join(folder, "planted_one_object_leak.py")
+    clean_path = os.path.join(folder, "planted_one_object_clean.py")
+    if not (os.path.exists(leak_path) and os.path.exists(clean_path)):
+        print("note - %s: no planted cases" % label)
+        return
+    rc, report, stderr = run_json([leak_path, clean_path])
+    if not check(report is not None, "(d) %s: a JSON report" % label, stderr):
+        return
+    cases = by_name(report)
+    leak = cases["planted_one_object_leak.py"]
+    clean = cases["planted_one_object_clean.py"]
+    check(leak["verdict"] == "leak" and leak["ok"] is True,
+          "(d) %s: the planted leak is a leak" % label, leak)
+    check(leak["growth"] == {"py_blocks": 1, "py_bytes": 16},
+          "(d) %s: its growth is exactly py_blocks 1, py_bytes 16" % label,
+          leak["growth"])
+    sig = leak.get("signals", {})
+    blocks, nbytes = sig.get("py_blocks", {}), sig.get("py_bytes", {})
+    check(blocks.get("per_iter") == 1 and nbytes.get("per_iter") == 16 and
+          blocks.get("total", 0) > 0 and
+          nbytes.get("total") == 16 * blocks.get("total") and
+          blocks.get("grew") == blocks.get("steps") and
+          all(sig.get(s, {}).get("leak") is False and
+              sig.get(s, {}).get("total") == 0
+              for s in ("native_bytes", "fds", "threads")),
+          "(d) %s: evidence: 16 bytes per block, growth at every reading, "
+          "no other signal moves" % label, json.dumps(sig, indent=1))
+    check(clean["verdict"] == "clean" and clean["ok"] is True and
+          clean["growth"] == {},
+          "(d) %s: its twin is clean with no growth" % label, clean)
+    check(all(s.get("total") == 0 for n, s in clean.get("signals", {}).items()
+              if n in ("py_blocks", "py_bytes")),
+          "(d) %s: the twin's Python counters do not move at all" % label,
+          json.dumps(clean.get("signals"), indent=1))
+    check(rc == 0, "(d) %s: exit status 0" % label, stderr)
+
+
+# --- (e) text output: one line per case, then the summary --------------------
+
+def golden_lines(path, **subst):
+    """A golden file as one regex per line: text is literal except {IT}
+    (iterations), {S} (seconds) and the {NAMES} given."""
+    rxs = []
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n")[:-1]:
+            rx = re.escape(line)
+            for key, value in subst.items():
+                rx = rx.replace(re.escape("{%s}" % key), re.escape(value))
+            rx = rx.replace(re.escape("{IT}"), r"\d+")
+            rxs.append(rx.replace(re.escape("{S}"), r"\d+\.\d+"))
+    return rxs
+
+
+def matches_golden(text, rxs):
+    lines = text.split("\n")
+    return (lines[-1] == "" and len(lines) - 1 == len(rxs) and
+            all(re.fullmatch(rx, l) for rx, l in zip(rxs, lines)))
+
+
+def test_text():
+    rc, out, err, _ = leakcheck("run", "-q", "-j", "1", "--no-explain",
+                                PLANTED)
+    rxs = golden_lines(os.path.join(GOLDEN, "planted.txt"), DIR=PLANTED)
+    check(matches_golden(out, rxs),
+          "(e) text report of tests/cases/planted matches "
+          "tests/golden/planted.txt", out)
+    check(rc == 0, "(e) text run exits 0", err)
+
+    # With the explanation (the default), it is indented under its case's
+    # line: still one unindented line per case, then the summary.
+    rc, out, err, _ = leakcheck("run", "-q", "-j", "1", PLANTED)
+    heads = "".join(l + "\n" for l in out.split("\n")[:-1]
+                    if not l.startswith("     |"))
+    check(matches_golden(heads, rxs),
+          "(e) with explanations: the same case and summary lines", out)
+    check(rc == 0, "(e) text run with explanations exits 0", err)
+
+    # Failures in text: each case one line (messages indented under it).
+    rc, out, err, _ = leakcheck("run", "-q", "-j", "4", FAILURES)
+    lines = out.split("\n")
+    check(lines[-1] == "", "(e) text report ends with a newline", out[-200:])
+    heads = [l for l in lines[:-1] if not l.startswith("     | ")]
+    n = len(case_files(FAILURES))
+    check(len(heads) == n + 1 and all(
+        re.match(r"(ok  |FAIL) (clean|leak|error|crash|timeout)\s+\S", l)
+        for l in heads[:-1]),
+        "(e) failures in text: %d case lines and a summary line" % n, out)
+    verdicts = [e2e_comment(f)["verdict"] for f in case_files(FAILURES)]
+    count = {v: verdicts.count(v)
+             for v in ("clean", "leak", "error", "crash", "timeout")}
+    want = ("%d cases: %d clean, %d leak, %d error, %d crash, %d timeout; "
+            "%d as expected, %d not; " % (
+                n, count["clean"], count["leak"], count["error"],
+                count["crash"], count["timeout"], count["clean"],
+                n - count["clean"]))
+    check(heads[-1].startswith(want) and
+          re.fullmatch(r"\d+\.\d s", heads[-1][len(want):]) is not None,
+          "(e) failures in text: the summary line counts them",
+          "got:  %s\nwant: %s<seconds> s" % (heads[-1], want))
+    check(rc == 1, "(e) failures in text: exit status 1", err)
+
+    # A newline in a case's file name does not break its line.
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-") as tmp:
+        odd = os.path.join(tmp, "two\nlines.py")
+        with open(odd, "w") as f:
+            f.write("def run():\n    pass\n")
+        rc, out, err, _ = leakcheck("run", "-q", tmp)
+        lines = out.split("\n")
+        check(len(lines) == 3 and lines[0].startswith("ok   clean   ") and
+              "two?lines.py" in lines[0] and lines[1].startswith("1 cases: "),
+              "(e) a newline in a path stays on the case's line", out)
+
+
+# --- (g) file names that are not UTF-8 ------------------------------------------
+
+def test_odd_names():
+    """Linux file names are bytes: a case named in Latin-1 runs like any
+    other, and every report format stays valid."""
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-") as tmp:
+        tmpb = os.fsencode(tmp)
+        with open(os.path.join(tmpb, b"caf\xe9.py"), "w") as f:
+            f.write("def run():\n    object()\n")
+        rc, report, stderr = run_json([tmp], "--no-explain")
+        c = report["cases"][0] if report and report["cases"] else {}
+        check(c.get("verdict") == "clean" and rc == 0,
+              "(g) a case named caf\\xe9.py (Latin-1) is loaded and run",
+              json.dumps(c, indent=1)[:2000])
+        out = os.path.join(tmp, "junit.xml")
+        leakcheck("run", "-q", "--no-explain", "--format", "junit", "-o",
+                  out, tmp)
+        try:
+            ET.parse(out)
+            ok, why = True, ""
+        except (ET.ParseError, OSError) as e:
+            ok, why = False, e
+        check(ok, "(g) its JUnit report is well-formed XML", why)
+
+
+# --- (f) usage errors exit 2 --------------------------------------------------
+
+def test_usage():
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-") as tmp:
+        missing = os.path.join(tmp, "no-such-case.py")
+        empty = os.path.join(tmp, "empty")
+        os.mkdir(empty)
+        one = os.path.join(PLANTED, "planted_one_object_clean.py")
+        rows = [
+            ((), "no command"),
+            (("frobnicate",), "frobnicate"),
+            (("run",), "no case"),
+            (("run", "--bogus", one), ""),
+            (("run", "-x", one), ""),
+            (("run", missing), missing),
+            (("run", empty), "no cases"),
+            (("run", "--format", "xml", one), "xml"),
+            (("run", "-j", "0", one), "-j"),
+            (("run", "--iterations", "3", one), "iterations"),
+            (("run", "--timeout", "-1", one), "-1"),
+            (("run", "--warmup", "x", one), "warmup"),
+            (("run", "-o", os.path.join(tmp, "no", "dir", "r.json"), one),
+             "r.json"),
+        ]
+        for args, needle in rows:
+            rc, out, err, _ = leakcheck(*args)
+            check(rc == 2 and needle in err and err.strip() != "",
+                  "(f) leakcheck %s: exit 2, says why"
+                  % " ".join(a.replace(tmp, "TMP") for a in args),
+                  "status %d\nstderr: %s" % (rc, err))
+        rc, out, err, _ = leakcheck("--help")
+        check(rc == 0 and "usage: leakcheck run" in out,
+              "(f) leakcheck --help: exit 0 with the usage", out + err)
+
+
+def main():
+    for test in (test_usage, test_planted_all, test_text, test_bad_header,
+                 test_odd_names, test_failures, test_repo_cases):
+        try:
+            test()
+        except Exception as e:  # a broken check is a failure, not a crash
+            check(False, "%s ran to the end" % test.__name__,
+                  "%s: %s" % (type(e).__name__, e))
+    print("e2e: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def test_planted_all():
+    test_planted(PLANTED, "tests/cases/planted")
+    test_planted(CASES, "cases")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

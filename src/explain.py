@@ -17,7 +17,8 @@ What it refuses to do, and why:
   off the type (member descriptors, a short list of pure getsets), never
   through repr(), ==, hash(), getattr() or isinstance() (which may consult a
   hostile __class__). Dict keys are printed only when their exact type is
-  str/int/float/bytes/bool/None or a tuple of those.
+  str/int/float/bytes/bool/None, a class (by name) or a tuple of those;
+  anything else shows as its type.
 - Its searches are bounded: chain depth, frontier size and a wall-time budget.
 - It keeps no reference to the program's objects once finish() returns (the
   state keeps ids, counts and a tracemalloc snapshot only). Two side effects
@@ -55,6 +56,7 @@ _SAMPLES_PER_TYPE = 8    # newest objects kept per type as chain candidates
 _FRONTIER_MAX = 300      # get_referrers(*frontier) is O(heap * frontier)
 _CYCLE_NODES_MAX = 5000  # forward walk looking for a cycle back to a target
 _REPR_MAX = 60           # a dict key is a label, not a dump
+_TRACED_CENSUS_MAX = 150000  # objects; above, the full pass runs untraced
 _FDS_SHOWN = 8
 _THREADS_SHOWN = 8
 _WIDTH = 100             # text report line length
@@ -90,9 +92,7 @@ _F_LOCALS = _FrameType.__dict__["f_locals"]
 _F_GLOBALS = _FrameType.__dict__["f_globals"]
 _F_LINENO = _FrameType.__dict__["f_lineno"]
 _M_FUNC = _MethodType.__dict__["__func__"]
-_M_SELF = _MethodType.__dict__["__self__"]
 _B_QUALNAME = _BuiltinType.__dict__["__qualname__"]
-_B_SELF = _BuiltinType.__dict__["__self__"]
 
 # Getset descriptors that only read a field (most getsets of C types compute,
 # and some call into Python, e.g. TextIOWrapper.name or .closed). Member
@@ -106,13 +106,24 @@ _PURE_GETSETS = frozenset((
 ))
 
 _SAFE_KEY_TYPES = (str, int, float, bytes, bool, type(None))
+_GENERATOR_TYPES = (types.GeneratorType, types.CoroutineType,
+                    types.AsyncGeneratorType)
+
+
+def _is_one_of(t, types_):
+    """t is one of types_, by identity: `t in (...)` would compare with ==,
+    and a metaclass may define __eq__."""
+    for x in types_:
+        if t is x:
+            return True
+    return False
 
 
 class _State:
     """What begin() hands to finish(): ids, counts, strings, a snapshot."""
 
     __slots__ = ("case_name", "case_stem", "case_file", "case_id", "depth",
-                 "counts", "ids", "snapshot", "started_tracing", "fds",
+                 "counts", "ids", "uids", "snapshot", "started_tracing", "fds",
                  "thread_ids", "nthreads", "gc_enabled", "begin_s")
 
 
@@ -123,7 +134,7 @@ class _Ctx:
 
     __slots__ = ("st", "own", "keep", "tkeys", "descs", "funcidx", "deadline",
                  "frame_roots", "modnames", "notes", "before_ids", "cwd",
-                 "stdlib")
+                 "stdlib", "ucont", "frames", "fdicts")
 
     def __init__(self, st, deadline):
         self.st = st
@@ -136,6 +147,9 @@ class _Ctx:
         self.frame_roots = {}
         self.modnames = {}
         self.notes = []
+        self.ucont = []
+        self.frames = {}
+        self.fdicts = []
         self.before_ids = st.ids
         try:
             self.cwd = os.getcwd()
@@ -143,7 +157,8 @@ class _Ctx:
             self.cwd = ""
         self.stdlib = os.path.dirname(os.__file__)
         for x in (self, self.own, self.keep, self.tkeys, self.descs,
-                  self.frame_roots, self.modnames):
+                  self.funcidx, self.frame_roots, self.modnames, self.notes,
+                  self.ucont, self.frames, self.fdicts):
             self.own.add(id(x))
 
     def mine(self, x):
@@ -163,6 +178,9 @@ class _Ctx:
             except Exception:
                 pass
         self.keep = []
+        self.ucont = []
+        self.frames = {}
+        self.fdicts = []
         self.own = set()
         self.descs = {}
         self.tkeys = {}
@@ -263,13 +281,15 @@ def _class_dict(t):
 
 
 def _descs(t, ctx):
-    """(pure descriptors [(name, descr)], the __dict__ descriptor or None) of
-    type t, first definition along the MRO winning, as attribute lookup does."""
+    """[names, descriptors, the __dict__ descriptor or None] of type t's pure
+    descriptors, first definition along the MRO winning, as attribute lookup
+    does. Lists explain owns: the descriptors refer to the program's types."""
     got = ctx.descs.get(id(t))
     if got is not None:
         return got
     seen = set()
-    out = []
+    names = ctx.mine([])
+    descrs = ctx.mine([])
     ddescr = None
     for c in _mro(t):
         cd = _class_dict(c)
@@ -289,8 +309,10 @@ def _descs(t, ctx):
                     ddescr = d
                 continue
             if td is _MEMBER or (td is _GETSET and name in _PURE_GETSETS):
-                out.append((name, d))
-    got = (out, ddescr)
+                names.append(name)
+                descrs.append(d)
+        items = d = None
+    got = ctx.mine([names, descrs, ddescr])
     ctx.descs[id(t)] = got
     return got
 
@@ -299,7 +321,7 @@ def _instance_dict(o, ctx):
     t = type(o)
     if issubclass(t, type):
         return _class_dict(o)
-    ddescr = _descs(t, ctx)[1]
+    ddescr = _descs(t, ctx)[2]
     if ddescr is None:
         return None
     try:
@@ -311,18 +333,18 @@ def _instance_dict(o, ctx):
 
 def _krepr(k, ctx, depth=0):
     tk = type(k)
-    if tk in _SAFE_KEY_TYPES:
+    if _is_one_of(tk, _SAFE_KEY_TYPES):
         try:
             s = repr(k)
         except Exception:  # e.g. an int beyond the str-conversion limit
             s = "<%s>" % tk.__name__
+    elif issubclass(tk, type):
+        s = _tshort(k, ctx)   # a class, by name
     elif tk is tuple and depth < 3:
         parts = []
         for x in k:
             p = _krepr(x, ctx, depth + 1)
-            if p is None:
-                return None
-            parts.append(p)
+            parts.append(p if p is not None else "<%s>" % _tshort(type(x), ctx))
         s = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
     else:
         return None
@@ -429,34 +451,98 @@ def _site(fn, lineno, ctx):
     return "%s:%d in %s" % (_short(fn, ctx), lineno, _func_at(fn, lineno, ctx))
 
 
-def _alloc_site(obj, ctx):
-    """file:line in func where obj's memory block was allocated (most recent
-    frame outside explain), or None when tracemalloc did not see it."""
+_T_FLAGS = type.__dict__["__flags__"]
+_MANAGED_DICT = 1 << 4   # Py_TPFLAGS_MANAGED_DICT in 3.11
+_HAVE_GC = 1 << 14       # Py_TPFLAGS_HAVE_GC
+
+
+
+def _raw_traceback_fn():
+    """3.11's get_object_traceback() misses objects with a pre-header (the
+    instances of most classes: gh-101430, fixed in 3.12). The C function it
+    should have called, looked up now: importing ctypes later, while tracing,
+    would show up among the allocation sites."""
+    if sys.version_info[:2] != (3, 11):
+        return None, 0
+    try:
+        import ctypes
+        fn = ctypes.pythonapi._PyTraceMalloc_GetTraceback
+        fn.argtypes = (ctypes.c_uint, ctypes.c_size_t)
+        fn.restype = ctypes.py_object
+        return fn, ctypes.sizeof(ctypes.c_void_p)
+    except Exception:
+        return None, 0
+
+
+_RAW_TRACEBACK, _WORD = _raw_traceback_fn()
+
+
+def _managed_dict_traceback(obj):
+    """The allocation traceback of an object with a pre-header: its block
+    starts two words (the pre-header) before the GC header, which is two
+    words before the object."""
+    fn, word = _RAW_TRACEBACK, _WORD
+    if fn is None:
+        return None
+    try:
+        flags = _T_FLAGS.__get__(type(obj))
+        if not (flags & _MANAGED_DICT and flags & _HAVE_GC):
+            return None
+        tb = fn(0, id(obj) - 4 * word)
+    except Exception:
+        return None
+    return list(tb) if type(tb) is tuple else None
+
+
+def _obj_frames(obj):
+    """[(filename, lineno)], most recent first, of the allocation of obj's
+    memory block; None when tracemalloc did not see it."""
     if not tracemalloc.is_tracing():
         return None
     try:
         tb = tracemalloc.get_object_traceback(obj)
     except Exception:
-        return None
+        tb = None
     if tb is None:
-        return None
+        return _managed_dict_traceback(obj)
+    out = []
     for i in range(len(tb) - 1, -1, -1):
-        fr = tb[i]
-        if fr.filename != _THIS_FILE and fr.filename not in _IMPORTLIB_FRAMES:
-            return _site(fr.filename, fr.lineno, ctx)
+        out.append((tb[i].filename, tb[i].lineno))
+    return out
+
+
+def _pin_frames(obj, ctx):
+    """Remember obj's allocation frames while tracemalloc still traces
+    (finish() stops it before the costly part: every allocation explain
+    itself makes would otherwise be traced, ids and ints included)."""
+    if id(obj) not in ctx.frames:
+        ctx.frames[id(obj)] = _obj_frames(obj)
+
+
+def _format_site(frames, ctx):
+    for fn, ln in frames or ():
+        if fn != _THIS_FILE and fn not in _IMPORTLIB_FRAMES:
+            return _site(fn, ln, ctx)
     return None
+
+
+def _alloc_site(obj, ctx):
+    """file:line in func where obj's memory block was allocated (most recent
+    frame outside explain), or None when tracemalloc did not see it."""
+    frames = ctx.frames.get(id(obj), 0)
+    if frames == 0:
+        frames = _obj_frames(obj)
+    return _format_site(frames, ctx)
 
 
 # ---------------------------------------------------------------------------
 # begin()
 
 
-def _type_census(objs, case_name, stem, skip=None):
+def _type_census(objs, case_name, stem):
     counts = {}
     keys = {}
     for o in objs:
-        if skip is not None and id(o) in skip:
-            continue
         t = type(o)
         k = keys.get(id(t))
         if k is None:
@@ -494,6 +580,32 @@ def _thread_idents():
     return ids
 
 
+def _begin_ids(objs):
+    """ids of the tracked objects, and of the untracked ones (str, int,
+    atomic tuples and dicts, ...) they refer to: what existed at begin().
+    Recorded before tracing starts, so finish() can tell new untracked
+    objects without tracemalloc, whose tracing makes every Python-level loop
+    there an order of magnitude slower."""
+    ids = set()
+    uids = set()
+    for o in objs:
+        ids.add(id(o))
+    is_tracked = gc.is_tracked
+    stack = []
+    for o in objs:
+        for r in gc.get_referents(o):
+            if is_tracked(r) or id(r) in uids:
+                continue
+            uids.add(id(r))
+            stack.append(r)
+        while stack:
+            for r in gc.get_referents(stack.pop()):
+                if not is_tracked(r) and id(r) not in uids:
+                    uids.add(id(r))
+                    stack.append(r)
+    return ids, uids
+
+
 def begin(module, depth=10):
     """Called once, after setup() and the warm-up, before N more run() calls.
     Returns an opaque state object for finish()."""
@@ -504,16 +616,15 @@ def begin(module, depth=10):
     case_name, stem, case_file = _case_names(module)
     objs = gc.get_objects()
     counts = _type_census(objs, case_name, stem)
-    ids = set()
-    for o in objs:
-        ids.add(id(o))
-    del objs, o
+    ids, uids = _begin_ids(objs)
+    objs = None
     st = _State()
     st.case_name, st.case_stem, st.case_file = case_name, stem, case_file
     st.case_id = id(module)
     st.depth = max(int(depth), 1)
     st.counts = counts
     st.ids = ids
+    st.uids = uids
     st.fds = _fd_table()
     st.thread_ids = _thread_idents()
     st.nthreads = len(threading.enumerate())
@@ -540,7 +651,7 @@ def _own_ids(st, ctx):
     """ids of the state and every container reachable from it (the snapshot
     included), so the census does not count explain's own objects."""
     walk = (dict, list, tuple, _State, tracemalloc.Snapshot,
-            tracemalloc._Traces)
+            getattr(tracemalloc, "_Traces", tracemalloc.Snapshot))
     stack = [st]
     while stack:
         o = stack.pop()
@@ -550,57 +661,106 @@ def _own_ids(st, ctx):
         if type(o) is set or type(o) is frozenset:
             continue
         for r in gc.get_referents(o):
-            if type(r) in walk or type(r) is set:
+            if _is_one_of(type(r), walk) or type(r) is set:
                 stack.append(r)
 
 
-def _census(ctx, fd_owners):
-    """One pass over gc.get_objects(): per-type counts, new objects kept as
-    samples, and new untracked objects (str, int, bytes, ...) found as
-    referents. With tracemalloc started by begin(), "new" for an untracked
-    object means tracemalloc saw its block allocated; otherwise only the
-    referents of new tracked objects are counted (approximate)."""
+def _new_objects(ctx, objs, fd_owners):
+    """The first, lean pass, made while tracemalloc still traces: the new
+    tracked objects and the new untracked objects they refer to, kept as
+    samples per type (with their allocation frames pinned)."""
     st = ctx.st
-    before = ctx.before_ids
+    before = st.ids
+    ubefore = st.uids
     own = ctx.own
-    traced = st.started_tracing and tracemalloc.is_tracing()
+    new = ctx.mine([])
+    for o in objs:
+        i = id(o)
+        if i not in before and i not in own:
+            new.append(o)
+    o = None
+    exact = st.started_tracing and tracemalloc.is_tracing()
     get_tb = tracemalloc.get_object_traceback
-    counts = ctx.mine({})
-    new_tracked = ctx.mine({})
     samples = ctx.mine({})
-    new_untracked = ctx.mine({})
     usamples = ctx.mine({})
-    seen = set()
-    stack = ctx.mine([])
+    new_tracked = ctx.mine({})
     fileio = _io_fileio()
     sock = _socket_type()
     is_tracked = gc.is_tracked
-    objs = gc.get_objects()
-    n = 0
-    for o in objs:
-        n += 1
-        if (n & 4095) == 0 and ctx.late():
-            ctx.notes.append("type census cut short by the time budget")
-            break
-        i = id(o)
-        if i in own:
-            continue
+    seen = set()
+    for o in new:
         t = type(o)
         key = _tkey(t, ctx)
-        counts[key] = counts.get(key, 0) + 1
-        isnew = i not in before
-        if isnew:
-            new_tracked[key] = new_tracked.get(key, 0) + 1
-            lst = samples.get(key)
+        new_tracked[key] = new_tracked.get(key, 0) + 1
+        lst = samples.get(key)
+        if lst is None:
+            lst = samples[key] = ctx.mine([])
+        lst.append(o)
+        if len(lst) > _SAMPLES_PER_TYPE:
+            del lst[0]
+        if (fileio is not None and t is fileio) or \
+                (sock is not None and issubclass(t, sock)):
+            _note_fd_owner(o, t, fd_owners, ctx)
+        for r in gc.get_referents(o):
+            ri = id(r)
+            if is_tracked(r) or ri in seen:
+                continue
+            seen.add(ri)
+            if (get_tb(r) is None) if exact else (ri in ubefore or ri in before):
+                continue
+            ku = _tkey(type(r), ctx)
+            lst = usamples.get(ku)
             if lst is None:
-                lst = samples[key] = ctx.mine([])
-            lst.append(o)
-            if len(lst) > _SAMPLES_PER_TYPE:
-                del lst[0]
-            if (fileio is not None and t is fileio) or \
-                    (sock is not None and issubclass(t, sock)):
-                _note_fd_owner(o, t, fd_owners, ctx)
-        if not (traced or isnew):
+                lst = usamples[ku] = ctx.mine([])
+            if len(lst) < _SAMPLES_PER_TYPE:
+                lst.append(r)
+        r = None
+    o = None
+    new.clear()
+    for pools in (samples, usamples):
+        for lst in pools.values():
+            for x in lst:
+                _pin_frames(x, ctx)
+    x = None
+    return new_tracked, samples, usamples
+
+
+def _census(ctx, objs, usamples):
+    """The full pass: per-type counts of the tracked objects, and the new
+    untracked objects (str, int, bytes, ...) found as referents of any of
+    them, through untracked containers too (a dict or tuple holding only
+    atoms). Those containers go to ctx.ucont: gc.get_referrers() cannot see
+    them, the chain search scans them itself. The counts always complete; the
+    referent scan gives way to the time budget."""
+    st = ctx.st
+    before = st.ids
+    ubefore = st.uids
+    own = ctx.own
+    counts = ctx.mine({})
+    new_untracked = ctx.mine({})
+    seen = ctx.mine(set())
+    stack = ctx.mine([])
+    is_tracked = gc.is_tracked
+    ucont = ctx.ucont
+    tracing = tracemalloc.is_tracing()
+    # while explain's own tracing runs, "allocated since begin()" is exact;
+    # otherwise an address seen at begin() means old (a freed object's
+    # address reused by a new one hides the new one)
+    exact = st.started_tracing and tracing
+    get_tb = tracemalloc.get_object_traceback
+    n = 0
+    scan = True
+    for o in objs:
+        n += 1
+        if scan and (n & 4095) == 0 and ctx.late():
+            ctx.notes.append("the scan for new untracked objects was cut short "
+                             "by the time budget")
+            scan = False
+        if id(o) in own:
+            continue
+        key = _tkey(type(o), ctx)
+        counts[key] = counts.get(key, 0) + 1
+        if not scan:
             continue
         for r in gc.get_referents(o):
             if is_tracked(r) or id(r) in seen:
@@ -609,7 +769,9 @@ def _census(ctx, fd_owners):
             stack.append(r)
         while stack:
             u = stack.pop()
-            if (not traced) or get_tb(u) is not None:
+            ui = id(u)
+            if (get_tb(u) is not None) if exact else \
+                    (ui not in ubefore and ui not in before):
                 ku = _tkey(type(u), ctx)
                 new_untracked[ku] = new_untracked.get(ku, 0) + 1
                 lst = usamples.get(ku)
@@ -617,16 +779,20 @@ def _census(ctx, fd_owners):
                     lst = usamples[ku] = ctx.mine([])
                 if len(lst) < _SAMPLES_PER_TYPE:
                     lst.append(u)
-            tu = type(u)
-            if tu is tuple or tu is dict or tu is frozenset:
-                for r in gc.get_referents(u):
+                    if tracing:
+                        _pin_frames(u, ctx)
+            refs = gc.get_referents(u)
+            if refs:
+                ucont.append(u)
+                for r in refs:
                     if is_tracked(r) or id(r) in seen:
                         continue
                     seen.add(id(r))
                     stack.append(r)
-        del u
-    del objs, o
-    return counts, new_tracked, samples, new_untracked, usamples, traced
+            u = refs = None
+        r = None
+    o = None
+    return counts, new_untracked
 
 
 def _io_fileio():
@@ -654,7 +820,7 @@ def _note_fd_owner(o, t, fd_owners, ctx):
     except Exception:
         return
     if type(fd) is int and fd >= 0:
-        fd_owners[fd] = (_tkey(t, ctx), _alloc_site(o, ctx))
+        fd_owners[fd] = (_tkey(t, ctx), _obj_frames(o))
 
 
 def _grown_types(ctx, counts, new_tracked, new_untracked, iterations):
@@ -673,7 +839,9 @@ def _grown_types(ctx, counts, new_tracked, new_untracked, iterations):
                      "how": "gc-tracked" if u == 0 else
                             ("untracked, found as referents" if d <= 0
                              else "gc-tracked + untracked")})
-    rows.sort(key=lambda r: (-r["per_iter"], r["untracked_new"] > 0, r["type"]))
+    # ties: the program's own classes before builtins, tracked first
+    rows.sort(key=lambda r: (-r["per_iter"], r["type"].startswith("builtins."),
+                             r["untracked_new"] > 0, r["type"]))
     return rows
 
 
@@ -681,13 +849,11 @@ def _grown_types(ctx, counts, new_tracked, new_untracked, iterations):
 # finish(): where
 
 
-def _sites(ctx, iterations, depth):
+def _sites(ctx, after, iterations, depth):
     st = ctx.st
-    if st.snapshot is None or not tracemalloc.is_tracing():
+    if st.snapshot is None or after is None:
         return None
-    after = tracemalloc.take_snapshot()
     diffs = after.compare_to(st.snapshot, "traceback")
-    del after
     groups = {}
     for sd in diffs:
         if sd.size_diff == 0 and sd.count_diff == 0:
@@ -705,7 +871,12 @@ def _sites(ctx, iterations, depth):
         if mine:
             continue
         frames.reverse()   # most recent first
-        key = tuple(frames[:depth]) or (("<import machinery>", 0),)
+        # a comprehension is a frame of its own at the same line: show once
+        uniq = []
+        for fr in frames:
+            if not uniq or uniq[-1] != fr:
+                uniq.append(fr)
+        key = tuple(uniq[:depth]) or (("<import machinery>", 0),)
         g = groups.get(key)
         if g is None:
             g = groups[key] = [0, 0]
@@ -722,7 +893,9 @@ def _sites(ctx, iterations, depth):
             "blocks_per_iter": count / iterations,
             "frames": [{"filename": fn, "lineno": ln,
                         "function": _func_at(fn, ln, ctx) if ln else "",
-                        "where": _site(fn, ln, ctx) if ln else fn}
+                        "where": _site(fn, ln, ctx) if ln else
+                        ("<no Python frame: allocated by C code>"
+                         if fn == "<unknown>" else fn)}
                        for fn, ln in key],
         })
     out.sort(key=lambda s: (-s["size_diff"], -s["count_diff"]))
@@ -760,7 +933,7 @@ def _build_roots(ctx):
         except Exception:
             pass
     frames = sys._current_frames()
-    dicts = ctx.mine([])
+    dicts = ctx.fdicts
     for ident, f in frames.items():
         tname = names.get(ident, "thread %d" % ident)
         while f is not None:
@@ -777,7 +950,7 @@ def _build_roots(ctx):
                 f = _F_BACK.__get__(f)
             except Exception:
                 break
-    del frames, f
+    f = frames = None
 
 
 def _root_label(o, ctx):
@@ -874,15 +1047,17 @@ def _edge(a, b, mode, fn, ctx):
         except Exception:
             pass
     elif issubclass(ta, (set, frozenset)):
-        return "{%s}" % _key_label(b, ctx), None, None
-    elif ta is _FrameType or ta in (types.GeneratorType, types.CoroutineType,
-                                    types.AsyncGeneratorType):
+        k = _krepr(b, ctx)
+        return "{%s}" % (k if k is not None else "<%s>" % _tshort(type(b), ctx)), \
+            None, None
+    elif ta is _FrameType or _is_one_of(ta, _GENERATOR_TYPES):
         f, pre = a, ""
         if ta is not _FrameType:
-            for name, d in _descs(ta, ctx)[0]:
-                if name in ("gi_frame", "cr_frame", "ag_frame"):
+            names, descrs, _ = _descs(ta, ctx)
+            for i in range(len(names)):
+                if names[i] in ("gi_frame", "cr_frame", "ag_frame"):
                     try:
-                        f, pre = d.__get__(a, ta), "." + name
+                        f, pre = descrs[i].__get__(a, ta), "." + names[i]
                     except Exception:
                         f = None
         if type(f) is _FrameType:
@@ -894,9 +1069,14 @@ def _edge(a, b, mode, fn, ctx):
             except Exception:
                 pass
     # functools' C lru_cache keeps its entries in a dict field of its own
-    if ta.__name__ == "_lru_cache_wrapper" and type(b) is dict and \
-            b is not _instance_dict(a, ctx):
-        return ".cache", None, None
+    if _tkey(ta, ctx) == "functools._lru_cache_wrapper":
+        d = _instance_dict(a, ctx)
+        if type(b) is dict and b is not d:
+            return ".cache", None, None
+        if b is not d and b is not _dget(d, "__wrapped__") and \
+                not issubclass(type(b), type):
+            # a bounded cache's entries are C structs the wrapper traverses
+            return ".cache<entry>", None, None
     d = _instance_dict(a, ctx)
     if d is not None and not issubclass(ta, type):
         if b is d:
@@ -909,9 +1089,11 @@ def _edge(a, b, mode, fn, ctx):
                     return ".__dict__[%s]" % _key_label(k, ctx), None, None
         except Exception:
             pass
-    for name, descr in _descs(ta, ctx)[0]:
+    names, descrs, _ = _descs(ta, ctx)
+    for i in range(len(names)):
+        name = names[i]
         try:
-            v = descr.__get__(a, ta)
+            v = descrs[i].__get__(a, ta)
         except Exception:
             continue
         if v is b:
@@ -937,13 +1119,16 @@ def _render(nodes, ctx, root=None):
     steps = [{"type": _tkey(type(nodes[0]), ctx), "via": text}]
     for i in range(1, len(nodes)):
         lab, mode, fn = _edge(nodes[i - 1], nodes[i], mode, fn, ctx)
+        if lab == "" and i == len(nodes) - 1:
+            # the object is itself a __dict__ or a __closure__
+            lab = {"attr": ".__dict__", "closure": ".__closure__"}.get(mode, "")
         text += lab
         steps.append({"type": _tkey(type(nodes[i]), ctx), "via": lab})
     return text, steps
 
 
-def _path(start, parent, objs):
-    out = []
+def _path(start, parent, objs, ctx):
+    out = ctx.mine([])
     i = start
     while i:
         out.append(objs[i])
@@ -956,16 +1141,20 @@ def _backward(target, ctx, max_depth):
     target towards a root. Returns a dict: status ("found", "exhausted",
     "depth", "time"), path (root..target), cycle (nodes of a reference cycle
     met on the way, first node repeated at the end), dead_end (path from a
-    node nobody visible refers to)."""
+    node nobody visible refers to).
+    max_depth counts labelled steps: an instance __dict__ between an object
+    and its attribute is no step (it exists or not depending on whether
+    someone read obj.__dict__, explain's own labelling included), so the
+    search goes up to 2 * max_depth levels."""
     own = ctx.own
     parent = ctx.mine({id(target): 0})
     objs = ctx.mine({id(target): target})
     frontier = ctx.mine([target])
-    res = {"status": "exhausted", "path": None, "cycle": None,
-           "dead_end": None, "capped": False}
+    res = ctx.mine({"status": "exhausted", "path": None, "cycle": None,
+                    "cycle_tail": None, "dead_end": None, "capped": False})
     depth = 0
     while frontier:
-        if depth >= max_depth:
+        if depth >= 2 * max_depth:
             res["status"] = "depth"
             break
         if ctx.late():
@@ -979,6 +1168,12 @@ def _backward(target, ctx, max_depth):
         own.add(id(args))
         refs = gc.get_referrers(*args)
         own.add(id(refs))
+        for u in ctx.ucont:
+            for c in gc.get_referents(u):
+                if id(c) in fids:
+                    refs.append(u)
+                    break
+        u = c = None
         nxt = ctx.mine([])
         referred = set()
         found = None
@@ -1006,13 +1201,15 @@ def _backward(target, ctx, max_depth):
                         while x and x != ri:
                             x = parent[x]
                         if x == ri:
-                            res["cycle"] = [r] + _path(k, parent, objs)[:]
-                            cut = res["cycle"]
-                            # keep the nodes up to and including r's return
+                            # r -> k -> ... -> r, then r -> ... -> target
+                            cut = ctx.mine([r])
+                            cut.extend(_path(k, parent, objs, ctx))
                             for j in range(1, len(cut)):
                                 if cut[j] is r:
                                     del cut[j + 1:]
                                     break
+                            res["cycle"] = cut
+                            res["cycle_tail"] = _path(ri, parent, objs, ctx)
                             break
                 continue
             parent[ri] = kids[0]
@@ -1023,14 +1220,14 @@ def _backward(target, ctx, max_depth):
         if res["dead_end"] is None:
             for x in frontier:
                 if id(x) not in referred:
-                    res["dead_end"] = _path(id(x), parent, objs)
+                    res["dead_end"] = _path(id(x), parent, objs, ctx)
                     break
         own.discard(id(args))
         own.discard(id(refs))
         del args, refs
         if found is not None:
             res["status"] = "found"
-            res["path"] = _path(found, parent, objs)
+            res["path"] = _path(found, parent, objs, ctx)
             break
         if len(nxt) > _FRONTIER_MAX:
             del nxt[_FRONTIER_MAX:]
@@ -1046,9 +1243,7 @@ def _forward_reach(ctx, want):
     parent = ctx.mine({})
     objs = ctx.mine({})
     queue = ctx.mine(_deque())
-    found = {}
-    for i, lab in ctx.frame_roots.items():
-        pass
+    found = ctx.mine({})
     starts = ctx.mine([])
     try:
         for name, m in list(dict.items(sys.modules)):
@@ -1056,9 +1251,7 @@ def _forward_reach(ctx, want):
                 starts.append(m)
     except Exception:
         pass
-    for d in ctx.keep:
-        pass
-    for x in _frame_dicts(ctx):
+    for x in ctx.fdicts:
         starts.append(x)
     for s in starts:
         if id(s) not in parent:
@@ -1090,25 +1283,15 @@ def _forward_reach(ctx, want):
             objs[ri] = r
             if ri in remaining:
                 remaining.discard(ri)
-                p = _path(ri, parent, objs)
+                p = _path(ri, parent, objs, ctx)
                 p.reverse()
                 found[ri] = p
             queue.append(r)
-    del o
+    o = r = None
     if queue and remaining:
         complete = False
     queue.clear()
     return found, complete
-
-
-def _frame_dicts(ctx):
-    out = []
-    for x in ctx.keep:
-        if type(x) is list:
-            for d in x:
-                if type(d) is dict and id(d) in ctx.frame_roots:
-                    out.append(d)
-    return out
 
 
 def _forward_cycle(target, ctx):
@@ -1124,7 +1307,7 @@ def _forward_cycle(target, ctx):
         for r in gc.get_referents(o):
             ri = id(r)
             if ri == tid:
-                p = _path(id(o), parent, objs)
+                p = _path(id(o), parent, objs, ctx)
                 p.reverse()
                 p.append(target)
                 queue.clear()
@@ -1138,93 +1321,147 @@ def _forward_cycle(target, ctx):
     return None
 
 
+def _search(ctx, k, obj, chain_depth, pending):
+    """One holder search; an entry of strings (and the object parked in
+    `pending` when the backward search found no root)."""
+    entry = {"type": k, "allocated_at": _alloc_site(obj, ctx), "status": None,
+             "root_kind": None, "chain": None, "steps": [], "cycle": None,
+             "note": None}
+    if ctx.late():
+        entry["status"] = "skipped"
+        entry["chain"] = "not searched: the time budget was spent"
+        return entry
+    res = _backward(obj, ctx, chain_depth)
+    if res["status"] == "found":
+        path = res["path"]
+        root = _root_label(path[0], ctx)
+        entry["status"] = "found"
+        entry["root_kind"] = root[1]
+        entry["chain"], entry["steps"] = _render(path, ctx, root)
+        entry["graph"] = _graph(path, entry["steps"], _root_node_label(root))
+    else:
+        pending.append(ctx.mine([entry, obj, res]))
+    return entry
+
+
+def _chain_rank(entry):
+    """Found chains first, shortest first; a hop is a labelled step (a
+    __dict__ in between, materialised or not, is no hop)."""
+    hops = 0
+    for st in entry["steps"]:
+        if st["via"]:
+            hops += 1
+    return (entry["status"] != "found", hops)
+
+
 def _chains(ctx, rows, samples, usamples, chain_samples, chain_depth):
-    """Pick up to chain_samples new objects of the top-growing types (round
-    robin over types, newest first) and find who holds each."""
-    picks = ctx.mine([])
-    top = [r["type"] for r in rows if r["tracked_new"] + r["untracked_new"] >= 2
-           or r["per_iter"] >= 1.0]
-    top = top[:max(chain_samples, 0)]
-    rnd = 0
-    while len(picks) < chain_samples and rnd < _SAMPLES_PER_TYPE:
+    """Who holds the new objects. One sample (the newest) of each of the top
+    2 x chain_samples growing types is searched; the chain_samples with the
+    shortest chains are kept, since the object nearest its root is what the
+    program keeps (the rest hang off it). When fewer types grew, more samples
+    of the kept types fill up to chain_samples."""
+    if chain_samples <= 0:
+        return []
+    # classes first (builtins such as list, cell, method usually hang off
+    # one of them), then by growth
+    cands = []
+    for pos, r in enumerate(rows):
+        if r["tracked_new"] + r["untracked_new"] >= 2 or r["per_iter"] >= 1.0:
+            cands.append((r["type"].startswith("builtins."), pos, r["type"]))
+    if not cands:
+        # growth in size rather than number (one string replaced by a longer
+        # one): follow whatever is new
+        for pos, r in enumerate(rows):
+            cands.append((r["type"].startswith("builtins."), pos, r["type"]))
+    cands.sort()
+    top = []
+    for b, pos, k in cands[:2 * chain_samples]:
+        top.append(k)
+    pools = ctx.mine({})
+    for k in top:
+        pool = samples.get(k) or usamples.get(k)
+        if pool:
+            pools[k] = pool
+    if not pools:
+        return []
+    _build_roots(ctx)
+    pending = ctx.mine([])
+    first = []
+    for idx, k in enumerate(top):
+        if k in pools:
+            first.append((idx, k, _search(ctx, k, pools[k][-1], chain_depth,
+                                          pending)))
+    if pending:
+        _resolve_pending(ctx, pending, chain_depth)
+        del pending[:]
+    first.sort(key=lambda t: (_chain_rank(t[2]), t[0]))
+    kept = first[:chain_samples]
+    out = []
+    for idx, k, e in kept:
+        out.append((idx, 0, e))
+    rnd = 1
+    while len(out) < chain_samples and rnd < _SAMPLES_PER_TYPE:
         added = False
-        for k in top:
-            pool = samples.get(k) or usamples.get(k) or ()
-            if rnd < len(pool) and len(picks) < chain_samples:
-                picks.append((k, pool[len(pool) - 1 - rnd]))
+        for idx, k, e in kept:
+            pool = pools[k]
+            if rnd < len(pool) and len(out) < chain_samples:
+                out.append((idx, rnd, _search(ctx, k, pool[len(pool) - 1 - rnd],
+                                              chain_depth, pending)))
                 added = True
         if not added:
             break
         rnd += 1
-    if not picks:
-        return []
-    _build_roots(ctx)
-    out = []
-    pending = []
-    for k, obj in picks:
-        site = _alloc_site(obj, ctx)
-        entry = {"type": k, "allocated_at": site, "status": None,
-                 "root_kind": None, "chain": None, "steps": [], "cycle": None,
-                 "note": None}
-        if ctx.late():
-            entry["status"] = "skipped"
-            entry["note"] = "time budget spent before this search"
-            out.append(entry)
-            continue
-        res = _backward(obj, ctx, chain_depth)
-        if res["status"] == "found":
-            path = res["path"]
-            root = _root_label(path[0], ctx)
-            entry["status"] = "found"
-            entry["root_kind"] = root[1]
-            entry["chain"], entry["steps"] = _render(path, ctx, root)
-            entry["graph"] = _graph(path, entry["steps"], root[0])
-        else:
-            entry["_res"] = res
-            pending.append((entry, obj))
-        out.append(entry)
     if pending:
         _resolve_pending(ctx, pending, chain_depth)
-    for e in out:
-        e.pop("_res", None)
-    picks.clear()
-    return out
+        del pending[:]
+    # samples of one type next to each other, in the kept order
+    order = {}
+    for pos, (idx, k, e) in enumerate(kept):
+        order[k] = pos
+    out.sort(key=lambda t: (order[t[2]["type"]], t[1]))
+    result = []
+    for idx, rnd, e in out:
+        result.append(e)
+    return result
 
 
 def _resolve_pending(ctx, pending, chain_depth):
     """Samples with no root within the backward bounds: one forward walk from
     the roots tells reachable (and gives the chain) from unreachable."""
     want = set()
-    for entry, obj in pending:
-        want.add(id(obj))
+    for item in pending:
+        want.add(id(item[1]))
     reached, complete = ({}, False)
     if not ctx.late():
         reached, complete = _forward_reach(ctx, want)
     gc_on = gc.isenabled()
-    for entry, obj in pending:
-        res = entry["_res"]
+    for item in pending:
+        entry, obj, res = item
         p = reached.get(id(obj))
         if p is not None:
             root = _root_label(p[0], ctx) or (_tshort(type(p[0]), ctx), "module")
             entry["status"] = "found"
             entry["root_kind"] = root[1]
             entry["chain"], entry["steps"] = _render(p, ctx, root)
-            entry["graph"] = _graph(p, entry["steps"], root[0])
+            entry["graph"] = _graph(p, entry["steps"], _root_node_label(root))
             entry["note"] = "found by a forward walk from the roots (longer " \
                             "than chain_depth=%d or past the search bounds)" % chain_depth
             continue
         cyc = _forward_cycle(obj, ctx) if not ctx.late() else None
-        holds = None
+        tail = None
         if cyc is None and res["cycle"] is not None:
             cyc = res["cycle"]
-            holds = _path(id(cyc[0]), *_parent_of(cyc, obj))
-        bounded = res["status"] in ("depth", "time") or res["capped"]
-        certain = complete and not bounded or complete
+            tail = res["cycle_tail"]
         if cyc is not None:
             ctext, csteps = _render(cyc, ctx)
-            entry["cycle"] = ctext + "  (back to the same %s)" % _tshort(type(cyc[0]), ctx)
-            entry["graph"] = _graph(cyc, csteps, "(%s)" % _tshort(type(cyc[0]), ctx))
-        if not certain:
+            entry["cycle"] = ctext + "  (back to the same %s)" % \
+                _tshort(type(cyc[0]), ctx)
+            if tail is not None and len(tail) > 1:
+                entry["cycle"] += "; it holds the object as " + \
+                    _render(tail, ctx)[0]
+            entry["graph"] = _graph(cyc, csteps,
+                                    "(%s)" % _tshort(type(cyc[0]), ctx))
+        if not complete:
             entry["status"] = "not_found"
             entry["root_kind"] = None
             entry["chain"] = "no root found within chain_depth=%d and the time " \
@@ -1251,11 +1488,16 @@ def _resolve_pending(ctx, pending, chain_depth):
         if de and cyc is None and len(de) > 1:
             t, _ = _render(de, ctx)
             entry["note"] = "the references seen end at " + t
+        elif de and cyc is None:
+            entry["note"] = "nothing the gc can see refers to it: a reference " \
+                            "kept by C code (a missing Py_DECREF, or interpreter " \
+                            "state)"
 
 
-def _parent_of(cyc, obj):
-    # placeholder kept simple: the backward cycle is shown on its own
-    return {id(cyc[0]): 0}, {id(cyc[0]): cyc[0]}
+def _root_node_label(root):
+    if root[1] in ("module", "class"):
+        return root[1] + " " + root[0]
+    return root[0]
 
 
 def _graph(nodes, steps, root_label):
@@ -1270,7 +1512,7 @@ def _graph(nodes, steps, root_label):
         g_nodes.append((nid, lab, i == 0))
         if i:
             g_edges.append(("n%x" % id(nodes[i - 1]), nid,
-                            steps[i]["via"] or "(dict)"))
+                            steps[i]["via"] or " "))
     return {"nodes": g_nodes, "edges": g_edges}
 
 
@@ -1294,6 +1536,9 @@ def _write_dot(path, holders, ctx):
             extra = ", style=filled, fillcolor=lightblue" if is_root else ""
             lines.append("  %s [label=%s%s];" % (nid, _dot_quote(lab), extra))
         for a, b, lab in g["edges"]:
+            if (a, b, lab) in seen:
+                continue
+            seen.add((a, b, lab))
             lines.append("  %s -> %s [label=%s];" % (a, b, _dot_quote(lab)))
     lines.append("}")
     out = {"dot": path, "svg": None}
@@ -1333,25 +1578,32 @@ def _fd_report(ctx, fd_owners, iterations):
             owner = fd_owners.get(fd)
             new.append({"fd": fd, "target": now[fd],
                         "owner": owner[0] if owner else None,
-                        "allocated_at": owner[1] if owner else None})
+                        "allocated_at": _format_site(owner[1], ctx)
+                        if owner else None})
     return {"before": len(st.fds), "after": len(now),
             "per_iter": (len(now) - len(st.fds)) / iterations, "new": new}
+
+
+def _new_threads(ctx):
+    st = ctx.st
+    active = getattr(threading, "_active", None)
+    out = ctx.mine([])
+    if type(active) is dict:
+        try:
+            for ident, th in dict.items(active):
+                if ident not in st.thread_ids:
+                    out.append(ctx.mine([ident, th]))
+        except Exception:
+            pass
+    return out
 
 
 def _thread_report(ctx, iterations):
     st = ctx.st
     frames = sys._current_frames()
     new = []
-    active = getattr(threading, "_active", None)
-    items = []
-    if type(active) is dict:
-        try:
-            items = list(dict.items(active))
-        except Exception:
-            items = []
+    items = _new_threads(ctx)
     for ident, th in items:
-        if ident in st.thread_ids:
-            continue
         d = _instance_dict(th, ctx)
         name = _dget(d, "_name")
         target = _dget(d, "_target")
@@ -1378,6 +1630,18 @@ def _thread_report(ctx, iterations):
     n = len(threading.enumerate())
     return {"before": st.nthreads, "after": n,
             "per_iter": (n - st.nthreads) / iterations, "new": new}
+
+
+def _uses_name(s, name):
+    """True when the source line s uses name as `name.` or `name(`."""
+    j = s.find(name)
+    while j >= 0:
+        end = j + len(name)
+        if (j == 0 or not (s[j - 1].isalnum() or s[j - 1] in "_.")) and \
+                end < len(s) and s[end] in ".(":
+            return True
+        j = s.find(name, j + 1)
+    return False
 
 
 def _native_report(ctx, native_per_iter, sites):
@@ -1409,26 +1673,21 @@ def _native_report(ctx, native_per_iter, sites):
                     names.append((name, k))
         del items
     if names and st.case_file:
+        # lines of the per-iteration code (not setup/teardown/module level)
+        # that use one of those names
         lines = linecache.getlines(st.case_file)
         for ln, line in enumerate(lines, 1):
             s = line.strip()
-            if s.startswith("#") or s.startswith("import ") or \
-                    s.startswith("from "):
+            if not s or s.startswith("#"):
+                continue
+            func = _func_at(st.case_file, ln, ctx)
+            if func in ("<module>", "?", "setup", "teardown"):
                 continue
             for name, what in names:
-                j = s.find(name)
-                while j >= 0:
-                    end = j + len(name)
-                    ok_l = j == 0 or not (s[j - 1].isalnum() or s[j - 1] == "_")
-                    ok_r = end < len(s) and s[end] in ".("
-                    if ok_l and ok_r:
-                        cand.append("%s: %s   (%s is %s)" % (
-                            _site(st.case_file, ln, ctx), s[:60], name, what))
-                        break
-                    j = s.find(name, j + 1)
-                else:
-                    continue
-                break
+                if _uses_name(s, name):
+                    cand.append("%s: %s   [%s: %s]" % (
+                        _site(st.case_file, ln, ctx), s[:60], name, what))
+                    break
             if len(cand) >= 6:
                 break
     for s in sites or ():
@@ -1465,24 +1724,52 @@ def _bytes(x):
 
 
 def _wrap(prefix, s, out, indent=None):
+    """Append prefix + s as lines of at most _WIDTH characters, breaking at a
+    space when there is one in the second half of the line."""
     indent = indent if indent is not None else " " * len(prefix)
-    first = True
+    lead = prefix
     while True:
-        room = _WIDTH - len(prefix if first else indent)
+        room = max(_WIDTH - len(lead), 20)
         if len(s) <= room:
-            out.append((prefix if first else indent) + s)
+            out.append(lead + s)
             return
-        out.append((prefix if first else indent) + s[:room])
-        s = s[room:]
-        first = False
+        cut = s.rfind(" ", room // 2, room + 1)
+        if cut <= 0:
+            cut = room
+        out.append(lead + s[:cut].rstrip())
+        s = s[cut:].lstrip()
+        lead = indent
+
+
+def _group(items, fields):
+    """Items equal in `fields`, in first-seen order."""
+    groups = {}
+    order = []
+    for e in items:
+        k = tuple(str(e[f]) for f in fields)
+        g = groups.get(k)
+        if g is None:
+            g = groups[k] = []
+            order.append(g)
+        g.append(e)
+    return order
+
+
+def _fd_list(g):
+    fds = [e["fd"] for e in g]
+    if len(fds) == 1:
+        return "fd %d" % fds[0]
+    if len(fds) <= 4:
+        return "fds " + ", ".join(str(f) for f in fds)
+    return "%d fds %d, %d, ..., %d" % (len(fds), fds[0], fds[1], fds[-1])
 
 
 def _text(rep):
     out = []
     g = rep["growth"]
-    out.append("leakcheck explain: %s, %d iterations measured after begin(); "
-               "gc %s" % (rep["case"], rep["iterations"],
-                          "enabled" if rep["gc_enabled"] else "DISABLED"))
+    _wrap("leakcheck explain: ", "%s: %d iterations, gc %s" % (
+        rep["case_short"], rep["iterations"],
+        "enabled" if rep["gc_enabled"] else "DISABLED"), out, "    ")
     if g:
         parts = []
         for k in sorted(g):
@@ -1491,7 +1778,8 @@ def _text(rep):
         _wrap("growth per iteration (leakcheck's verdict): ", ", ".join(parts),
               out, "    ")
     out.append("")
-    out.append("1. What grew (objects per iteration, largest first)")
+    out.append("1. What grew (objects per iteration, largest first; untracked: "
+               "new objects alive)")
     if rep["types"]:
         for r in rep["types"]:
             _wrap("   %8s  " % _num(r["per_iter"]),
@@ -1515,16 +1803,22 @@ def _text(rep):
     out.append("3. Who holds it (shortest reference chain from a root)")
     if not rep["holders"]:
         out.append("   no new object to follow")
+    prev = None
     for h in rep["holders"]:
-        head = "   " + h["type"]
-        if h["allocated_at"]:
-            head += "  (allocated at %s)" % h["allocated_at"]
-        _wrap("", head, out, "       ")
-        _wrap("       ", h["chain"] or "?", out)
+        # samples of one type found the same way read as one entry
+        same = prev is not None and prev["type"] == h["type"] and \
+            prev["status"] == h["status"] == "found" and \
+            prev["allocated_at"] == h["allocated_at"]
+        if not same:
+            _wrap("   ", h["type"], out, "       ")
+            if h["allocated_at"]:
+                _wrap("     allocated at ", h["allocated_at"], out, "       ")
+        _wrap("       ", h["chain"] or "?", out, "         ")
         if h.get("cycle"):
             _wrap("       cycle: ", h["cycle"], out, "              ")
         if h.get("note"):
             _wrap("       note: ", h["note"], out, "             ")
+        prev = h
     out.append("")
     out.append("4. Other signals")
     fds = rep["fds"]
@@ -1533,27 +1827,37 @@ def _text(rep):
     else:
         out.append("   fds: %s/it (%d -> %d, %d new)" % (
             _num(fds["per_iter"]), fds["before"], fds["after"], len(fds["new"])))
-        for e in fds["new"][:_FDS_SHOWN]:
-            s = "fd %d -> %s" % (e["fd"], e["target"])
+        groups = _group(fds["new"], ("target", "owner", "allocated_at"))
+        for g in groups[:_FDS_SHOWN]:
+            e = g[0]
+            s = "%s -> %s" % (_fd_list(g), e["target"])
+            _wrap("       ", s, out, "           ")
             if e["owner"]:
-                s += "  (%s%s)" % (e["owner"], ", allocated at " +
-                                   e["allocated_at"] if e["allocated_at"] else "")
-            _wrap("       ", s, out)
-        if len(fds["new"]) > _FDS_SHOWN:
-            out.append("       ... and %d more" % (len(fds["new"]) - _FDS_SHOWN))
+                _wrap("           held by a live ", e["owner"] + (
+                    ", allocated at " + e["allocated_at"]
+                    if e["allocated_at"] else ""), out, "             ")
+        if len(groups) > _FDS_SHOWN:
+            out.append("       ... and %d more" % (len(groups) - _FDS_SHOWN))
     th = rep["threads"]
     out.append("   threads: %s/it (%d -> %d, %d new)" % (
         _num(th["per_iter"]), th["before"], th["after"], len(th["new"])))
-    for e in th["new"][:_THREADS_SHOWN]:
-        s = "%r%s target=%s" % (e["name"], " daemon" if e["daemon"] else "",
-                                 e["target"])
+    groups = _group(th["new"], ("target", "daemon", "now_in", "started_at",
+                                "type"))
+    for g in groups[:_THREADS_SHOWN]:
+        e = g[0]
+        names = [repr(x["name"]) for x in g]
+        if len(names) > 3:
+            names = names[:2] + ["...", names[-1]]
+        _wrap("       ", "%d thread%s %s (%s%s)" % (
+            len(g), "" if len(g) == 1 else "s", ", ".join(names), e["type"],
+            ", daemon" if e["daemon"] else ""), out, "         ")
+        _wrap("         target: ", str(e["target"]), out, "           ")
         if e["now_in"]:
-            s += ", now in " + e["now_in"]
+            _wrap("         now in: ", e["now_in"], out, "           ")
         if e["started_at"]:
-            s += ", created at " + e["started_at"]
-        _wrap("       ", s, out)
-    if len(th["new"]) > _THREADS_SHOWN:
-        out.append("       ... and %d more" % (len(th["new"]) - _THREADS_SHOWN))
+            _wrap("         created at: ", e["started_at"], out, "           ")
+    if len(groups) > _THREADS_SHOWN:
+        out.append("       ... and %d more" % (len(groups) - _THREADS_SHOWN))
     nat = rep["native"]
     if nat:
         out.append("   native heap: %s/it %s" % (
@@ -1585,20 +1889,36 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
     st = state
     iterations = max(int(iterations), 1)
     ctx = _Ctx(st, t0 + max(float(time_budget), 0.0))
+    started = st.started_tracing
     try:
         gc_on = gc.isenabled()
         if gc_on:
             gc.collect()
         _own_ids(st, ctx)
         fd_owners = ctx.mine({})
-        counts, new_tracked, samples, new_untracked, usamples, traced = \
-            _census(ctx, fd_owners)
-        if not traced:
+        objs = ctx.mine(gc.get_objects())
+        new_tracked, samples, usamples = _new_objects(ctx, objs, fd_owners)
+        for item in _new_threads(ctx):
+            _pin_frames(item[1], ctx)
+        item = None
+        after = None
+        if st.snapshot is not None and tracemalloc.is_tracing():
+            after = tracemalloc.take_snapshot()
+        # Tracing would slow the full pass over a big heap tenfold; on a
+        # small one it stays on, so the samples found there get their
+        # allocation sites too.
+        if started and len(objs) > _TRACED_CENSUS_MAX:
+            tracemalloc.stop()
+        counts, new_untracked = _census(ctx, objs, usamples)
+        objs.clear()
+        if started and tracemalloc.is_tracing():
+            tracemalloc.stop()
+        if not started and tracemalloc.is_tracing():
             ctx.notes.append("tracemalloc was already tracing at begin(): "
-                             "untracked types are counted among the referents "
-                             "of new objects only (approximate)")
+                             "left as found (and explain ran slower under it)")
         rows = _grown_types(ctx, counts, new_tracked, new_untracked, iterations)
-        sites = _sites(ctx, iterations, st.depth)
+        sites = _sites(ctx, after, iterations, st.depth)
+        after = None
         holders = _chains(ctx, rows, samples, usamples, max(int(chain_samples), 0),
                           max(int(chain_depth), 1))
         fds = _fd_report(ctx, fd_owners, iterations)
@@ -1616,11 +1936,13 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             h.pop("graph", None)
         rep = {
             "case": st.case_file or st.case_stem,
+            "case_short": _short(st.case_file, ctx) if st.case_file
+            else st.case_stem,
             "iterations": iterations,
             "growth": growth,
             "gc_enabled": gc_on,
-            "tracemalloc": {"started_by_explain": st.started_tracing,
-                            "frames": st.depth if st.started_tracing
+            "tracemalloc": {"started_by_explain": started,
+                            "frames": st.depth if started
                             else tracemalloc.get_traceback_limit()},
             "types": rows[:_TOP_TYPES],
             "sites": sites,
@@ -1638,6 +1960,6 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
     finally:
         ctx.release()
         st.snapshot = None
-        if st.started_tracing and tracemalloc.is_tracing():
+        if started and tracemalloc.is_tracing():
             tracemalloc.stop()
-            st.started_tracing = False
+        st.started_tracing = False

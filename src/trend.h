@@ -3,9 +3,10 @@
  *
  * Pure functions over plain arrays: no Python, no I/O, no allocation.
  *
- * The input is the level of one signal read at consecutive sample points
- * (levels[0] is the first reading after warm-up, each later reading one
- * batch of iterations on). The rule, "growth that keeps going":
+ * Two layers. lc_trend_classify() judges one window: the level of one
+ * signal read at consecutive sample points (levels[0] the first, each later
+ * reading one batch of iterations on). The window rule, "growth that keeps
+ * going":
  *
  *   - split the n steps of the series into thirds (at least one step each);
  *   - the floor must rise: the lowest level of the last third is above the
@@ -19,9 +20,12 @@
  *
  * On the series CPython's regrtest learned from (bpo-30776), as deltas:
  * [5, 5, 6] and [10, 1, 1] are leaks; [3, 0, 0], [0, 1, 0] and [8, -8, 1] are
- * not. A cache still filling at the end of the window is reported as a leak
- * by this rule; the runner's confirmation window (twice as long, judged
- * alone) is what tells the two apart.
+ * not. It also gives the Mann-Kendall z of the window as evidence.
+ *
+ * A cache still filling at the end of a window looks like a leak to any
+ * window rule: the plan below (lc_plan_*) is what tells the two apart, by
+ * judging ever longer horizons and calling growth a leak only when it keeps
+ * going through the signal's horizon.
  */
 #ifndef LC_TREND_H
 #define LC_TREND_H

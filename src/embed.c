@@ -119,7 +119,8 @@ int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
     }
 
     PyConfig_InitIsolatedConfig(&config);
-    config.faulthandler = 1; /* a segfault prints the Python stack */
+    config.faulthandler = !opts->no_faulthandler; /* a segfault prints the
+                                                     Python stack */
     config.install_signal_handlers = 0;
     config.write_bytecode = 0; /* no __pycache__ beside users' cases */
     st = PyConfig_SetBytesString(&config, &config.program_name,
@@ -274,6 +275,10 @@ int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
         return capture_exception(err, errlen);
     res = PyObject_CallOneArg(s->fn[LC_ENTRY_FUZZ], arg);
     Py_DECREF(arg);
+    if (!res && errlen == 0) {
+        PyErr_Clear();
+        return -LC_EPYTHON;
+    }
     if (!res)
         return capture_exception(err, errlen);
     Py_DECREF(res);
@@ -308,6 +313,31 @@ bool lc_embed_gc_enabled(void)
 void lc_embed_collect(void)
 {
     PyGC_Collect();
+}
+
+void lc_embed_collect_young(void)
+{
+    static PyObject *collect, *args; /* gc.collect and (1,), kept for good */
+    PyObject *res;
+
+    if (!collect) {
+        PyObject *gc = PyImport_ImportModule("gc");
+
+        collect = gc ? PyObject_GetAttrString(gc, "collect") : NULL;
+        args = Py_BuildValue("(i)", 1);
+        Py_XDECREF(gc);
+        if (!collect || !args) {
+            Py_CLEAR(collect);
+            Py_CLEAR(args);
+            PyErr_Clear();
+            PyGC_Collect();
+            return;
+        }
+    }
+    res = PyObject_Call(collect, args, NULL);
+    if (!res)
+        PyErr_Clear();
+    Py_XDECREF(res);
 }
 
 void lc_embed_clear_internal_caches(void)

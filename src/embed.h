@@ -23,6 +23,9 @@ struct lc_embed_opts {
     bool hooks;            /* install the counting hooks (alloc.h) */
     bool malloc_allocator; /* PYMEM_ALLOCATOR_MALLOC instead of pymalloc:
                               for ASan and LeakSanitizer */
+    bool no_faulthandler;  /* leave fatal signals alone: libFuzzer installs
+                              its handlers only where none is, and must, to
+                              save a finding's input */
 };
 
 enum lc_entry { LC_ENTRY_SETUP, LC_ENTRY_RUN, LC_ENTRY_TEARDOWN,
@@ -52,7 +55,10 @@ int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
                    size_t errlen);
 
 /* Call fuzz(data) with data[0..size) as a bytes object. -LC_ENORUN when the
- * case defines no fuzz(); -LC_EPYTHON when it raised (err filled). */
+ * case defines no fuzz(); -LC_EPYTHON when it raised, err filled with the
+ * traceback. With errlen 0 the exception is cleared unformatted: the fuzzer's
+ * fast path, where formatting a traceback per raising input costs more than
+ * the call and leaves garbage that outlives a young collection. */
 int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
                    size_t size, char *err, size_t errlen);
 
@@ -71,6 +77,12 @@ bool lc_embed_gc_enabled(void);
 /* A full collection (which also empties the freelists). Callers skip it
  * when the case turned the collector off: its cycles are a real leak. */
 void lc_embed_collect(void);
+
+/* Collect the two young generations only (gc.collect(1)): the cycles a
+ * call just made are young, and unlike a full collection it leaves the
+ * freelists alone, whose refill after a full one reads as growth. Callers
+ * skip it when the case turned the collector off. */
+void lc_embed_collect_young(void);
 
 /* Empty the type attribute cache: interpreter-internal, bounded (4096
  * entries), it holds attribute-name strings that look like slow growth.

@@ -40,6 +40,17 @@
  * the explanation reported as failed, never a runner out of memory. */
 #define LC_EXPLAIN_OUTPUT_MAX (1024 * 1024)
 
+/* Largest input any fuzz target looks at; longer ones are rejected (return
+ * 0) before anything else. Far above every seed and every .options max_len:
+ * it only keeps a hand-fed file from costing minutes. */
+#define LC_FUZZ_INPUT_MAX (1u << 20)
+
+/* Largest artifact `leakcheck repro` turns into a case: a bytes literal of
+ * up to 4 source bytes per input byte must stay a reviewable file.
+ * libFuzzer's default -max_len is 4096; a finding a thousand times larger
+ * wants --minimize. */
+#define LC_REPRO_INPUT_MAX (1 << 20)
+
 /* Most worker processes at once (-j); far above any core count we target. */
 #define LC_JOBS_MAX 64
 

@@ -14,8 +14,8 @@
 __attribute__((section("__libfuzzer_extra_counters"), used,
                aligned(64))) static uint8_t counters[LC_PYCOV_COUNTERS];
 
-static uint32_t prev;    /* hash of the last line, shifted (AFL's scheme) */
-static uint64_t events;  /* line events since start */
+static uint32_t prev;   /* hash of the last line, shifted (AFL's scheme) */
+static uint64_t events; /* line events since start */
 
 /* A 32-bit hash of one location: the code object's address (stable while
  * the code object lives, which for a module's functions is for good) and
@@ -37,8 +37,7 @@ static uint32_t location(const void *code, int line)
  * previous line may be in another frame (a call or a return): that edge is
  * coverage too. Counters saturate instead of wrapping to zero.
  */
-static int trace(PyObject *obj, PyFrameObject *frame, int what,
-                 PyObject *arg)
+static int trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
     PyCodeObject *code;
     uint32_t cur;

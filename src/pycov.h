@@ -1,5 +1,7 @@
 /*
- * pycov.h - Python line coverage for libFuzzer.
+ * pycov.h - the leak fuzzer's door into the interpreter: Python line
+ * coverage for libFuzzer, and the quiet call and young collection its
+ * oracle needs (see the end of this file).
  *
  * libFuzzer sees the C code it instruments, never the Python code a case
  * runs: to it, every input that reaches fuzz(data) looks alike, so a magic
@@ -20,21 +22,22 @@
  * the counters are filled all the same and nobody reads them.
  *
  * What it costs: CPython creates a frame object for every traced frame
- * (freed when the frame returns), and every line runs the C callback. It
- * allocates nothing of its own.
+ * (freed when the frame returns), and every line runs the C callback; the
+ * tracer allocates nothing of its own.
  *
  * Call with the GIL held, from the thread that runs the fuzzed code.
  */
 #ifndef LC_PYCOV_H
 #define LC_PYCOV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Counters: a power of two, so an edge hash is masked into range. 64 K
  * counters keep collisions rare for a case of a few thousand lines, and
- * libFuzzer scans and clears the 64 KB after each input in about a
- * microsecond. */
+ * libFuzzer scans and clears the 64 KB after each input in a few
+ * microseconds. */
 #define LC_PYCOV_COUNTERS (1u << 16)
 
 /* Turn the tracer on for the calling thread; the edge chain restarts, so

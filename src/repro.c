@@ -145,31 +145,32 @@ int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc)
     put_doc_text(f, rc->case_path);
     fputs("\nArtifact: ", f);
     put_doc_text(f, rc->artifact);
-    fprintf(f, " (%zu bytes", rc->size);
-    if (rc->note) {
-        fputs(", ", f);
-        put_doc_text(f, rc->note);
-    }
-    fputs(")\nFound:    ", f);
+    if (rc->original_size)
+        fprintf(f, " (%zu bytes, minimized to %zu)", rc->original_size,
+                rc->size);
+    else
+        fprintf(f, " (%zu bytes)", rc->size);
+    fputs("\nFound:    ", f);
     put_doc_text(f, rc->date);
-    fputs(", by the leak fuzzer (build-fuzz/fuzz_scenario); written by\n"
-          "          `leakcheck repro`\n"
-          "\n"
-          "The fuzzer's leak oracle saw memory grow on every call of fuzz()\n"
-          "with this input. run() feeds the same bytes to the original\n"
-          "case's fuzz(), loaded from its file, once per iteration; setup()\n"
-          "and teardown() are the original's. An exception from fuzz() is an\n"
-          "expected outcome here, as it was for the fuzzer. When the leak is\n"
-          "fixed, flip expect=leak to expect=clean.\n"
-          "\"\"\"\n"
-          "\n"
-          "import importlib.util\n"
-          "import os\n"
-          "import sys\n"
-          "\n"
-          "CASE = os.path.join(os.path.dirname(os.path.abspath(__file__)),\n"
-          "                    os.fsdecode(b\"",
-          f);
+    fputs(
+        " by the leak fuzzer (build-fuzz/fuzz_scenario),\n"
+        "          made a case by `leakcheck repro`\n"
+        "\n"
+        "The fuzzer's leak oracle saw memory grow on every call of fuzz()\n"
+        "with this input. run() feeds the same bytes to the original case's\n"
+        "fuzz(), loaded from its file, once per iteration; setup() and\n"
+        "teardown() are the original's. An exception from fuzz() is an\n"
+        "expected outcome here, as it was for the fuzzer. When the leak is\n"
+        "fixed, flip expect=leak to expect=clean.\n"
+        "\"\"\"\n"
+        "\n"
+        "import importlib.util\n"
+        "import os\n"
+        "import sys\n"
+        "\n"
+        "CASE = os.path.join(os.path.dirname(os.path.abspath(__file__)),\n"
+        "                    os.fsdecode(b\"",
+        f);
     put_escaped(f, (const unsigned char *)rc->case_rel, strlen(rc->case_rel));
     fputs("\"))\n\nDATA = ", f);
     put_bytes_literal(f, rc->data, rc->size);
@@ -270,7 +271,8 @@ static void name_part(char *dst, size_t cap, const char *s, size_t max)
 }
 
 /* <case folder>/<case stem>_<artifact>.py; a crash-<sha1> artifact gives
- * crash_<first 8 hex digits>. */
+ * crash_<first 8 hex digits>. A leading "fuzz_" of the stem is dropped:
+ * cases/fuzz_*.py are the fuzzable cases, and the new case is not one. */
 static int default_out(char *out, size_t cap, const char *case_path,
                        const char *artifact)
 {
@@ -281,6 +283,10 @@ static int default_out(char *out, size_t cap, const char *case_path,
 
     if (stemlen > 3 && strcmp(cbase + stemlen - 3, ".py") == 0)
         stemlen -= 3;
+    if (stemlen > 5 && strncmp(cbase, "fuzz_", 5) == 0) {
+        cbase += 5;
+        stemlen -= 5;
+    }
     if (dash && strlen(dash + 1) == 40) { /* libFuzzer's kind-<sha1> */
         char kind[16];
 
@@ -314,8 +320,7 @@ static int relative_path(char *out, size_t cap, const char *from,
             common = i;
     }
     if (strcmp(from, "/") == 0) /* everything is below the root */
-        return snprintf(out, cap, "%s", to + 1) >= (int)cap ? -LC_ETOOBIG
-                                                           : 0;
+        return snprintf(out, cap, "%s", to + 1) >= (int)cap ? -LC_ETOOBIG : 0;
     out[0] = '\0';
     for (const char *p = from + common; *p; p++) {
         if (*p == '/') {
@@ -343,15 +348,16 @@ static int minimize(const char *fuzzer, const char *case_path,
     if (snprintf(dest_arg, sizeof(dest_arg), "-exact_artifact_path=%s",
                  dest) >= (int)sizeof(dest_arg))
         return fail(-1, "%s%s: path too long", dest, "");
-    fprintf(stderr, "leakcheck repro: minimizing: LEAKCHECK_CASE=%s %s "
-                    "-minimize_crash=1 %s %s %s\n",
+    fprintf(stderr,
+            "leakcheck repro: minimizing: LEAKCHECK_CASE=%s %s "
+            "-minimize_crash=1 %s %s %s\n",
             case_path, fuzzer, runs_arg, dest_arg, artifact);
     pid = fork();
     if (pid < 0)
         return fail(-1, "cannot start %s: %s", fuzzer, strerror(errno));
     if (pid == 0) {
         char *args[] = {(char *)fuzzer, "-minimize_crash=1", runs_arg,
-                        dest_arg, (char *)artifact, NULL};
+                        dest_arg,       (char *)artifact,    NULL};
 
         setenv("LEAKCHECK_CASE", case_path, 1);
         execv(fuzzer, args);
@@ -426,7 +432,7 @@ int lc_repro_command(int argc, char **argv)
     const char *out_opt = NULL, *fuzzer = getenv("LEAKCHECK_FUZZER");
     const char *case_path, *artifact, *input_path;
     char out[LC_PATH_MAX], out_copy[LC_PATH_MAX], out_dir[PATH_MAX];
-    char case_real[PATH_MAX], rel[LC_PATH_MAX], date[32], note[96];
+    char case_real[PATH_MAX], rel[LC_PATH_MAX], date[32];
     char tmpdir[] = "/tmp/leakcheck-repro-XXXXXX";
     char minimized[sizeof(tmpdir) + 16];
     char err[LC_LINE_MAX + LC_PATH_MAX];
@@ -459,8 +465,7 @@ int lc_repro_command(int argc, char **argv)
             errno = 0;
             runs = strtol(optarg, &end, 10);
             if (!*optarg || *end || errno || runs < 1 || runs > 10000000)
-                return fail(2, "--runs %s: want 1 to 10000000%s", optarg,
-                            "");
+                return fail(2, "--runs %s: want 1 to 10000000%s", optarg, "");
             break;
         }
         case 'f':
@@ -525,15 +530,11 @@ int lc_repro_command(int argc, char **argv)
                               : strerror(errno));
         goto out_rmtmp;
     }
-    if (do_minimize)
-        snprintf(note, sizeof(note), "minimized from %lld bytes",
-                 (long long)st.st_size);
-
     today(date, sizeof(date));
     rc.case_path = case_path;
     rc.case_rel = rel;
     rc.artifact = base_name(artifact);
-    rc.note = do_minimize ? note : NULL;
+    rc.original_size = do_minimize ? (size_t)st.st_size : 0;
     rc.date = date;
     rc.data = data;
     rc.size = size;

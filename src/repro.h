@@ -13,9 +13,10 @@
  * file, the date. From then on `leakcheck run` checks that input on every
  * run; when the leak is fixed, expect=leak flips to expect=clean.
  *
- * OUT defaults to CASE's folder, named <case>_<artifact>.py with the
+ * OUT defaults to CASE's folder, named <case>_<artifact>.py without the
+ * case's "fuzz_" prefix (only fuzzable cases carry it) and with the
  * artifact name cut to its first 8 hash digits
- * (cases/fuzz_magic_header_crash_d00949ab.py); an existing file is never
+ * (cases/magic_header_crash_d00949ab.py); an existing file is never
  * overwritten without --force. --minimize first runs the fuzzer's own
  * crash minimizer on the artifact
  *   LEAKCHECK_CASE=CASE FUZZER -minimize_crash=1 -runs=RUNS \
@@ -31,25 +32,24 @@
 #ifndef LC_REPRO_H
 #define LC_REPRO_H
 
+#include "lc_limits.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
-/* Largest artifact turned into a case: a bytes literal of up to 4 source
- * bytes per input byte must stay a reviewable file. libFuzzer's default
- * -max_len is 4096; a finding a thousand times larger wants --minimize. */
-#define LC_REPRO_INPUT_MAX (1 << 20)
 
 /* Runs the minimizer this many times by default (-runs). */
 #define LC_REPRO_MINIMIZE_RUNS 2000
 
 /* What a regression case is made of. Plain value; strings are borrowed. */
 struct lc_repro_case {
-    const char *case_path;  /* the fuzzed case, as given (for the text) */
-    const char *case_rel;   /* the fuzzed case, relative to the new file's
-                               folder (for the loader) */
-    const char *artifact;   /* the artifact's file name */
-    const char *note;       /* extra provenance ("minimized ..."), or NULL */
-    const char *date;       /* YYYY-MM-DD */
+    const char *case_path;     /* the fuzzed case, as given (for the text) */
+    const char *case_rel;      /* the fuzzed case, relative to the new file's
+                                  folder (for the loader) */
+    const char *artifact;      /* the artifact's file name */
+    size_t original_size;      /* the artifact's size when the input was
+                                  minimized from it; 0 when it is the input */
+    const char *date;          /* YYYY-MM-DD */
     const unsigned char *data; /* the input */
     size_t size;               /* its length in bytes */
 };

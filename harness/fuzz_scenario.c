@@ -1,0 +1,458 @@
+/*
+ * fuzz_scenario - the leak fuzzer. libFuzzer mutates the input of a case's
+ * fuzz(data); a leak oracle built on the exact counting hooks (alloc.h)
+ * stops on an input that makes Python memory grow on every call.
+ *
+ *   LEAKCHECK_CASE=cases/fuzz_magic_header.py build-fuzz/fuzz_scenario \
+ *       -max_total_time=60 WORK_CORPUS/ corpus/fuzz_scenario_magic_header/
+ *
+ * Input layout: none of our own; the bytes are fuzz(data)'s argument as
+ * they come. The case comes from LEAKCHECK_CASE, or, for a copy of this
+ * program named fuzz_scenario_<name> (one fuzz target per case, as
+ * ci/build-fuzz.sh installs them), from cases/fuzz_<name>.py beside it.
+ *
+ * Start-up (LLVMFuzzerInitialize): the interpreter starts once, never
+ * finalized, with the counting hooks on and, under AddressSanitizer, the
+ * malloc allocator, so LeakSanitizer sees every Python block and reports
+ * nothing false at exit (PLATFORM.md). The case is loaded and its setup()
+ * runs once; teardown() never runs (the process just ends).
+ *
+ * The oracle, per input. A Python exception from fuzz() is an expected
+ * outcome, never a finding: memory is judged the same either way. The
+ * oracle's calls clear it without formatting it (pycov.h says why); only a
+ * report formats the exception, with one more call through embed.h.
+ *
+ *   1. fast path: read the hooks, call fuzz(data) once with the Python
+ *      coverage tracer on (pycov.h), read again. No block and no byte
+ *      stayed: clean. Most inputs end here, at the cost of one call.
+ *   2. settle: growth there may be a first-call cache fill or garbage
+ *      waiting for the collector. Clear the type cache, collect the young
+ *      generations (only when the collector is on: a case that turned it
+ *      off leaks its cycles for real), read, call once more, settle again,
+ *      read. Nothing stayed: clean. Not a full collection: it would empty
+ *      the freelists, and refilling them would make the next input grow
+ *      (measured: every input of a JSON round trip then looked like growth,
+ *      638 exec/s; with young collections 24 of 605,000 inputs got past
+ *      the fast path).
+ *   3. every call: six more calls, each followed by a full collection
+ *      (when the collector is on) and a reading, as the runner reads.
+ *      Unless the live blocks (or the live bytes) grew on every one of
+ *      them: clean. (Garbage that an automatic collection promoted to the
+ *      old generation during a call survives the young collections of
+ *      stage 2; the full ones here free it.)
+ *   4. long run: the runner's own adaptive plan (trend.h) over up to
+ *      LEAKCHECK_FUZZ_HORIZON calls (default 256), every signal read at
+ *      each sample point after a full collection, as the runner reads.
+ *      Growth that keeps going through the horizon is a leak; a structure
+ *      that fills and stops is clean.
+ *
+ * A confirmed leak prints a report on stderr (case, signals and growth per
+ * call, the collector's state, what fuzz() raised, the input in hex) and
+ * calls abort(): libFuzzer saves the input (crash-<sha1>), and
+ * `leakcheck repro CASE ARTIFACT` turns it into a regression case.
+ *
+ * Only the first call of an input is traced, so the coverage libFuzzer
+ * sees is the coverage of one call, and the oracle's extra calls run at
+ * full speed.
+ *
+ * For benchmarks and experiments (bench/fuzz_bench.sh):
+ *   LEAKCHECK_FUZZ_ORACLE=0   no oracle: one traced call per input, nothing
+ *                             checked (the baseline of exec/s)
+ *   LEAKCHECK_FUZZ_PYCOV=0    no Python coverage feed (the magic wall)
+ *   LEAKCHECK_FUZZ_HORIZON=N  stage 4's horizon, 16 to 4096 calls
+ *   LEAKCHECK_FUZZ_STATS=1    at exit, how many inputs each stage judged
+ *
+ * Signals other than live Python blocks and bytes (descriptors, threads)
+ * are judged in the long run only: an input that leaks a descriptor and
+ * keeps no Python object is not looked at. The native heap probe is not
+ * used (it needs glibc's thread cache off, and ASan has its own heap).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "embed.h"
+#include "fuzz_common.h"
+#include "lc_limits.h"
+#include "probes.h"
+#include "pycov.h"
+#include "signals.h"
+#include "trend.h"
+
+/* Calls of stage 3 that must each grow. Six in a row is 1 in 64 for a
+ * coin-flip noise, and still cheap next to stage 4. */
+#define CONFIRM_CALLS 6
+
+/* Stage 4: the runner's defaults (worker.c), with a shorter horizon: the
+ * fuzzer judges thousands of inputs, the runner one case. */
+#define HORIZON_DEFAULT 256
+#define HORIZON_MAX 4096
+#define MIN_CLEAN 64
+#define KEEP_RATIO 0.6
+
+/* Stage 4 stops after this long and decides on its last judgement, as the
+ * runner does at its time bound. */
+#define CONFIRM_TIME_S 30.0
+
+/* Input bytes shown in the report; libFuzzer saves all of them. */
+#define REPORT_HEX_MAX 512
+
+enum stage {
+    STAGE_FAST,
+    STAGE_SETTLE,
+    STAGE_EVERY,
+    STAGE_LONG,
+    STAGE_LEAK,
+    STAGE_COUNT
+};
+
+static const char *const stage_names[STAGE_COUNT] = {
+    "fast path", "settle", "every call", "long run", "leak"};
+
+static struct lc_script *script;
+static char case_path[LC_PATH_MAX];
+static bool oracle = true;
+static bool pycov = true;
+static long horizon = HORIZON_DEFAULT;
+static unsigned long ended[STAGE_COUNT]; /* inputs judged at each stage */
+
+/* Storage for stage 4, allocated once at start-up: nothing is allocated
+ * between two readings. */
+static long *plan_t;
+static int64_t *plan_levels;
+static size_t plan_cap;
+
+/* Error text: of start-up, and of the one exception a report shows;
+ * LC_MSG_MAX like a result's message. */
+static char err[LC_MSG_MAX];
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_scenario: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    exit(1);
+}
+
+/* LEAKCHECK_CASE, or cases/fuzz_<name>.py beside a program named
+ * fuzz_scenario_<name>. */
+static void find_case(const char *argv0)
+{
+    const char *env = getenv("LEAKCHECK_CASE");
+    const char *base, *slash;
+    static const char prefix[] = "fuzz_scenario_";
+
+    if (env && *env) {
+        if (snprintf(case_path, sizeof(case_path), "%s", env) >=
+            (int)sizeof(case_path))
+            die("LEAKCHECK_CASE is too long", NULL);
+        return;
+    }
+    slash = argv0 ? strrchr(argv0, '/') : NULL;
+    base = slash ? slash + 1 : argv0;
+    if (!base || strncmp(base, prefix, strlen(prefix)) != 0 ||
+        !base[strlen(prefix)])
+        die("no case to fuzz",
+            "set LEAKCHECK_CASE to a case file that defines fuzz(data), "
+            "or run a copy named fuzz_scenario_<name> next to "
+            "cases/fuzz_<name>.py");
+    if (snprintf(case_path, sizeof(case_path), "%.*scases/fuzz_%s.py",
+                 slash ? (int)(slash - argv0 + 1) : 0, argv0,
+                 base + strlen(prefix)) >= (int)sizeof(case_path))
+        die("case path too long", argv0);
+}
+
+static long env_long(const char *name, long dflt, long lo, long hi)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x;
+
+    if (!v || !*v)
+        return dflt;
+    x = strtol(v, &end, 10);
+    if (*end || x < lo || x > hi) {
+        fprintf(stderr, "fuzz_scenario: %s=%s: want %ld to %ld\n", name, v, lo,
+                hi);
+        exit(1);
+    }
+    return x;
+}
+
+static void print_stats(void)
+{
+    unsigned long total = 0;
+
+    for (int s = 0; s < STAGE_COUNT; s++)
+        total += ended[s];
+    fprintf(stderr, "fuzz_scenario: %lu inputs;", total);
+    for (int s = 0; s < STAGE_COUNT; s++)
+        fprintf(stderr, " %s %lu%s", stage_names[s], ended[s],
+                s + 1 < STAGE_COUNT ? "," : "\n");
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    /* No faulthandler: libFuzzer installs its signal handlers only where
+     * none is, and without them a finding's input is never saved. */
+    struct lc_embed_opts eo = {.hooks = true,
+                               .malloc_allocator = LC_FUZZ_ASAN,
+                               .no_faulthandler = true};
+    int rc;
+
+    find_case(*argc > 0 ? (*argv)[0] : NULL);
+    oracle = env_long("LEAKCHECK_FUZZ_ORACLE", 1, 0, 1) != 0;
+    pycov = env_long("LEAKCHECK_FUZZ_PYCOV", 1, 0, 1) != 0;
+    horizon = env_long("LEAKCHECK_FUZZ_HORIZON", HORIZON_DEFAULT,
+                       2 * LC_PLAN_FIRST_HORIZON, HORIZON_MAX);
+    if (env_long("LEAKCHECK_FUZZ_STATS", 0, 0, 1))
+        atexit(print_stats);
+
+    plan_cap = lc_plan_capacity(horizon);
+    plan_t = calloc(plan_cap, sizeof(*plan_t));
+    plan_levels = calloc(plan_cap * LC_SIG_COUNT, sizeof(*plan_levels));
+    if (!plan_t || !plan_levels)
+        die("out of memory", NULL);
+
+    if (lc_embed_start(&eo, err, sizeof(err)))
+        die("cannot start the interpreter", err);
+    rc = lc_script_load(case_path, &script, err, sizeof(err));
+    if (rc)
+        die(case_path, err);
+    if (!lc_script_has(script, LC_ENTRY_FUZZ))
+        die(case_path, "the case defines no fuzz(data) function");
+    if (lc_script_call(script, LC_ENTRY_SETUP, err, sizeof(err)))
+        die("setup() raised", err);
+    return 0;
+}
+
+static int64_t py_blocks(const struct lc_alloc_counts *c)
+{
+    return lc_alloc_blocks(c);
+}
+
+static int64_t py_bytes(const struct lc_alloc_counts *c)
+{
+    return lc_alloc_bytes(c);
+}
+
+/* One call of fuzz(data); true when it returned, false when it raised (an
+ * outcome, cleared without formatting: embed.h says why). */
+static bool call(const uint8_t *data, size_t size)
+{
+    return lc_script_fuzz(script, data, size, NULL, 0) == 0;
+}
+
+/* Before a reading of stage 2: the type cache emptied, the young
+ * garbage collected (unless the case turned the collector off: its cycles
+ * are a real leak). Not a full collection, which would empty the freelists
+ * and make the next input's refill look like growth (embed.h). */
+static void settle(void)
+{
+    lc_embed_clear_internal_caches();
+    if (lc_embed_gc_enabled())
+        lc_embed_collect_young();
+}
+
+/* Before a reading of stages 3 and 4: as the runner reads (worker.c), a
+ * full collection, so freelists are empty at every reading alike. */
+static void settle_full(void)
+{
+    lc_embed_clear_internal_caches();
+    if (lc_embed_gc_enabled())
+        lc_embed_collect();
+}
+
+static void settled_read(struct lc_alloc_counts *out)
+{
+    settle();
+    lc_alloc_read(out);
+}
+
+static bool grew(const struct lc_alloc_counts *a,
+                 const struct lc_alloc_counts *b)
+{
+    return py_blocks(b) > py_blocks(a) || py_bytes(b) > py_bytes(a);
+}
+
+/* Stage 4: the adaptive plan over every signal but the native heap. */
+static bool long_run(const uint8_t *data, size_t size, struct lc_plan *plan)
+{
+    struct lc_plan_opts o = {.nsignals = LC_SIG_COUNT,
+                             .min_clean = MIN_CLEAN,
+                             .keep_ratio = KEEP_RATIO};
+    double deadline = now_s() + CONFIRM_TIME_S;
+    long done = 0, next;
+
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        o.sig[s].min_rate = 0;
+        o.sig[s].max_horizon = horizon;
+        o.sig[s].decides = s != LC_SIG_NATIVE;
+    }
+    lc_plan_init(plan, &o, plan_t, plan_levels, plan_cap);
+    while ((next = lc_plan_next(plan)) >= 0) {
+        struct lc_sample smp;
+
+        for (; done < next; done++)
+            call(data, size);
+        settle_full();
+        lc_probes_read(&smp);
+        lc_plan_add(plan, next, smp.v);
+        if (!plan->done && now_s() > deadline)
+            lc_plan_stop(plan);
+    }
+    return plan->leak;
+}
+
+static void put_rate(double v)
+{
+    if (v == (double)(long long)v)
+        fprintf(stderr, "%+lld", (long long)v);
+    else
+        fprintf(stderr, "%+.3g", v);
+}
+
+/* The last line of a traceback: the exception itself. */
+static const char *last_line(const char *text, int *len)
+{
+    const char *end = text + strlen(text), *start;
+
+    while (end > text && end[-1] == '\n')
+        end--;
+    start = end;
+    while (start > text && start[-1] != '\n')
+        start--;
+    *len = (int)(end - start);
+    return start;
+}
+
+static void report(const uint8_t *data, size_t size, bool raised,
+                   const int64_t every[CONFIRM_CALLS][2],
+                   const struct lc_plan *plan)
+{
+    fprintf(stderr,
+            "\n==leakcheck== LEAK: fuzz(data) of %s keeps memory on every "
+            "call with this input\n",
+            case_path);
+    fprintf(stderr,
+            "==leakcheck== growth per call over %ld calls:", plan->judged_at);
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        if (!(plan->leaking & (1u << s)))
+            continue;
+        fprintf(stderr, " %s ", lc_signal_name(s));
+        put_rate(plan->last[s].per_iter);
+        fprintf(stderr, " %s/call", lc_signal_unit(s));
+    }
+    fprintf(stderr, " (%s)\n", lc_plan_reason_text(plan->reason));
+    fprintf(stderr, "==leakcheck== first %d confirmation calls, py_blocks:",
+            CONFIRM_CALLS);
+    for (int i = 0; i < CONFIRM_CALLS; i++)
+        fprintf(stderr, " %+lld", (long long)every[i][0]);
+    fprintf(stderr, "; py_bytes:");
+    for (int i = 0; i < CONFIRM_CALLS; i++)
+        fprintf(stderr, " %+lld", (long long)every[i][1]);
+    fprintf(stderr, "\n==leakcheck== collector: %s\n",
+            lc_embed_gc_enabled()
+                ? "on (collected before every reading)"
+                : "off, turned off by the case (its cycles count)");
+    /* One more call, through embed.h, for the exception's text. */
+    if (raised && lc_script_fuzz(script, data, size, err, sizeof(err))) {
+        int n;
+        const char *line = last_line(err, &n);
+
+        fprintf(stderr,
+                "==leakcheck== fuzz() raised (an expected outcome): "
+                "%.*s\n",
+                n > 200 ? 200 : n, line);
+    } else {
+        fprintf(stderr, "==leakcheck== fuzz() returned normally\n");
+    }
+    fprintf(stderr, "==leakcheck== input (%zu bytes):", size);
+    for (size_t i = 0; i < size && i < REPORT_HEX_MAX; i++)
+        fprintf(stderr, "%s%02x", i % 32 ? "" : "\n  ", data[i]);
+    if (size > REPORT_HEX_MAX)
+        fprintf(stderr, "\n  ... (%zu more bytes)", size - REPORT_HEX_MAX);
+    fprintf(stderr,
+            "\n==leakcheck== libFuzzer saves the input below (crash-...); "
+            "make it a case:\n"
+            "==leakcheck==   leakcheck repro %s ARTIFACT\n\n",
+            case_path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct lc_alloc_counts a, b;
+    int64_t every[CONFIRM_CALLS][2];
+    struct lc_plan plan;
+    bool raised;
+
+    if (size > LC_FUZZ_INPUT_MAX)
+        return 0;
+
+    /* 1. fast path: one traced call. */
+    lc_alloc_read(&a);
+    if (pycov)
+        lc_pycov_begin();
+    raised = !call(data, size);
+    if (pycov)
+        lc_pycov_end();
+    lc_alloc_read(&b);
+    if (!oracle || !grew(&a, &b)) {
+        ended[STAGE_FAST]++;
+        return 0;
+    }
+
+    /* 2. settle: a first-call fill, or garbage the collector will take. */
+    settled_read(&a);
+    call(data, size);
+    settled_read(&b);
+    if (!grew(&a, &b)) {
+        ended[STAGE_SETTLE]++;
+        return 0;
+    }
+
+    /* 3. every call grows, in blocks or in bytes; read after full
+     * collections from here on, as the runner reads. */
+    {
+        bool blocks_every = true, bytes_every = true;
+
+        settle_full();
+        lc_alloc_read(&b);
+        for (int i = 0; i < CONFIRM_CALLS; i++) {
+            a = b;
+            raised = !call(data, size);
+            settle_full();
+            lc_alloc_read(&b);
+            every[i][0] = py_blocks(&b) - py_blocks(&a);
+            every[i][1] = py_bytes(&b) - py_bytes(&a);
+            blocks_every = blocks_every && every[i][0] > 0;
+            bytes_every = bytes_every && every[i][1] > 0;
+            if (!blocks_every && !bytes_every) {
+                ended[STAGE_EVERY]++;
+                return 0;
+            }
+        }
+    }
+
+    /* 4. growth that keeps going, judged as the runner judges it. */
+    if (!long_run(data, size, &plan)) {
+        ended[STAGE_LONG]++;
+        return 0;
+    }
+    ended[STAGE_LEAK]++;
+    report(data, size, raised, (const int64_t(*)[2])every, &plan);
+    fflush(stderr);
+    abort();
+}

@@ -3,6 +3,7 @@
  *
  *   leakcheck run [options] PATH...     files or folders of cases
  *   leakcheck explain [options] CASE    what grows, where, who holds it
+ *   leakcheck repro CASE ARTIFACT       a fuzzer finding as a new case
  *
  * Exit status: 0 every case got its expected verdict; 1 at least one did not;
  * 2 the command line or a case file is unusable. See README.md.
@@ -28,12 +29,15 @@
 static const char usage[] =
     "usage: leakcheck run [options] PATH...\n"
     "       leakcheck explain [options] CASE\n"
+    "       leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] ...\n"
     "\n"
     "run: run each case (a .py file, or every .py file under a folder,\n"
     "skipping names that start with '_' or '.') in a process of its own, and\n"
     "report its verdict: leak, clean, error, crash or timeout. Every leak is\n"
     "explained (what grew, where it was allocated, who holds it).\n"
     "explain: judge one case and explain what grows, whatever the verdict.\n"
+    "repro: turn a leak fuzzer finding for CASE into a new case file that\n"
+    "replays it (expect=leak); `leakcheck repro --help` for its options.\n"
     "\n"
     "options:\n"
     "  --format text|json|junit   report format (default text)\n"

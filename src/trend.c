@@ -171,6 +171,16 @@ static void decide(struct lc_plan *p, bool leak, enum lc_plan_reason why,
         p->last[s].leak = (leaking >> s) & 1u;
 }
 
+static unsigned growing_mask(const struct lc_plan *p)
+{
+    unsigned m = 0;
+
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (p->o.sig[s].decides && p->state[s] == LC_TREND_GROWING)
+            m |= 1u << s;
+    return m;
+}
+
 static void judge(struct lc_plan *p)
 {
     long h = p->horizon;
@@ -193,8 +203,11 @@ static void judge(struct lc_plan *p)
             all_flat = false;
     }
     p->judged_at = h;
+    /* A leak names every deciding signal growing now, not only the ones
+     * that reached their horizon first (descriptors decide early; the
+     * blocks of their file objects grow too). */
     if (leaking)
-        decide(p, true, LC_PLAN_KEPT_GROWING, leaking);
+        decide(p, true, LC_PLAN_KEPT_GROWING, leaking | growing_mask(p));
     else if (all_flat && h >= p->o.min_clean)
         decide(p, false, LC_PLAN_FLAT, 0);
     else if (h >= p->max_horizon)
@@ -217,7 +230,7 @@ void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels)
 
 void lc_plan_stop(struct lc_plan *p)
 {
-    unsigned growing = 0;
+    unsigned growing;
 
     if (p->done)
         return;
@@ -225,9 +238,7 @@ void lc_plan_stop(struct lc_plan *p)
         decide(p, false, LC_PLAN_TOO_SLOW, 0);
         return;
     }
-    for (int s = 0; s < p->o.nsignals; s++)
-        if (p->o.sig[s].decides && p->state[s] == LC_TREND_GROWING)
-            growing |= 1u << s;
+    growing = growing_mask(p);
     decide(p, growing != 0, growing ? LC_PLAN_TIME_GROWING : LC_PLAN_TIME,
            growing);
 }

@@ -140,7 +140,8 @@ struct lc_plan {
     enum lc_trend_state state[LC_PLAN_SIGNALS_MAX];
     struct lc_trend last[LC_PLAN_SIGNALS_MAX]; /* evidence, last judgement */
     long detected_at[LC_PLAN_SIGNALS_MAX];     /* first H judged GROWING */
-    unsigned leaking;  /* bit per signal that made the leak verdict */
+    unsigned leaking;  /* bit per deciding signal growing at a leak
+                          verdict */
 };
 
 /* Readings a plan up to max_horizon iterations takes. */

@@ -205,6 +205,31 @@ Test(plan, each_signal_has_its_own_horizon)
     cr_assert_eq(out.last_t, 128, "a scarce signal decides at its horizon");
 }
 
+Test(plan, a_leak_names_every_signal_growing_when_it_is_decided)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    level_fn f[3] = {one_per_iter, one_per_iter, flat};
+    size_t cap = lc_plan_capacity(2048);
+    long ts[200];
+    int64_t lv[3 * 200];
+    struct lc_plan p;
+    long t;
+
+    cr_assert_leq(cap, 200u);
+    o.nsignals = 3;
+    o.sig[1] = (struct lc_plan_signal){.max_horizon = 128, .decides = true};
+    o.sig[2] = (struct lc_plan_signal){.max_horizon = 2048, .decides = true};
+    lc_plan_init(&p, &o, ts, lv, cap);
+    while ((t = lc_plan_next(&p)) >= 0) {
+        int64_t v[3] = {f[0](t), f[1](t), f[2](t)};
+
+        lc_plan_add(&p, t, v);
+    }
+    cr_assert(p.leak);
+    cr_assert_eq(p.judged_at, 128, "decided by the scarce signal's horizon");
+    cr_assert_eq(p.leaking, 3u, "both growing signals named, not the flat one");
+}
+
 Test(plan, a_signal_that_does_not_decide_never_makes_a_leak)
 {
     struct lc_plan_opts o = one_signal(2048, 0);

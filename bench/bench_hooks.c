@@ -6,11 +6,11 @@
  *   bench_hooks --list
  *
  * Starts the interpreter through lc_embed_start() (pymalloc, with or without
- * the allocator hooks of alloc.h), defines a few workloads with
- * lc_embed_exec() - the kind of thing a case's run() does: object, list and
- * dict churn, string formatting and joining, a small class with attributes,
- * a json round trip - warms the chosen one up, then times R rounds of N calls
- * and prints one line:
+ * the allocator hooks of alloc.h), loads the chosen workload as a case whose
+ * run() is the kind of thing a case's run() does - object, list and dict
+ * churn, string formatting and joining, a small class with attributes, a
+ * json round trip - and calls it through lc_script_call(), the worker's own
+ * path. It warms up, then times R rounds of N calls and prints one line:
  *
  *   workload=churn hooks=on iterations=2500 rounds=5 ns_per_iter=19187.4
  *   cpu_ns_per_iter=19010.2
@@ -29,20 +29,13 @@
  * 2 bad command line.
  */
 
-/* Python.h first: it sets the feature macros the C library reads. It is
- * included here, outside the doors of STYLE.md, only to call one function
- * of __main__ by reference, exactly as lc_script_call() calls a case's run()
- * (PyObject_CallNoArgs): embed.h can run source text but has no call of a
- * function by name, and compiling source per call would measure the
- * compiler. Everything else goes through embed.h. */
-#include <Python.h>
-
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "embed.h"
 #include "errors.h"
@@ -66,12 +59,11 @@
 #define BENCH_OUT_OF_LINE __attribute__((noinline, used))
 #endif
 
-/* Each workload is a zero-argument function defined in __main__ by the
- * source below; it returns a small int, as a case's run() returns None,
- * so the call itself keeps nothing alive. */
+/* Each workload is a zero-argument function of the source below, made the
+ * case's run(); it returns a small int, so the call keeps nothing alive. */
 struct workload {
     const char *name;     /* --workload NAME */
-    const char *function; /* its function in __main__ */
+    const char *function; /* its function in workload_src */
     long iterations;      /* default calls per round: about 50 ms here */
     const char *about;    /* one line for --list */
 };
@@ -160,15 +152,17 @@ static const char usage[] =
     "  --warmup N        untimed calls first (default N / 4, at least 100)\n"
     "  --rounds R        timed rounds (default 5, at most 31)\n";
 
-/* n calls of fn. Returns 0, or -1 with a Python exception set. */
-BENCH_OUT_OF_LINE static int call_n(PyObject *fn, long n)
+static struct lc_script *script; /* the workload, loaded as a case */
+static char err[LC_MSG_MAX];      /* a failed call's traceback */
+
+/* n calls of run(), as the worker makes them. Returns 0, or the error. */
+BENCH_OUT_OF_LINE static int call_n(long n)
 {
     for (long i = 0; i < n; i++) {
-        PyObject *res = PyObject_CallNoArgs(fn);
+        int rc = lc_script_call(script, LC_ENTRY_RUN, err, sizeof(err));
 
-        if (!res)
-            return -1;
-        Py_DECREF(res);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -176,11 +170,11 @@ BENCH_OUT_OF_LINE static int call_n(PyObject *fn, long n)
 /* The measured loop, and nothing else: callgrind counts everything this
  * function does (and only that), so timing, printing and the warm-up
  * (which calls call_n() directly) stay outside. */
-int bench_timed_loop(PyObject *fn, long n);
+int bench_timed_loop(long n);
 
-BENCH_OUT_OF_LINE int bench_timed_loop(PyObject *fn, long n)
+BENCH_OUT_OF_LINE int bench_timed_loop(long n)
 {
-    int rc = call_n(fn, n);
+    int rc = call_n(n);
 
     /* A real call, not a tail jump: callgrind would see this function
      * left at the jump and stop counting. */
@@ -242,18 +236,21 @@ static int die_usage(const char *fmt, const char *arg)
 
 /* Time `rounds` rounds of `n` calls, in ns per call: wall[r] by the
  * clock, cpu[r] on this thread's CPU time (which leaves out the time other
- * processes had the CPU). Returns 0, or -1 with a Python exception set. */
-static int measure(PyObject *fn, long warmup, long n, long rounds,
-                   double *wall, double *cpu)
+ * processes had the CPU). Returns 0, or the error of run(). */
+static int measure(long warmup, long n, long rounds, double *wall,
+                   double *cpu)
 {
-    if (call_n(fn, warmup) < 0)
-        return -1;
+    int rc = call_n(warmup);
+
+    if (rc)
+        return rc;
     for (long r = 0; r < rounds; r++) {
         double w0 = clock_ns(CLOCK_MONOTONIC);
         double c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 
-        if (bench_timed_loop(fn, n) < 0)
-            return -1;
+        rc = bench_timed_loop(n);
+        if (rc)
+            return rc;
         cpu[r] = (clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0) / (double)n;
         wall[r] = (clock_ns(CLOCK_MONOTONIC) - w0) / (double)n;
     }
@@ -276,10 +273,11 @@ int main(int argc, char **argv)
     struct lc_embed_opts opts = {.hooks = false, .malloc_allocator = false};
     const struct workload *w = &workloads[0];
     double wall[BENCH_ROUNDS_MAX], cpu[BENCH_ROUNDS_MAX];
-    static char err[LC_MSG_MAX];
+    char path[] = "/tmp/bench-hooks-XXXXXX.py";
+    FILE *f;
+    int fd;
     long n = 0, warmup = -1, rounds = 5;
     bool side_given = false;
-    PyObject *main_mod, *fn;
     int opt, rc;
 
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -329,21 +327,26 @@ int main(int argc, char **argv)
     if (warmup < 0)
         warmup = n / 4 > 100 ? n / 4 : 100;
 
+    /* The workload as a case file, loaded the way the worker loads one. */
+    fd = mkstemps(path, 3);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        perror("bench_hooks: workload file");
+        return 1;
+    }
+    fprintf(f, "%s\nrun = %s\n", workload_src, w->function);
+    fclose(f);
     rc = lc_embed_start(&opts, err, sizeof(err));
     if (rc == 0)
-        rc = lc_embed_exec(workload_src, err, sizeof(err));
+        rc = lc_script_load(path, &script, err, sizeof(err));
+    unlink(path);
+    if (rc == 0)
+        rc = measure(warmup, n, rounds, wall, cpu);
     if (rc < 0) {
-        fprintf(stderr, "bench_hooks: %s\n%s\n", lc_strerror(rc), err);
+        fprintf(stderr, "bench_hooks: workload %s: %s\n%s\n", w->name,
+                lc_strerror(rc), err);
         return 1;
     }
-    main_mod = PyImport_AddModule("__main__"); /* borrowed */
-    fn = main_mod ? PyObject_GetAttrString(main_mod, w->function) : NULL;
-    if (!fn || measure(fn, warmup, n, rounds, wall, cpu) < 0) {
-        fprintf(stderr, "bench_hooks: workload %s failed:\n", w->name);
-        PyErr_Print();
-        return 1;
-    }
-    Py_DECREF(fn);
 
     printf("workload=%s hooks=%s iterations=%ld rounds=%ld ns_per_iter=%.1f "
            "cpu_ns_per_iter=%.1f\n",

@@ -6,8 +6,8 @@
  *   byte 0           cases in the report: 1 + (b % 4)
  *   then per case, RECORD bytes:
  *     [0] verdict (% LC_VERDICT_COUNT)   [1] expect (& 1)
- *     [2] leaking signals (& LC_SIG_ALL)  [3] plan reason (% 7)
- *     [4] phase, one of the worker's names (% 7)
+ *     [2] leaking signals (& LC_SIG_ALL)  [3] plan reason (% LC_PLAN_REASON_COUNT)
+ *     [4] phase (% LC_PHASE_COUNT)
  *     [5] gc_enabled (& 1)
  *     [6..7] iterations (u16)            [8..9] elapsed, centiseconds
  *     [10..11] growth per iteration of every signal, quarters (i16)
@@ -46,9 +46,6 @@
 #define JSON_DEPTH_MAX 32
 #define XML_DEPTH_MAX 16
 #define XML_NAME_MAX 32
-
-static const char *const phases[] = {"header",   "load",   "setup", "run",
-                                     "teardown", "worker", ""};
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -671,9 +668,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         res->verdict = (enum lc_verdict)(r[0] % LC_VERDICT_COUNT);
         cases[i].expect = r[1] & 1 ? LC_EXPECT_LEAK : LC_EXPECT_CLEAN;
         res->leaking = r[2] & LC_SIG_ALL;
-        res->reason = (enum lc_plan_reason)(r[3] % 7);
-        snprintf(res->phase, sizeof(res->phase), "%s",
-                 phases[r[4] % (sizeof(phases) / sizeof(phases[0]))]);
+        res->reason = (enum lc_plan_reason)(r[3] % LC_PLAN_REASON_COUNT);
+        res->phase = (enum lc_phase)(r[4] % LC_PHASE_COUNT);
         res->gc_enabled = r[5] & 1;
         res->iterations = r[6] | r[7] << 8;
         res->measured = res->iterations / 2;

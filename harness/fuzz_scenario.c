@@ -71,27 +71,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "embed.h"
 #include "fuzz_common.h"
 #include "lc_limits.h"
-#include "probes.h"
+#include "measure.h"
+#include "plan.h"
 #include "pycov.h"
 #include "signals.h"
-#include "trend.h"
+#include "worker.h"
 
 /* Calls of stage 3 that must each grow. Six in a row is 1 in 64 for a
  * coin-flip noise, and still cheap next to stage 4. */
 #define CONFIRM_CALLS 6
 
-/* Stage 4: the runner's defaults (worker.c), with a shorter horizon: the
- * fuzzer judges thousands of inputs, the runner one case. */
+/* Stage 4: the runner's plan (lc_plan_opts_default), with a shorter
+ * horizon: the fuzzer judges thousands of inputs, the runner one case. */
 #define HORIZON_DEFAULT 256
 #define HORIZON_MAX 4096
-#define MIN_CLEAN 64
-#define KEEP_RATIO 0.6
 
 /* Stage 4 stops after this long and decides on its last judgement, as the
  * runner does at its time bound. */
@@ -119,23 +117,13 @@ static bool pycov = true;
 static long horizon = HORIZON_DEFAULT;
 static unsigned long ended[STAGE_COUNT]; /* inputs judged at each stage */
 
-/* Storage for stage 4, allocated once at start-up: nothing is allocated
- * between two readings. */
-static long *plan_t;
-static int64_t *plan_levels;
-static size_t plan_cap;
+/* Stage 4's loop and storage, allocated once at start-up: nothing is
+ * allocated between two readings. */
+static struct lc_measure long_run_m;
 
 /* Error text: of start-up, and of the one exception a report shows;
  * LC_MSG_MAX like a result's message. */
 static char err[LC_MSG_MAX];
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const char *detail)
 {
@@ -210,7 +198,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct lc_embed_opts eo = {.hooks = true,
                                .malloc_allocator = LC_FUZZ_ASAN,
                                .no_faulthandler = true};
-    int rc;
+    enum lc_phase phase;
 
     find_case(*argc > 0 ? (*argv)[0] : NULL);
     oracle = env_long("LEAKCHECK_FUZZ_ORACLE", 1, 0, 1) != 0;
@@ -220,21 +208,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (env_long("LEAKCHECK_FUZZ_STATS", 0, 0, 1))
         atexit(print_stats);
 
-    plan_cap = lc_plan_capacity(horizon);
-    plan_t = calloc(plan_cap, sizeof(*plan_t));
-    plan_levels = calloc(plan_cap * LC_SIG_COUNT, sizeof(*plan_levels));
-    if (!plan_t || !plan_levels)
+    if (lc_measure_init(&long_run_m, horizon) < 0)
         die("out of memory", NULL);
-
-    if (lc_embed_start(&eo, err, sizeof(err)))
-        die("cannot start the interpreter", err);
-    rc = lc_script_load(case_path, &script, err, sizeof(err));
-    if (rc)
-        die(case_path, err);
+    if (lc_worker_open(&eo, case_path, &script, &phase, err, sizeof(err)))
+        die(phase == LC_PHASE_SETUP ? "setup() raised" : case_path, err);
     if (!lc_script_has(script, LC_ENTRY_FUZZ))
         die(case_path, "the case defines no fuzz(data) function");
-    if (lc_script_call(script, LC_ENTRY_SETUP, err, sizeof(err)))
-        die("setup() raised", err);
     return 0;
 }
 
@@ -266,15 +245,6 @@ static void settle(void)
         lc_embed_collect_young();
 }
 
-/* Before a reading of stages 3 and 4: as the runner reads (worker.c), a
- * full collection, so freelists are empty at every reading alike. */
-static void settle_full(void)
-{
-    lc_embed_clear_internal_caches();
-    if (lc_embed_gc_enabled())
-        lc_embed_collect();
-}
-
 static void settled_read(struct lc_alloc_counts *out)
 {
     settle();
@@ -287,33 +257,31 @@ static bool grew(const struct lc_alloc_counts *a,
     return py_blocks(b) > py_blocks(a) || py_bytes(b) > py_bytes(a);
 }
 
-/* Stage 4: the adaptive plan over every signal but the native heap. */
-static bool long_run(const uint8_t *data, size_t size, struct lc_plan *plan)
+/* Stage 4's iteration: one call with the input; what it raised is an
+ * outcome, not an error. */
+struct input {
+    const uint8_t *data;
+    size_t size;
+};
+
+static int call_input(void *ctx)
 {
-    struct lc_plan_opts o = {.nsignals = LC_SIG_COUNT,
-                             .min_clean = MIN_CLEAN,
-                             .keep_ratio = KEEP_RATIO};
-    double deadline = now_s() + CONFIRM_TIME_S;
-    long done = 0, next;
+    const struct input *in = ctx;
 
-    for (int s = 0; s < LC_SIG_COUNT; s++) {
-        o.sig[s].min_rate = 0;
-        o.sig[s].max_horizon = horizon;
-        o.sig[s].decides = s != LC_SIG_NATIVE;
-    }
-    lc_plan_init(plan, &o, plan_t, plan_levels, plan_cap);
-    while ((next = lc_plan_next(plan)) >= 0) {
-        struct lc_sample smp;
+    call(in->data, in->size);
+    return 0;
+}
 
-        for (; done < next; done++)
-            call(data, size);
-        settle_full();
-        lc_probes_read(&smp);
-        lc_plan_add(plan, next, smp.v);
-        if (!plan->done && now_s() > deadline)
-            lc_plan_stop(plan);
-    }
-    return plan->leak;
+/* Stage 4: the runner's adaptive plan over every signal but the native
+ * heap, with the fuzzer's horizon. */
+static bool long_run(const uint8_t *data, size_t size)
+{
+    struct input in = {data, size};
+    struct lc_plan_opts o;
+
+    lc_plan_opts_default(&o, horizon, LC_SIG_ALL & ~(1u << LC_SIG_NATIVE));
+    lc_measure_run(&long_run_m, &o, call_input, &in, CONFIRM_TIME_S);
+    return long_run_m.plan.leak;
 }
 
 static void put_rate(double v)
@@ -395,7 +363,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lc_alloc_counts a, b;
     int64_t every[CONFIRM_CALLS][2];
-    struct lc_plan plan;
     bool raised;
 
     if (size > LC_FUZZ_INPUT_MAX)
@@ -428,12 +395,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         bool blocks_every = true, bytes_every = true;
 
-        settle_full();
+        lc_measure_settle();
         lc_alloc_read(&b);
         for (int i = 0; i < CONFIRM_CALLS; i++) {
             a = b;
             raised = !call(data, size);
-            settle_full();
+            lc_measure_settle();
             lc_alloc_read(&b);
             every[i][0] = py_blocks(&b) - py_blocks(&a);
             every[i][1] = py_bytes(&b) - py_bytes(&a);
@@ -447,12 +414,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     /* 4. growth that keeps going, judged as the runner judges it. */
-    if (!long_run(data, size, &plan)) {
+    if (!long_run(data, size)) {
         ended[STAGE_LONG]++;
         return 0;
     }
     ended[STAGE_LEAK]++;
-    report(data, size, raised, (const int64_t(*)[2])every, &plan);
+    report(data, size, raised, (const int64_t(*)[2])every,
+           &long_run_m.plan);
     fflush(stderr);
     abort();
 }

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "plan.h"
 #include "trend.h"
 
 #define HEADER 8
@@ -108,17 +109,18 @@ static void check_plan(size_t n, long horizon, double min_rate, int64_t shift)
 {
     static long t_store[SERIES_MAX];
     static int64_t level_store[2 * SERIES_MAX];
-    struct lc_plan_opts o = {
-        .nsignals = 2, .min_clean = 64, .keep_ratio = 0.6};
+    struct lc_plan_opts o;
     struct lc_plan p;
     size_t cap = lc_plan_capacity(horizon), used = 0;
     long last = -1, next;
 
     LC_FUZZ_CHECK(cap >= 2 && cap <= SERIES_MAX);
+    /* Two signals alike but for the shift, under the default policy. */
+    lc_plan_opts_default(&o, horizon, 3u);
+    o.nsignals = 2;
     for (int s = 0; s < 2; s++) {
         o.sig[s].min_rate = min_rate;
         o.sig[s].max_horizon = horizon;
-        o.sig[s].decides = true;
     }
     lc_plan_init(&p, &o, t_store, level_store, cap);
     while ((next = lc_plan_next(&p)) >= 0) {

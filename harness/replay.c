@@ -20,13 +20,14 @@
  * no input was found at all (an empty corpus is rot too). A finding aborts,
  * as under libFuzzer.
  */
-#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "buf.h"
+#include "discover.h"
 #include "fuzz_common.h"
 #include "lc_limits.h"
 
@@ -78,64 +79,28 @@ static int run_file(const char *path, unsigned long *ran)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Corpus folders hold inputs: every file, no subfolder. */
+static bool is_input(const char *name, bool is_dir)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    (void)name;
+    return !is_dir;
 }
 
-static int run_dir(const char *dir, unsigned long *ran)
+/* Every input under path (a file or a folder), in name order. */
+static int run_path(const char *path, unsigned long *ran)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
+    struct lc_buf list;
+    char err[LC_PATH_MAX + 64];
+    int rc;
 
-    if (!d) {
-        fprintf(stderr, "replay: %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    while ((e = readdir(d))) {
-        char path[LC_PATH_MAX];
-        struct stat st;
-
-        if (e->d_name[0] == '.')
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-                (int)sizeof(path) ||
-            stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            continue;
-        if (n == REPLAY_FILES_MAX) {
-            fprintf(stderr, "replay: %s: more than %d files\n", dir,
-                    REPLAY_FILES_MAX);
+    lc_buf_init(&list, REPLAY_FILES_MAX * sizeof(char *));
+    rc = lc_discover(path, is_input, &list, err, sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "replay: %s\n", err);
+    for (size_t i = 0; rc == 0 && i < lc_discover_count(&list); i++)
+        if (run_file(lc_discover_path(&list, i), ran) < 0)
             rc = -1;
-            break;
-        }
-        if (n == cap) {
-            char **v = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-            if (!v) {
-                rc = -1;
-                break;
-            }
-            names = v;
-        }
-        if (!(names[n] = strdup(path))) {
-            rc = -1;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (rc == 0) {
-        qsort(names, n, sizeof(*names), cmp_str);
-        for (size_t i = 0; i < n; i++)
-            if (run_file(names[i], ran) < 0)
-                rc = -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    lc_discover_free(&list);
     return rc;
 }
 
@@ -147,18 +112,11 @@ int main(int argc, char **argv)
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) {
-        struct stat st;
-
         if (argv[i][0] == '-')
             continue;
         paths++;
-        if (stat(argv[i], &st) < 0) {
-            fprintf(stderr, "replay: %s: %s\n", argv[i], strerror(errno));
+        if (run_path(argv[i], &ran) < 0)
             failed = 1;
-        } else if (S_ISDIR(st.st_mode) ? run_dir(argv[i], &ran) < 0
-                                       : run_file(argv[i], &ran) < 0) {
-            failed = 1;
-        }
     }
     if (paths == 0) {
         fprintf(stderr, "usage: %s [-flag=value...] FILE|FOLDER...\n",

@@ -1,8 +1,9 @@
 /*
  * errors.h - the error codes every leakcheck function returns, and their text.
  *
- * Commands return 0 or a negative -LC_E* code. LC_ERR_MAP is the one table of
- * codes and messages; lc_strerror() never returns NULL.
+ * Functions return 0 or a negative -LC_E* code. LC_ERR_MAP is the one table
+ * of codes and messages; lc_strerror() never returns NULL. Only the command
+ * layer (src/cmd/commands.h) turns a code into an exit status.
  */
 #ifndef LC_ERRORS_H
 #define LC_ERRORS_H
@@ -16,7 +17,11 @@
     X(EINTERP, "the interpreter could not be started")                       \
     X(ENORUN, "the case defines no run() function")                          \
     X(ESPAWN, "cannot start a worker process")                               \
-    X(EUSAGE, "bad command line")
+    X(EUSAGE, "bad command line")                                            \
+    X(EWIRE, "a record between the runner and a worker is corrupt")          \
+    X(EAGAIN, "a record has not all arrived")                                \
+    X(EINPUT, "an input file is unusable")                                   \
+    X(EFAILED, "a case did not get its expected verdict")
 
 enum lc_error {
     LC_OK = 0,

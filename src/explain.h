@@ -10,12 +10,6 @@
  * heap around them, and hands back two texts: a JSON object and a report for
  * people.
  *
- * Worker command line: __explain WARMUP ITERATIONS DEPTH GROWTH NATIVE DOT
- * PATH, where GROWTH is "signal=rate,..." (what the verdict found) or "-",
- * NATIVE the verdict's native heap growth per iteration (the explain pass
- * cannot measure it: tracemalloc's own tables are native memory), and DOT
- * the Graphviz file to write or "-". The output on descriptor 3 is two
- * records, each a 4-byte length then the bytes: JSON, then text.
  */
 #ifndef LC_EXPLAIN_H
 #define LC_EXPLAIN_H
@@ -37,19 +31,24 @@ struct lc_explain_opts {
  * (which bounds itself at 10 s). */
 #define LC_EXPLAIN_TIMEOUT_S 120.0
 
-/* The worker side; argv after "__explain". Returns the exit code. */
-int lc_explain_worker_main(int argc, char **argv);
+/* What the explain pass is told of the verdict. */
+struct lc_explain_job {
+    const char *path;      /* the case file */
+    long warmup;           /* the case's warm-up iterations */
+    long iterations;       /* run() calls between the two snapshots */
+    int depth;             /* frames per allocation traceback */
+    const char *dot_path;  /* DOT file of the holder chains, or NULL */
+    unsigned growing;      /* bit (1 << enum lc_signal) per signal the
+                              verdict found growing */
+    double per_iter[LC_SIG_COUNT]; /* growth per iteration of each signal,
+                                      as the verdict measured it */
+};
 
-/* Arguments for the worker, written into argv[0..7) from buffers the caller
- * owns (growth_buf of LC_GROWTH_ARG_MAX bytes, num_bufs 4 x 32 bytes). */
-#define LC_GROWTH_ARG_MAX 256
-#define LC_EXPLAIN_ARGC 7
-void lc_explain_args(const struct lc_case *c, const struct lc_result *r,
-                     const struct lc_explain_opts *o, char *growth_buf,
-                     char num_bufs[4][32], const char *argv[LC_EXPLAIN_ARGC]);
-
-/* Split a worker's output buf[0..len) into its JSON and text records, as
- * NUL-terminated heap copies. Returns 0 or -LC_EIO if malformed. */
-int lc_explain_parse(const char *buf, size_t len, char **json, char **text);
+/* Run the explain pass in this process: start the interpreter with the
+ * counting hooks, load the case, setup(), the analysis, teardown(). Returns
+ * 0 with *json and *text set to malloc'd NUL-terminated strings the caller
+ * frees, also when the pass itself failed (then both say where and why,
+ * json as {"error": ...}); -LC_ENOMEM when nothing could be made. */
+int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
 
 #endif

@@ -40,6 +40,14 @@
  * the explanation reported as failed, never a runner out of memory. */
 #define LC_EXPLAIN_OUTPUT_MAX (1024 * 1024)
 
+/* Largest payload of one wire record (wire.h): an explain pass's output is
+ * the largest thing a worker sends. */
+#define LC_WIRE_PAYLOAD_MAX LC_EXPLAIN_OUTPUT_MAX
+
+/* Bytes a runner keeps of one worker's result channel: both records of an
+ * explain pass, with their headers. More is read and dropped. */
+#define LC_WIRE_CHANNEL_MAX (LC_EXPLAIN_OUTPUT_MAX + 64)
+
 /* Largest input any fuzz target looks at; longer ones are rejected (return
  * 0) before anything else. Far above every seed and every .options max_len:
  * it only keeps a hand-fed file from costing minutes. */
@@ -56,5 +64,8 @@
 
 /* Most cases in one run; a folder with more is an error, not a truncation. */
 #define LC_CASES_MAX 4096
+
+/* Most entries one folder may list (discovery, corpus replay). */
+#define LC_DIR_ENTRIES_MAX 65536
 
 #endif

@@ -67,14 +67,47 @@ long long lc_probes_heap_in_use(void)
     return (long long)mi.uordblks + (long long)mi.hblkhd;
 }
 
+/* The readers of the signal table (signals.h), one per row. Each gets the
+ * allocator counters read once at the sample point. */
+static int64_t read_py_blocks(const struct lc_alloc_counts *c)
+{
+    return lc_alloc_blocks(c);
+}
+
+static int64_t read_py_bytes(const struct lc_alloc_counts *c)
+{
+    return lc_alloc_bytes(c);
+}
+
+static int64_t read_native_bytes(const struct lc_alloc_counts *c)
+{
+    return lc_probes_heap_in_use() - c->raw_chunk_bytes;
+}
+
+static int64_t read_fds(const struct lc_alloc_counts *c)
+{
+    (void)c;
+    return lc_probes_fds();
+}
+
+static int64_t read_threads(const struct lc_alloc_counts *c)
+{
+    (void)c;
+    return lc_probes_threads();
+}
+
+static int64_t (*const readers[LC_SIG_COUNT])(const struct lc_alloc_counts *) = {
+#define LC_SIG_READER(id, name, unit, floor, horizon, reader) \
+    [LC_SIG_##id] = reader,
+    LC_SIGNAL_MAP(LC_SIG_READER)
+#undef LC_SIG_READER
+};
+
 void lc_probes_read(struct lc_sample *out)
 {
     struct lc_alloc_counts c;
 
     lc_alloc_read(&c);
-    out->v[LC_SIG_PY_BLOCKS] = lc_alloc_blocks(&c);
-    out->v[LC_SIG_PY_BYTES] = lc_alloc_bytes(&c);
-    out->v[LC_SIG_NATIVE] = lc_probes_heap_in_use() - c.raw_chunk_bytes;
-    out->v[LC_SIG_FDS] = lc_probes_fds();
-    out->v[LC_SIG_THREADS] = lc_probes_threads();
+    for (int s = 0; s < LC_SIG_COUNT; s++)
+        out->v[s] = readers[s](&c);
 }

@@ -26,14 +26,17 @@ void lc_report_summarize(const struct lc_case *cases,
     }
 }
 
+static const char *const format_names[LC_FORMAT_COUNT] = {
+#define LC_FORMAT_NAME(id, name) [LC_FORMAT_##id] = name,
+    LC_FORMAT_MAP(LC_FORMAT_NAME)
+#undef LC_FORMAT_NAME
+};
+
 int lc_report_format_lookup(const char *name)
 {
-    if (strcmp(name, "text") == 0)
-        return LC_FORMAT_TEXT;
-    if (strcmp(name, "json") == 0)
-        return LC_FORMAT_JSON;
-    if (strcmp(name, "junit") == 0)
-        return LC_FORMAT_JUNIT;
+    for (int f = 0; f < LC_FORMAT_COUNT; f++)
+        if (strcmp(name, format_names[f]) == 0)
+            return f;
     return -1;
 }
 
@@ -91,7 +94,7 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
         fprintf(f, "  expected %s", lc_expect_name(c->expect));
     if (r->verdict == LC_VERDICT_ERROR || r->verdict == LC_VERDICT_CRASH ||
         r->verdict == LC_VERDICT_TIMEOUT) {
-        fprintf(f, "  in %s", r->phase[0] ? r->phase : "?");
+        fprintf(f, "  in %s", r->phase ? lc_phase_name(r->phase) : "?");
     }
     fprintf(f, "  %ld it %.2f s\n", r->iterations, r->elapsed_s);
     if (r->message[0] && r->verdict != LC_VERDICT_CLEAN &&
@@ -222,8 +225,8 @@ static void write_json(FILE *f, const struct lc_case *cases,
                     lc_plan_reason_text(r->reason),
                     r->gc_enabled ? "true" : "false");
         }
-        if (r->phase[0])
-            fprintf(f, ", \"phase\": \"%s\"", r->phase);
+        if (r->phase != LC_PHASE_NONE)
+            fprintf(f, ", \"phase\": \"%s\"", lc_phase_name(r->phase));
         if (r->message[0]) {
             fputs(", \"message\": ", f);
             json_text(f, r->message);
@@ -316,7 +319,8 @@ static void write_junit(FILE *f, const struct lc_case *cases,
         if (v == LC_VERDICT_ERROR || v == LC_VERDICT_CRASH ||
             v == LC_VERDICT_TIMEOUT) {
             fprintf(f, "\n    <error type=\"%s\" message=\"%s in %s\">",
-                    lc_verdict_name(v), lc_verdict_name(v), r->phase);
+                    lc_verdict_name(v), lc_verdict_name(v),
+                    lc_phase_name(r->phase));
             xml_text(f, r->message);
             fputs("</error>\n  ", f);
         } else if (!lc_report_ok(c, r)) {
@@ -352,6 +356,7 @@ int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
         write_json(f, cases, results, n, &sum);
         break;
     case LC_FORMAT_JUNIT:
+    case LC_FORMAT_COUNT:
         write_junit(f, cases, results, n, &sum);
         break;
     }

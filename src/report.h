@@ -22,7 +22,14 @@
 #include "case.h"
 #include "result.h"
 
-enum lc_format { LC_FORMAT_TEXT, LC_FORMAT_JSON, LC_FORMAT_JUNIT };
+#define LC_FORMAT_MAP(X) X(TEXT, "text") X(JSON, "json") X(JUNIT, "junit")
+
+enum lc_format {
+#define LC_FORMAT_ENUM(id, name) LC_FORMAT_##id,
+    LC_FORMAT_MAP(LC_FORMAT_ENUM)
+#undef LC_FORMAT_ENUM
+        LC_FORMAT_COUNT
+};
 
 /* Counts by verdict, and how many cases got what they expect. */
 struct lc_summary {

@@ -24,8 +24,9 @@
  * (FUZZER from --fuzzer, $LEAKCHECK_FUZZER or build-fuzz/fuzz_scenario)
  * and writes the smallest input that still leaks.
  *
- * Exit status: 0 written; 1 the minimizer or the write failed; 2 bad
- * command line, unreadable case or artifact, or OUT exists.
+ * Exit status: 0 written; 1 the minimizer found no leaking input; 2 bad
+ * command line, unreadable case or artifact, OUT exists, or the write
+ * failed. The command is src/cmd/repro.c; this module writes the text.
  *
  * No Python here: the input is copied as bytes, the case is only read.
  */
@@ -57,7 +58,7 @@ struct lc_repro_case {
 /* Write the case file's text to f. Returns 0 or -LC_EIO. */
 int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc);
 
-/* The `repro` command: argv[0] is "repro". Returns the exit status. */
-int lc_repro_command(int argc, char **argv);
+/* The last component of path. */
+const char *lc_repro_base_name(const char *path);
 
 #endif

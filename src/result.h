@@ -11,19 +11,45 @@
 #include <stdint.h>
 
 #include "lc_limits.h"
+#include "plan.h"
 #include "signals.h"
-#include "trend.h"
+
+/* The verdicts, in report order, with their names in reports. */
+#define LC_VERDICT_MAP(X)                                                    \
+    X(CLEAN, "clean")                                                        \
+    X(LEAK, "leak")                                                          \
+    /* the case raised, or its file is unusable */                           \
+    X(ERROR, "error")                                                        \
+    /* the worker died or exited without a result */                         \
+    X(CRASH, "crash")                                                        \
+    /* the worker ran past the case's timeout */                             \
+    X(TIMEOUT, "timeout")
 
 enum lc_verdict {
-    LC_VERDICT_CLEAN,
-    LC_VERDICT_LEAK,
-    LC_VERDICT_ERROR,   /* the case raised, or its file is unusable */
-    LC_VERDICT_CRASH,   /* the worker died or exited without a result */
-    LC_VERDICT_TIMEOUT, /* the worker ran past the case's timeout */
-    LC_VERDICT_COUNT
+#define LC_VERDICT_ENUM(id, name) LC_VERDICT_##id,
+    LC_VERDICT_MAP(LC_VERDICT_ENUM)
+#undef LC_VERDICT_ENUM
+        LC_VERDICT_COUNT
 };
 
-#define LC_RESULT_MAGIC 0x4c43524eu /* "LCRN": a whole result arrived */
+/* Where a case's error happened, with the names reports give them. */
+#define LC_PHASE_MAP(X)                                                      \
+    X(NONE, "")                                                              \
+    X(HEADER, "header")     /* its header, read by the runner */             \
+    X(LOAD, "load")         /* importing the file */                         \
+    X(SETUP, "setup")                                                        \
+    X(RUN, "run")                                                            \
+    X(TEARDOWN, "teardown")                                                  \
+    X(WORKER, "worker")     /* the worker process itself */
+
+enum lc_phase {
+#define LC_PHASE_ENUM(id, name) LC_PHASE_##id,
+    LC_PHASE_MAP(LC_PHASE_ENUM)
+#undef LC_PHASE_ENUM
+        LC_PHASE_COUNT
+};
+
+#define LC_RESULT_MAGIC 0x4c43524eu /* "LCRN": the result is filled in */
 
 struct lc_result {
     uint32_t magic;          /* LC_RESULT_MAGIC when filled by a worker */
@@ -38,8 +64,7 @@ struct lc_result {
     enum lc_trend_state state[LC_SIG_COUNT]; /* state at the last judgement */
     long detected_at[LC_SIG_COUNT]; /* measured iterations when first judged
                                        growing; 0 if never */
-    char phase[16];          /* where an error happened: header, load,
-                                setup, run, teardown, worker */
+    enum lc_phase phase;     /* where an error happened; NONE if none */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
     /* Set by the runner, never by a worker (they arrive NULL): the explain
      * pass's JSON object and text, heap copies the caller frees. */
@@ -48,5 +73,12 @@ struct lc_result {
 };
 
 const char *lc_verdict_name(enum lc_verdict v);
+
+/* "header", "load", ...; "" for LC_PHASE_NONE. */
+const char *lc_phase_name(enum lc_phase p);
+
+/* Make r an error of the phase, message formatted like printf. */
+void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

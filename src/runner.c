@@ -8,43 +8,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "clock.h"
 #include "errors.h"
 #include "probes.h"
-#include "worker.h"
-
-#define RESULT_FD 3
-
-enum phase {
-    PHASE_VERDICT, /* the case's worker: a struct lc_result comes back */
-    PHASE_EXPLAIN, /* the explain pass: two length-prefixed records */
-};
+#include "wire.h"
 
 struct slot {
-    pid_t pid;        /* 0 when the slot is free */
-    size_t index;     /* the case it runs */
-    enum phase phase;
-    int out_fd;       /* -1 once at EOF */
-    int err_fd;       /* -1 once at EOF */
-    char *out;        /* bytes from out_fd */
-    size_t got, cap;  /* bytes received, bytes out can hold */
-    double started;   /* monotonic seconds */
-    double deadline;  /* monotonic seconds */
+    pid_t pid;            /* 0 when the slot is free */
+    size_t index;         /* the case it runs */
+    enum lc_job_kind kind;
+    int out_fd;           /* result channel; -1 once at EOF */
+    int err_fd;           /* the worker's stderr; -1 once at EOF */
+    struct lc_buf out;    /* bytes from out_fd, up to LC_WIRE_CHANNEL_MAX */
+    bool overflow;        /* more came than out may hold */
+    double started;       /* monotonic seconds */
+    double timeout_s;     /* wall time the job may take */
     bool timed_out;
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
     size_t tail_len;
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+/* One call of lc_runner_run. */
+struct run {
+    const struct lc_case *cases;
+    struct lc_result *results;
+    size_t n;
+    const struct lc_runner_opts *o;
+    struct slot *slots;
+    int jobs;
+    size_t next;    /* the next case to start */
+    size_t running; /* slots busy */
+    char *tunables; /* GLIBC_TUNABLES=... for workers */
+};
 
 /* GLIBC_TUNABLES for workers: the caller's setting plus ours. */
 static char *worker_tunables(void)
@@ -67,72 +67,88 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-/* Start argv (argv[0] the program) with the result pipe on descriptor 3. */
-static int spawn(struct slot *sl, char *const argv[], double timeout_s,
-                 const char *tunables)
+/* Where the worker finds its job and result descriptors: above the
+ * descriptors a case is likely to touch by number (3..63, os.closerange,
+ * pass_fds), below the soft limit, varied by process so no case can
+ * count on one. */
+static int channel_base(void)
 {
-    int rp[2], ep[2];
-    pid_t pid;
+    struct rlimit rl;
+    long top = 1024;
 
-    if (pipe2(rp, O_CLOEXEC) < 0)
-        return -LC_ESPAWN;
-    if (pipe2(ep, O_CLOEXEC) < 0) {
-        close(rp[0]);
-        close(rp[1]);
-        return -LC_ESPAWN;
-    }
-    pid = fork();
-    if (pid < 0) {
-        close(rp[0]);
-        close(rp[1]);
-        close(ep[0]);
-        close(ep[1]);
-        return -LC_ESPAWN;
-    }
-    if (pid == 0) {
-        /* Child: only async-signal-safe calls until exec. */
-        int devnull = open("/dev/null", O_RDWR);
-
-        setpgid(0, 0);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-        }
-        dup2(ep[1], 2);
-        dup2(rp[1], RESULT_FD);
-        if (tunables)
-            putenv((char *)tunables);
-        execv(argv[0], argv);
-        dprintf(2, "leakcheck: cannot run %s: %s\n", argv[0],
-                strerror(errno));
-        _exit(127);
-    }
-    close(rp[1]);
-    close(ep[1]);
-    sl->pid = pid;
-    sl->out_fd = rp[0];
-    sl->err_fd = ep[0];
-    sl->got = 0;
-    sl->tail_len = 0;
-    sl->timed_out = false;
-    sl->started = now_s();
-    sl->deadline = sl->started + timeout_s;
-    return 0;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)top)
+        top = (long)rl.rlim_cur;
+    if (top < 72)
+        return 3;
+    return 64 + (int)(getpid() % (top - 66));
 }
 
-static int start_verdict(struct slot *sl, const struct lc_case *c,
-                         const struct lc_runner_opts *o, const char *tunables)
+/* Child side of spawn: never returns. The runner is single-threaded, so
+ * anything is safe between fork and exec. */
+static void exec_worker(const char *self, int job_fd, int res_fd, int err_fd,
+                        const char *tunables)
 {
-    char warmup[32], iters[32], budget[32], sigs[32];
-    char *argv[] = {(char *)o->self_exe, "__worker", warmup, iters, budget,
-                    sigs, (char *)c->path, NULL};
+    int base = channel_base(), devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    char jfd[16], rfd[16];
+    char *argv[] = {(char *)self, "__worker", jfd, rfd, NULL};
 
-    snprintf(warmup, sizeof(warmup), "%ld", c->warmup);
-    snprintf(iters, sizeof(iters), "%ld", c->iterations);
-    snprintf(budget, sizeof(budget), "%.17g", c->time_s);
-    snprintf(sigs, sizeof(sigs), "%u", c->signals);
-    sl->phase = PHASE_VERDICT;
-    return spawn(sl, argv, c->timeout_s, tunables);
+    setpgid(0, 0);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+    }
+    dup2(err_fd, 2);
+    /* The lowest free descriptors from base on, open across exec. */
+    job_fd = fcntl(job_fd, F_DUPFD, base);
+    res_fd = fcntl(res_fd, F_DUPFD, base);
+    snprintf(jfd, sizeof(jfd), "%d", job_fd);
+    snprintf(rfd, sizeof(rfd), "%d", res_fd);
+    if (tunables)
+        putenv((char *)tunables);
+    execv(self, argv);
+    dprintf(2, "leakcheck: cannot run %s: %s\n", self, strerror(errno));
+    _exit(127);
+}
+
+/* Start a worker for job, its job already in the pipe it reads. */
+static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
+                 double timeout_s)
+{
+    int jp[2] = {-1, -1}, rp[2] = {-1, -1}, ep[2] = {-1, -1};
+    int rc = -LC_ESPAWN;
+    pid_t pid;
+
+    if (pipe2(jp, O_CLOEXEC) < 0 || pipe2(rp, O_CLOEXEC) < 0 ||
+        pipe2(ep, O_CLOEXEC) < 0)
+        goto out_close;
+    /* A job is far smaller than a pipe's buffer: this never blocks. */
+    if (lc_wire_send(jp[1], LC_WIRE_JOB, job, sizeof(*job)) < 0)
+        goto out_close;
+    close_fd(&jp[1]);
+    pid = fork();
+    if (pid < 0)
+        goto out_close;
+    if (pid == 0)
+        exec_worker(rn->o->self_exe, jp[0], rp[1], ep[1], rn->tunables);
+    sl->pid = pid;
+    sl->kind = job->kind;
+    sl->out_fd = rp[0];
+    sl->err_fd = ep[0];
+    rp[0] = ep[0] = -1;
+    lc_buf_clear(&sl->out);
+    sl->overflow = false;
+    sl->tail_len = 0;
+    sl->timed_out = false;
+    sl->started = lc_clock_now();
+    sl->timeout_s = timeout_s;
+    rc = 0;
+out_close:
+    for (int i = 0; i < 2; i++) {
+        close_fd(&jp[i]);
+        close_fd(&rp[i]);
+        close_fd(&ep[i]);
+    }
+    return rc;
 }
 
 /* The DOT file for a case in folder dir: its path less ".py", with '/' as
@@ -158,27 +174,29 @@ static void dot_path_for(const char *dir, const char *path, char *out,
     snprintf(out + n, outlen - n, ".dot");
 }
 
-static int start_explain(struct slot *sl, const struct lc_case *c,
-                         const struct lc_result *r,
-                         const struct lc_runner_opts *o, const char *tunables)
+static int start(struct run *rn, struct slot *sl, size_t i,
+                 enum lc_job_kind kind)
 {
-    struct lc_explain_opts eo = o->explain_opts;
-    char growth[LC_GROWTH_ARG_MAX], nums[4][32], dot[LC_PATH_MAX];
-    const char *args[LC_EXPLAIN_ARGC];
-    char *argv[LC_EXPLAIN_ARGC + 3];
+    static struct lc_job job; /* big; the runner is single-threaded */
+    const struct lc_case *c = &rn->cases[i];
+    const struct lc_result *r = &rn->results[i];
+    const struct lc_runner_opts *o = rn->o;
 
-    if (eo.dot_path) {
-        dot_path_for(eo.dot_path, c->path, dot, sizeof(dot));
-        eo.dot_path = dot;
-    }
-    lc_explain_args(c, r, &eo, growth, nums, args);
-    argv[0] = (char *)o->self_exe;
-    argv[1] = "__explain";
-    for (int i = 0; i < LC_EXPLAIN_ARGC; i++)
-        argv[2 + i] = (char *)args[i];
-    argv[LC_EXPLAIN_ARGC + 2] = NULL;
-    sl->phase = PHASE_EXPLAIN;
-    return spawn(sl, argv, o->explain_timeout_s, tunables);
+    memset(&job, 0, sizeof(job));
+    job.kind = kind;
+    job.c = *c;
+    sl->index = i;
+    if (kind == LC_JOB_VERDICT)
+        return spawn(rn, sl, &job, c->timeout_s);
+    job.explain_iterations = o->explain_opts.iterations;
+    job.explain_depth = o->explain_opts.depth;
+    if (o->explain_opts.dot_path)
+        dot_path_for(o->explain_opts.dot_path, c->path, job.dot_path,
+                     sizeof(job.dot_path));
+    job.growing = r->leaking;
+    for (int s = 0; s < LC_SIG_COUNT; s++)
+        job.per_iter[s] = r->trend[s].per_iter;
+    return spawn(rn, sl, &job, o->explain_timeout_s);
 }
 
 static void keep_tail(struct slot *sl, const char *buf, size_t n)
@@ -198,35 +216,30 @@ static void keep_tail(struct slot *sl, const char *buf, size_t n)
     sl->tail_len += n;
 }
 
+/* Read what is there on fd, one of the slot's. */
 static void drain(struct slot *sl, int fd)
 {
     char buf[4096];
-    ssize_t n;
+    ssize_t n = read(fd, buf, sizeof(buf));
 
-    if (fd == sl->out_fd) {
-        /* Output past the slot's bound is read and dropped. */
-        size_t room = sl->cap - sl->got;
-
-        n = room ? read(fd, sl->out + sl->got, room) : read(fd, buf, 1);
-        if (n > 0 && room)
-            sl->got += (size_t)n;
-        else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-            close_fd(&sl->out_fd);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n <= 0) {
+        close_fd(fd == sl->out_fd ? &sl->out_fd : &sl->err_fd);
         return;
     }
-    n = read(fd, buf, sizeof(buf));
-    if (n > 0)
+    if (fd == sl->err_fd)
         keep_tail(sl, buf, (size_t)n);
-    else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-        close_fd(&sl->err_fd);
+    else if (lc_buf_append(&sl->out, buf, (size_t)n) < 0)
+        sl->overflow = true; /* read and dropped */
 }
 
 /* How a worker that left no whole output ended, for messages. */
 static void describe_end(const struct slot *sl, int status, char *how,
-                         size_t len, double timeout_s)
+                         size_t len)
 {
     if (sl->timed_out)
-        snprintf(how, len, "killed after the timeout of %g s", timeout_s);
+        snprintf(how, len, "killed after the timeout of %g s", sl->timeout_s);
     else if (WIFSIGNALED(status))
         snprintf(how, len, "killed by signal %d (%s)", WTERMSIG(status),
                  strsignal(WTERMSIG(status)));
@@ -235,45 +248,85 @@ static void describe_end(const struct slot *sl, int status, char *how,
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static void finish_verdict(struct slot *sl, int status, struct lc_result *r,
-                           const struct lc_case *c)
+/* The one RESULT record the channel must hold; -LC_EWIRE otherwise. */
+static int take_result(const struct slot *sl, struct lc_result *r)
 {
-    char how[128];
+    struct lc_wire_record rec;
 
-    if (!sl->timed_out && sl->got == sizeof(*r) && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0) {
-        memcpy(r, sl->out, sizeof(*r));
-        if (r->magic == LC_RESULT_MAGIC) {
-            r->explain_json = r->explain_text = NULL;
-            return;
-        }
-    }
-    describe_end(sl, status, how, sizeof(how), c->timeout_s);
-    memset(r, 0, sizeof(*r));
-    r->magic = LC_RESULT_MAGIC;
-    r->verdict = sl->timed_out ? LC_VERDICT_TIMEOUT : LC_VERDICT_CRASH;
-    r->elapsed_s = now_s() - sl->started;
-    snprintf(r->phase, sizeof(r->phase), "worker");
-    snprintf(r->message, sizeof(r->message), "worker %s\n%.*s", how,
-             (int)sl->tail_len, sl->tail);
+    if (sl->overflow ||
+        lc_wire_parse(sl->out.data, sl->out.len, &rec) < 0 ||
+        rec.used != sl->out.len ||
+        lc_wire_copy(&rec, LC_WIRE_RESULT, r, sizeof(*r)) < 0 ||
+        r->magic != LC_RESULT_MAGIC ||
+        (unsigned)r->verdict >= LC_VERDICT_COUNT ||
+        (unsigned)r->phase >= LC_PHASE_COUNT)
+        return -LC_EWIRE;
+    r->message[sizeof(r->message) - 1] = '\0';
+    r->explain_json = r->explain_text = NULL;
+    return 0;
 }
 
-static void finish_explain(struct slot *sl, int status, struct lc_result *r,
-                           const struct lc_runner_opts *o)
+static void finish_verdict(struct slot *sl, int status, struct lc_result *r)
 {
+    bool exited = !sl->timed_out && WIFEXITED(status);
     char how[128];
-    size_t n;
+
+    if (exited && WEXITSTATUS(status) == 0 && take_result(sl, r) == 0)
+        return;
+    describe_end(sl, status, how, sizeof(how));
+    memset(r, 0, sizeof(*r));
+    if (exited && sl->out.len > 0)
+        lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_WORKER,
+                       "the result channel held %zu bytes that are not one "
+                       "whole result record: the case wrote into it (worker "
+                       "%s)\n%.*s",
+                       sl->out.len, how, (int)sl->tail_len, sl->tail);
+    else
+        lc_result_fail(r, sl->timed_out ? LC_VERDICT_TIMEOUT
+                                        : LC_VERDICT_CRASH,
+                       LC_PHASE_WORKER, "worker %s\n%.*s", how,
+                       (int)sl->tail_len, sl->tail);
+    r->elapsed_s = lc_clock_now() - sl->started;
+}
+
+/* The JSON and TEXT records of an explain pass, as heap strings. */
+static int take_explanation(const struct slot *sl, char **json, char **text)
+{
+    struct lc_wire_record rec[2];
+    size_t pos = 0;
+
+    if (sl->overflow)
+        return -LC_EWIRE;
+    for (int i = 0; i < 2; i++) {
+        if (lc_wire_parse(sl->out.data + pos, sl->out.len - pos, &rec[i]) ||
+            rec[i].type != (i ? LC_WIRE_TEXT : LC_WIRE_JSON))
+            return -LC_EWIRE;
+        pos += rec[i].used;
+    }
+    if (pos != sl->out.len)
+        return -LC_EWIRE;
+    *json = strndup(rec[0].payload, rec[0].len);
+    *text = strndup(rec[1].payload, rec[1].len);
+    return *json && *text ? 0 : -LC_ENOMEM;
+}
+
+static void finish_explain(struct slot *sl, int status, struct lc_result *r)
+{
+    struct lc_buf msg;
+    char how[128];
 
     if (!sl->timed_out &&
-        lc_explain_parse(sl->out, sl->got, &r->explain_json,
-                         &r->explain_text) == 0)
+        take_explanation(sl, &r->explain_json, &r->explain_text) == 0)
         return;
-    describe_end(sl, status, how, sizeof(how), o->explain_timeout_s);
-    n = strlen(how) + sl->tail_len + 64;
-    r->explain_text = malloc(n);
-    if (r->explain_text)
-        snprintf(r->explain_text, n, "explanation failed: the pass %s\n%.*s",
-                 how, (int)sl->tail_len, sl->tail);
+    free(r->explain_json);
+    free(r->explain_text);
+    r->explain_json = NULL;
+    describe_end(sl, status, how, sizeof(how));
+    lc_buf_init(&msg, LC_MSG_MAX);
+    lc_buf_printf(&msg, "explanation failed: the pass %s%s\n%.*s", how,
+                  sl->timed_out ? " (--timeout gives it more)" : "",
+                  (int)sl->tail_len, sl->tail);
+    r->explain_text = lc_buf_take(&msg);
 }
 
 static bool wants_explain(const struct lc_runner_opts *o,
@@ -288,10 +341,9 @@ static bool wants_explain(const struct lc_runner_opts *o,
 
 /* The worker has closed both pipes or was killed: reap it. Returns true
  * when the case is complete, false when its explain pass was started. */
-static bool finish(struct slot *sl, struct lc_result *r,
-                   const struct lc_case *c, const struct lc_runner_opts *o,
-                   const char *tunables)
+static bool finish(struct run *rn, struct slot *sl)
 {
+    struct lc_result *r = &rn->results[sl->index];
     int status = 0;
 
     while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
@@ -299,123 +351,124 @@ static bool finish(struct slot *sl, struct lc_result *r,
     close_fd(&sl->out_fd);
     close_fd(&sl->err_fd);
     sl->pid = 0;
-    if (sl->phase == PHASE_EXPLAIN) {
-        finish_explain(sl, status, r, o);
+    if (sl->kind == LC_JOB_EXPLAIN) {
+        finish_explain(sl, status, r);
         return true;
     }
-    finish_verdict(sl, status, r, c);
-    if (!wants_explain(o, r))
+    finish_verdict(sl, status, r);
+    if (!wants_explain(rn->o, r))
         return true;
-    return start_explain(sl, c, r, o, tunables) < 0;
+    return start(rn, sl, sl->index, LC_JOB_EXPLAIN) < 0;
 }
 
-/* Make the slot's output buffer fit its phase. */
-static int size_output(struct slot *sl, size_t need)
+static void done(struct run *rn, size_t i)
 {
-    if (sl->cap < need) {
-        char *p = realloc(sl->out, need);
+    if (rn->o->on_done)
+        rn->o->on_done(rn->o->ctx, i);
+}
 
-        if (!p)
-            return -LC_ENOMEM;
-        sl->out = p;
-        sl->cap = need;
+/* Start cases in free slots. */
+static void fill(struct run *rn)
+{
+    for (int j = 0; j < rn->jobs && rn->next < rn->n; j++) {
+        struct slot *sl = &rn->slots[j];
+        size_t i;
+
+        if (sl->pid)
+            continue;
+        i = rn->next++;
+        if (rn->results[i].magic == LC_RESULT_MAGIC) {
+            done(rn, i); /* judged already (a header error) */
+            j--;         /* the slot is still free */
+            continue;
+        }
+        if (rn->o->on_start)
+            rn->o->on_start(rn->o->ctx, i);
+        memset(&rn->results[i], 0, sizeof(rn->results[i]));
+        if (start(rn, sl, i, LC_JOB_VERDICT) < 0) {
+            lc_result_fail(&rn->results[i], LC_VERDICT_CRASH,
+                           LC_PHASE_WORKER, "cannot start a worker: %s",
+                           strerror(errno));
+            done(rn, i);
+            j--;
+            continue;
+        }
+        rn->running++;
     }
-    return 0;
+}
+
+/* Kill what ran out of time, finish what ended, and list the descriptors
+ * to wait on; *wait_s becomes the time to the nearest deadline. */
+static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
+{
+    double t = lc_clock_now();
+    int npfd = 0;
+
+    for (int j = 0; j < rn->jobs; j++) {
+        struct slot *sl = &rn->slots[j];
+        double deadline = sl->started + sl->timeout_s;
+
+        if (!sl->pid)
+            continue;
+        if (!sl->timed_out && t >= deadline) {
+            sl->timed_out = true;
+            kill(-sl->pid, SIGKILL);
+            kill(sl->pid, SIGKILL);
+            close_fd(&sl->out_fd);
+            close_fd(&sl->err_fd);
+        }
+        if (sl->out_fd < 0 && sl->err_fd < 0) {
+            *wait_s = 0;
+            if (finish(rn, sl)) {
+                rn->running--;
+                done(rn, sl->index);
+            }
+            continue;
+        }
+        if (deadline - t < *wait_s)
+            *wait_s = deadline - t;
+        for (int k = 0; k < 2; k++) {
+            int fd = k ? sl->err_fd : sl->out_fd;
+
+            if (fd < 0)
+                continue;
+            pfd[npfd] = (struct pollfd){.fd = fd, .events = POLLIN};
+            map[npfd++] = j;
+        }
+    }
+    return npfd;
+}
+
+static void release(struct run *rn)
+{
+    for (int j = 0; rn->slots && j < rn->jobs; j++)
+        lc_buf_release(&rn->slots[j].out);
+    free(rn->slots);
+    free(rn->tunables);
 }
 
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *o)
 {
-    struct slot *slots;
-    int jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
-    size_t next = 0, running = 0;
-    char *tunables = worker_tunables();
+    struct run rn = {.cases = cases, .results = results, .n = n, .o = o};
     int rc = 0;
 
-    slots = calloc((size_t)jobs, sizeof(*slots));
-    if (!slots) {
-        free(tunables);
+    rn.jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
+    rn.tunables = worker_tunables();
+    rn.slots = calloc((size_t)rn.jobs, sizeof(*rn.slots));
+    if (!rn.slots || !rn.tunables) {
+        release(&rn);
         return -LC_ENOMEM;
     }
-    for (int j = 0; j < jobs; j++)
-        if (size_output(&slots[j], o->explain == LC_EXPLAIN_NONE
-                                       ? sizeof(struct lc_result)
-                                       : LC_EXPLAIN_OUTPUT_MAX) < 0) {
-            rc = -LC_ENOMEM;
-            goto out_free;
-        }
-    while (next < n || running > 0) {
+    for (int j = 0; j < rn.jobs; j++)
+        lc_buf_init(&rn.slots[j].out, LC_WIRE_CHANNEL_MAX);
+    while (rn.next < n || rn.running > 0) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
-        int map[2 * LC_JOBS_MAX], npfd = 0;
-        double t = now_s(), wait_s = 1.0;
+        int map[2 * LC_JOBS_MAX], npfd;
+        double wait_s = 1.0;
 
-        /* Fill free slots. */
-        for (int j = 0; j < jobs && next < n; j++) {
-            size_t i;
-
-            if (slots[j].pid)
-                continue;
-            i = next++;
-            if (results[i].magic == LC_RESULT_MAGIC) {
-                if (o->on_done)
-                    o->on_done(o->ctx, i);
-                j--; /* the slot is still free */
-                continue;
-            }
-            if (o->on_start)
-                o->on_start(o->ctx, i);
-            memset(&results[i], 0, sizeof(results[i]));
-            if (start_verdict(&slots[j], &cases[i], o, tunables) < 0) {
-                results[i].magic = LC_RESULT_MAGIC;
-                results[i].verdict = LC_VERDICT_CRASH;
-                snprintf(results[i].phase, sizeof(results[i].phase),
-                         "worker");
-                snprintf(results[i].message, sizeof(results[i].message),
-                         "cannot start a worker: %s", strerror(errno));
-                if (o->on_done)
-                    o->on_done(o->ctx, i);
-                continue;
-            }
-            slots[j].index = i;
-            running++;
-        }
-
-        for (int j = 0; j < jobs; j++) {
-            struct slot *sl = &slots[j];
-
-            if (!sl->pid)
-                continue;
-            if (!sl->timed_out && t >= sl->deadline) {
-                sl->timed_out = true;
-                kill(-sl->pid, SIGKILL);
-                kill(sl->pid, SIGKILL);
-                close_fd(&sl->out_fd);
-                close_fd(&sl->err_fd);
-            }
-            if (sl->out_fd < 0 && sl->err_fd < 0) {
-                size_t i = sl->index;
-
-                wait_s = 0;
-                if (!finish(sl, &results[i], &cases[i], o, tunables))
-                    continue; /* its explain pass runs in this slot now */
-                running--;
-                if (o->on_done)
-                    o->on_done(o->ctx, i);
-                continue;
-            }
-            if (sl->deadline - t < wait_s)
-                wait_s = sl->deadline - t;
-            if (sl->out_fd >= 0) {
-                pfd[npfd] = (struct pollfd){.fd = sl->out_fd,
-                                            .events = POLLIN};
-                map[npfd++] = j;
-            }
-            if (sl->err_fd >= 0) {
-                pfd[npfd] = (struct pollfd){.fd = sl->err_fd,
-                                            .events = POLLIN};
-                map[npfd++] = j;
-            }
-        }
+        fill(&rn);
+        npfd = watch(&rn, pfd, map, &wait_s);
         if (npfd == 0)
             continue;
         if (poll(pfd, (nfds_t)npfd,
@@ -427,50 +480,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
         }
         for (int k = 0; k < npfd; k++)
             if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
-                drain(&slots[map[k]], pfd[k].fd);
+                drain(&rn.slots[map[k]], pfd[k].fd);
     }
-out_free:
-    for (int j = 0; j < jobs; j++)
-        free(slots[j].out);
-    free(slots);
-    free(tunables);
+    release(&rn);
     return rc;
-}
-
-static void write_all(int fd, const void *buf, size_t n)
-{
-    const char *p = buf;
-
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-int lc_runner_worker_main(int argc, char **argv)
-{
-    static struct lc_result r; /* too big for comfort on the stack */
-    struct lc_case c;
-    char *end;
-
-    if (argc != 5) {
-        fprintf(stderr, "leakcheck __worker: expected WARMUP ITERATIONS "
-                        "TIME SIGNALS PATH\n");
-        return 2;
-    }
-    lc_case_init(&c, argv[4]);
-    c.warmup = strtol(argv[0], &end, 10);
-    c.iterations = strtol(argv[1], &end, 10);
-    c.time_s = strtod(argv[2], &end);
-    c.signals = (unsigned)strtoul(argv[3], &end, 10);
-    lc_worker_run(&c, &r);
-    write_all(RESULT_FD, &r, sizeof(r));
-    close(RESULT_FD);
-    return 0;
 }

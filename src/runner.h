@@ -3,7 +3,9 @@
  *
  * A crash, an exit or a hang of one case never takes the others down: each
  * case runs in a fresh process (this program re-executed with the hidden
- * "__worker" command), whose result comes back whole through a pipe. The
+ * "__worker" command, worker.h), which gets its job and sends its result
+ * back as framed, checked records (wire.h); bytes on the result channel
+ * that are not one whole record are a crash, never a verdict. The
  * runner keeps up to `jobs` workers going, kills one that passes its case's
  * timeout (verdict "timeout"), and turns a worker that died or exited without
  * a result into verdict "crash", with the tail of its stderr as the message.
@@ -49,10 +51,5 @@ struct lc_runner_opts {
  * verdict "crash". Returns 0, -LC_ENOMEM, or -LC_ESPAWN if poll() fails. */
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *opts);
-
-/* The worker side: argv after "__worker" is WARMUP ITERATIONS TIME SIGNALS
- * PATH. Runs the case, writes the result to descriptor 3, returns the exit
- * code. */
-int lc_runner_worker_main(int argc, char **argv);
 
 #endif

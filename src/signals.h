@@ -2,33 +2,69 @@
  * signals.h - the quantities leakcheck samples after each iteration.
  *
  * A signal is one integer level read from the process (live blocks, bytes,
- * descriptors...). The names here are the ones in headers, reports and JSON.
+ * descriptors...). LC_SIGNAL_MAP is the one table of them: adding a signal
+ * is one row here plus its reader in probes.c. Each row gives
+ *
+ *   ID        the enum lc_signal constant, LC_SIG_<ID>
+ *   name      the name in headers (signals=), reports and JSON
+ *   unit      the unit reports print after a rate
+ *   floor     least growth per iteration that counts: 0 for exact counters,
+ *             a noise floor for a reading that moves without a leak
+ *   horizon   iterations of growth that make a leak at the most (0: the
+ *             case's iteration bound); scarce resources decide early
+ *   reader    the function of probes.c that reads the level
+ *
+ * The floors and horizons were measured: glibc's own bookkeeping moves the
+ * native heap by a few words as arenas and bins change (32 B/iteration is
+ * above it); a pool of descriptors or threads fills within tens of
+ * iterations, and a leak of one per iteration must be stopped well before
+ * the process runs out (ulimit -n is often 1024).
  */
 #ifndef LC_SIGNALS_H
 #define LC_SIGNALS_H
 
 #include <stdint.h>
 
+#define LC_SIGNAL_MAP(X)                                                     \
+    /* live blocks from the RAW, MEM and OBJ allocators */                   \
+    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, read_py_blocks)          \
+    /* bytes requested by those live blocks */                               \
+    X(PY_BYTES, "py_bytes", "B", 0.0, 0, read_py_bytes)                  \
+    /* bytes of malloc heap held outside Python's allocators */              \
+    X(NATIVE, "native_bytes", "B", 32.0, 0, read_native_bytes)           \
+    /* open file descriptors */                                              \
+    X(FDS, "fds", "fds", 0.0, 128, read_fds)                             \
+    /* live OS threads of the process */                                     \
+    X(THREADS, "threads", "threads", 0.0, 128, read_threads)
+
 enum lc_signal {
-    LC_SIG_PY_BLOCKS,  /* live blocks from the RAW, MEM and OBJ allocators */
-    LC_SIG_PY_BYTES,   /* bytes requested by those live blocks */
-    LC_SIG_NATIVE,     /* bytes of malloc heap held outside Python's allocators */
-    LC_SIG_FDS,        /* open file descriptors */
-    LC_SIG_THREADS,    /* live OS threads of the process */
-    LC_SIG_COUNT
+#define LC_SIG_ENUM(id, name, unit, floor, horizon, reader) LC_SIG_##id,
+    LC_SIGNAL_MAP(LC_SIG_ENUM)
+#undef LC_SIG_ENUM
+        LC_SIG_COUNT
 };
 
 #define LC_SIG_ALL ((1u << LC_SIG_COUNT) - 1)
+
+/* What the table says of one signal. A plain value. */
+struct lc_signal_info {
+    const char *name;  /* "py_blocks", "native_bytes", ... */
+    const char *unit;  /* "blocks", "B", "fds", "threads" */
+    double min_rate;   /* noise floor, unit per iteration */
+    long max_horizon;  /* iterations of growth that make a leak; 0: the
+                          case's bound */
+};
 
 /* One reading of every signal, taken at a sample point. */
 struct lc_sample {
     int64_t v[LC_SIG_COUNT]; /* level of each signal, in its own unit */
 };
 
-/* "py_blocks", "py_bytes", "native_bytes", "fds", "threads". */
-const char *lc_signal_name(enum lc_signal s);
+/* The table's row for s; a row of empty strings for an unknown s. */
+const struct lc_signal_info *lc_signal_info(enum lc_signal s);
 
-/* Unit for reports: "blocks", "B", "fds", "threads". */
+/* The row's name and unit, for reports. */
+const char *lc_signal_name(enum lc_signal s);
 const char *lc_signal_unit(enum lc_signal s);
 
 /* The signal named by the first len bytes of name, or -1. */

@@ -1,30 +1,40 @@
 /*
- * worker.h - run one case in this process and judge it.
+ * worker.h - the worker side of the process boundary: run one job in this
+ * process and send back what it found.
  *
- * Starts the interpreter with the counting hooks, loads the case, calls
- * setup(), runs c->warmup iterations unread, then follows the plan of
- * trend.h: run() over and over, a reading at each point the plan asks for,
- * until the plan decides or c->time_s passes (then the last judgement
- * decides). teardown() last.
+ * A worker is this program re-executed by the runner as
+ * `leakcheck __worker JOBFD RESULTFD`. It reads one job (wire.h), runs it,
+ * answers on RESULTFD and exits; one interpreter per process.
  *
- * Before each reading the type attribute cache is emptied (interpreter-
- * internal, see embed.h) and a full collection runs (it also empties the
- * freelists), unless the case turned the collector off: then its cycles are
- * a leak and stay counted. No other cache is cleared: a user's leak can live
- * in any of them (regrtest's clearing of ctypes' and warnings' caches hides
- * real leaks there). Plan storage is allocated before the first reading; between
- * two readings the harness creates no Python object and calls no allocator.
- *
- * The process is meant to end after one case (one interpreter per process).
+ * A verdict job starts the interpreter with the counting hooks, loads the
+ * case, calls setup(), runs c->warmup iterations unread, then the measured
+ * loop (measure.h) under the default plan (plan.h) until it decides or
+ * c->time_s passes (then the last judgement decides); teardown() last.
+ * An explain job runs the explain pass (explain.h).
  */
 #ifndef LC_WORKER_H
 #define LC_WORKER_H
 
+#include <stddef.h>
+
 #include "case.h"
+#include "embed.h"
 #include "result.h"
+
+/* Start the interpreter, load the case, call its setup(): how every
+ * process that runs a case begins (the verdict worker, the explain pass,
+ * the leak fuzzer). 0, or -1 with *phase set and err filled. */
+int lc_worker_open(const struct lc_embed_opts *eo, const char *path,
+                   struct lc_script **out, enum lc_phase *phase, char *err,
+                   size_t errlen);
 
 /* Fill *r (magic included) with the verdict on c. Never exits; errors of the
  * case become verdict "error" with the phase and message set. */
 void lc_worker_run(const struct lc_case *c, struct lc_result *r);
+
+/* The whole worker: read the job from job_fd, run it, answer on
+ * result_fd. Returns 0, or -LC_EWIRE when the job is unusable and
+ * -LC_EIO when the answer cannot be sent. */
+int lc_worker_main(int job_fd, int result_fd);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test_plan.c - the adaptive plan of trend.h, driven by simulated series.
+ * test_plan.c - the adaptive plan of plan.h, driven by simulated series.
  *
  * Each scenario is a level function of the iteration number; the test reads
  * it exactly where the plan asks, as the worker does, and checks the
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trend.h"
+#include "plan.h"
 
 typedef int64_t (*level_fn)(long t);
 
@@ -23,14 +23,14 @@ struct outcome {
     double per_iter;    /* signal 0, last judgement */
 };
 
+/* The default policy, cut to signal 0 with this horizon and floor. */
 static struct lc_plan_opts one_signal(long max_horizon, double min_rate)
 {
-    struct lc_plan_opts o = {.nsignals = 1, .min_clean = 64,
-                             .keep_ratio = 0.6};
+    struct lc_plan_opts o;
 
-    o.sig[0] = (struct lc_plan_signal){.min_rate = min_rate,
-                                       .max_horizon = max_horizon,
-                                       .decides = true};
+    lc_plan_opts_default(&o, max_horizon, 1u);
+    o.nsignals = 1;
+    o.sig[0].min_rate = min_rate;
     return o;
 }
 
@@ -279,4 +279,31 @@ Test(plan, capacity_covers_every_reading_the_plan_asks_for)
         cr_assert_eq(o.readings, lc_plan_capacity(maxes[i]), "max %ld",
                      maxes[i]);
     }
+}
+
+Test(plan, defaults_come_from_the_signal_table)
+{
+    struct lc_plan_opts o;
+
+    lc_plan_opts_default(&o, 2048, LC_SIG_ALL & ~(1u << LC_SIG_FDS));
+    cr_assert_eq(o.nsignals, LC_SIG_COUNT);
+    cr_assert_eq(o.min_clean, 64);
+    cr_assert_float_eq(o.keep_ratio, 0.6, 1e-12);
+    cr_assert_eq(o.sig[LC_SIG_PY_BLOCKS].max_horizon, 2048);
+    cr_assert_eq(o.sig[LC_SIG_THREADS].max_horizon, 128,
+                 "scarce signals decide early");
+    cr_assert_float_eq(o.sig[LC_SIG_NATIVE].min_rate, 32.0, 1e-12);
+    cr_assert_float_eq(o.sig[LC_SIG_PY_BYTES].min_rate, 0.0, 1e-12);
+    cr_assert(!o.sig[LC_SIG_FDS].decides);
+    cr_assert(o.sig[LC_SIG_NATIVE].decides);
+    lc_plan_opts_default(&o, 64, LC_SIG_ALL);
+    cr_assert_eq(o.sig[LC_SIG_FDS].max_horizon, 64,
+                 "a bound below a signal's horizon wins");
+}
+
+Test(plan, every_reason_has_a_text)
+{
+    for (int r = 0; r < LC_PLAN_REASON_COUNT; r++)
+        cr_assert_str_neq(lc_plan_reason_text(r), "unknown");
+    cr_assert_str_eq(lc_plan_reason_text(LC_PLAN_REASON_COUNT), "unknown");
 }

@@ -78,7 +78,7 @@ static void fixture(void)
     r->magic = LC_RESULT_MAGIC;
     r->verdict = LC_VERDICT_ERROR;
     r->iterations = 5;
-    snprintf(r->phase, sizeof(r->phase), "setup");
+    r->phase = LC_PHASE_SETUP;
     snprintf(r->message, sizeof(r->message),
              "Traceback (most recent call last):\n"
              "RuntimeError: SetupBoom\n");
@@ -87,7 +87,7 @@ static void fixture(void)
     r = &results[C_CRASH];
     r->magic = LC_RESULT_MAGIC;
     r->verdict = LC_VERDICT_CRASH;
-    snprintf(r->phase, sizeof(r->phase), "worker");
+    r->phase = LC_PHASE_WORKER;
     snprintf(r->message, sizeof(r->message),
              "worker killed by signal 11 (Segmentation fault)\n");
 
@@ -97,7 +97,7 @@ static void fixture(void)
     r->magic = LC_RESULT_MAGIC;
     r->verdict = LC_VERDICT_TIMEOUT;
     r->elapsed_s = 1;
-    snprintf(r->phase, sizeof(r->phase), "worker");
+    r->phase = LC_PHASE_WORKER;
     snprintf(r->message, sizeof(r->message), "killed after the timeout");
 
     /* Expected a leak, found none: a failure that is not an error. */
@@ -115,7 +115,7 @@ static void fixture(void)
     r = &results[C_NASTY];
     r->magic = LC_RESULT_MAGIC;
     r->verdict = LC_VERDICT_ERROR;
-    snprintf(r->phase, sizeof(r->phase), "run");
+    r->phase = LC_PHASE_RUN;
     snprintf(r->message, sizeof(r->message), "%s", nasty_msg);
 }
 

@@ -1,0 +1,73 @@
+#include "commands.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+
+static const struct lc_command commands[] = {
+    {"run", "[options] PATH...",
+     "run each case in a process of its own and report its verdict",
+     lc_cmd_run},
+    {"explain", "[options] CASE",
+     "judge one case and explain what grows, where, and who holds it",
+     lc_cmd_explain},
+    {"repro", "CASE ARTIFACT [-o OUT] [--minimize] ...",
+     "turn a leak fuzzer finding into a regression case", lc_cmd_repro},
+    {"__worker", "JOBFD RESULTFD", NULL, lc_cmd_worker},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void help(FILE *f)
+{
+    fputs("usage:", f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (commands[i].summary)
+            fprintf(f, "%s leakcheck %s %s\n", i ? "      " : "",
+                    commands[i].name, commands[i].synopsis);
+    fputs("\ncommands:\n", f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (commands[i].summary)
+            fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n`leakcheck COMMAND --help` for a command's options.\n"
+          "\n"
+          "exit status: 0 every case got its expected verdict, 1 at least one "
+          "did\nnot, 2 bad command line, unusable case file, or a report "
+          "that cannot\nbe written.\n",
+          f);
+}
+
+int lc_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("leakcheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n(leakcheck --help for usage)\n", stderr);
+    return -LC_EUSAGE;
+}
+
+int lc_exit_status(int rc)
+{
+    if (rc == 0)
+        return 0;
+    return rc == -LC_EFAILED ? 1 : 2;
+}
+
+int lc_commands_main(int argc, char **argv)
+{
+    if (argc < 2)
+        return lc_exit_status(lc_usage_error("no command given"));
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return lc_exit_status(commands[i].main(argc - 1, argv + 1));
+    return lc_exit_status(lc_usage_error("unknown command '%s'", argv[1]));
+}

@@ -1,0 +1,39 @@
+/*
+ * commands.h - the leakcheck program: one table of commands, one file each.
+ *
+ * A command's main gets argv with argv[0] its own name and returns 0 or a
+ * negative -LC_E* code (errors.h), having printed what went wrong. Only
+ * lc_exit_status() turns a code into the program's exit status:
+ *
+ *   0  success: every case got its expected verdict, the file was written
+ *   1  -LC_EFAILED: the work ran and its check failed (a case did not get
+ *      its expected verdict, the minimizer found no leaking input)
+ *   2  anything else: a bad command line, an unusable case file or input,
+ *      a report that cannot be written, a runner that cannot run
+ */
+#ifndef LC_COMMANDS_H
+#define LC_COMMANDS_H
+
+struct lc_command {
+    const char *name;     /* argv[1] */
+    const char *synopsis; /* what follows the name in usage lines */
+    const char *summary;  /* one line for `leakcheck --help`; NULL hides it */
+    int (*main)(int argc, char **argv);
+};
+
+int lc_cmd_run(int argc, char **argv);     /* cmd/run.c */
+int lc_cmd_explain(int argc, char **argv); /* cmd/explain.c */
+int lc_cmd_repro(int argc, char **argv);   /* cmd/repro.c */
+int lc_cmd_worker(int argc, char **argv);  /* cmd/worker.c */
+
+/* The whole program: find argv[1] in the table and run it. Returns the
+ * exit status. */
+int lc_commands_main(int argc, char **argv);
+
+int lc_exit_status(int rc);
+
+/* Print "leakcheck: <message>" and a pointer to --help on stderr; returns
+ * -LC_EUSAGE. */
+int lc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,385 @@
+#include "runcases.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "case.h"
+#include "clock.h"
+#include "commands.h"
+#include "discover.h"
+#include "errors.h"
+#include "explain.h"
+
+const char lc_run_options_help[] =
+    "options:\n"
+    "  --format text|json|junit   report format (default text)\n"
+    "  -o, --output FILE          write the report to FILE (default stdout)\n"
+    "  -j, --jobs N               cases at once (default: number of cores)\n"
+    "  --timeout SECONDS          override every case's timeout\n"
+    "  --time SECONDS             override every case's time bound\n"
+    "  --iterations N             override every case's iteration bound\n"
+    "  --warmup N                 override every case's warm-up iterations\n"
+    "  --no-explain               run: verdicts only, no explain pass\n"
+    "  --explain-dir DIR          write each holder graph as DIR/<case>.dot\n"
+    "                             (and .svg with Graphviz); explain: default .\n"
+    "  --explain-iterations N     iterations between the explain snapshots\n"
+    "                             (default 100)\n"
+    "  --depth N                  frames per allocation site (default 8)\n"
+    "  -q, --quiet                no progress on the terminal\n";
+
+/* What the progress callbacks see. */
+struct progress {
+    const struct lc_case *cases;
+    const struct lc_result *results;
+    size_t n, done;
+    FILE *text; /* stream for per-case lines as they finish, or NULL */
+    bool tty;   /* show a progress line on stderr */
+};
+
+static int parse_long(const char *name, const char *s, long lo, long hi,
+                      long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno || v < lo || v > hi)
+        return lc_usage_error("%s %s: must be %ld to %ld", name, s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+static int parse_seconds(const char *name, const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+
+    if (*s == '\0' || *end != '\0' || !(v > 0) || v > 86400)
+        return lc_usage_error("%s %s: must be seconds in (0, 86400]", name,
+                              s);
+    *out = v;
+    return 0;
+}
+
+static const struct option longopts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"timeout", required_argument, NULL, 't'},
+    {"time", required_argument, NULL, 'T'},
+    {"iterations", required_argument, NULL, 'i'},
+    {"warmup", required_argument, NULL, 'w'},
+    {"no-explain", no_argument, NULL, 'n'},
+    {"explain-dir", required_argument, NULL, 'd'},
+    {"explain-iterations", required_argument, NULL, 'e'},
+    {"depth", required_argument, NULL, 'D'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* One option; 0 or -LC_EUSAGE. */
+static int take_option(int opt, const char *arg, struct lc_run_args *a)
+{
+    long v = 0;
+    int rc = 0;
+
+    switch (opt) {
+    case 'f':
+        if (lc_report_format_lookup(arg) < 0)
+            return lc_usage_error("unknown format '%s' (text, json, junit)",
+                                  arg);
+        a->fmt = (enum lc_format)lc_report_format_lookup(arg);
+        return 0;
+    case 'o':
+        a->output = arg;
+        return 0;
+    case 'j':
+        rc = parse_long("-j", arg, 1, LC_JOBS_MAX, &v);
+        a->jobs = (int)v;
+        return rc;
+    case 't':
+        return parse_seconds("--timeout", arg, &a->timeout_s);
+    case 'T':
+        return parse_seconds("--time", arg, &a->time_s);
+    case 'i':
+        return parse_long("--iterations", arg, LC_MIN_ITERATIONS, LC_ITERATIONS_MAX,
+                          &a->iterations);
+    case 'w':
+        return parse_long("--warmup", arg, 0, LC_ITERATIONS_MAX, &a->warmup);
+    case 'n':
+        a->no_explain = true;
+        return 0;
+    case 'd':
+        a->explain_dir = arg;
+        return 0;
+    case 'e':
+        return parse_long("--explain-iterations", arg, 1, LC_ITERATIONS_MAX,
+                          &a->explain_iterations);
+    case 'D':
+        rc = parse_long("--depth", arg, 1, 100, &v);
+        a->depth = (int)v;
+        return rc;
+    case 'q':
+        a->quiet = true;
+        return 0;
+    }
+    return lc_usage_error("bad option");
+}
+
+int lc_run_args_parse(int argc, char **argv, const char *usage,
+                      struct lc_run_args *a)
+{
+    int opt, rc;
+
+    memset(a, 0, sizeof(*a));
+    a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    a->warmup = -1;
+    a->explain_iterations = LC_EXPLAIN_DEFAULT_ITERATIONS;
+    a->depth = LC_EXPLAIN_DEFAULT_DEPTH;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            fputs(lc_run_options_help, stdout);
+            return 1;
+        }
+        if ((rc = take_option(opt, optarg, a)) < 0)
+            return rc;
+    }
+    a->paths = argv + optind;
+    a->npaths = argc - optind;
+    return 0;
+}
+
+/* Every case under the operands, headers not read yet. */
+static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
+{
+    struct lc_buf paths;
+    char err[LC_PATH_MAX + 128];
+    int rc = 0;
+
+    lc_buf_init(&paths, LC_CASES_MAX * sizeof(char *));
+    for (int i = 0; i < a->npaths && rc == 0; i++)
+        rc = lc_discover(a->paths[i], lc_discover_case, &paths, err,
+                         sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "leakcheck: %s\n", err);
+    for (size_t i = 0; rc == 0 && i < lc_discover_count(&paths); i++) {
+        struct lc_case *c = lc_buf_grow(cases, sizeof(*c));
+
+        if (!c) {
+            rc = -LC_ENOMEM;
+            break;
+        }
+        lc_case_init(c, lc_discover_path(&paths, i));
+    }
+    lc_discover_free(&paths);
+    if (rc == 0 && cases->len == 0) {
+        fprintf(stderr, "leakcheck: no cases found (a case is a .py file "
+                        "whose name does not start with '_')\n");
+        rc = -LC_EINPUT;
+    }
+    return rc;
+}
+
+/* Read every header, in C, before anything runs; apply the overrides. An
+ * unusable header makes its case an error, and the run -LC_EHEADER, but
+ * the others still run. */
+static int read_headers(const struct lc_run_args *a, struct lc_case *cases,
+                        struct lc_result *results, size_t n)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct lc_case *c = &cases[i];
+        struct lc_result *r = &results[i];
+        char path[LC_PATH_MAX];
+
+        snprintf(path, sizeof(path), "%s", c->path);
+        if (lc_case_parse(c, path, r->message, sizeof(r->message))) {
+            fprintf(stderr, "leakcheck: %s\n", r->message);
+            r->magic = LC_RESULT_MAGIC;
+            r->verdict = LC_VERDICT_ERROR;
+            r->phase = LC_PHASE_HEADER;
+            rc = -LC_EHEADER;
+        }
+        if (a->timeout_s > 0)
+            c->timeout_s = a->timeout_s;
+        if (a->time_s > 0)
+            c->time_s = a->time_s;
+        if (a->iterations > 0)
+            c->iterations = a->iterations;
+        if (a->warmup >= 0)
+            c->warmup = a->warmup;
+    }
+    return rc;
+}
+
+static void on_start(void *ctx, size_t i)
+{
+    struct progress *p = ctx;
+
+    if (p->tty)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s", p->done, p->n,
+                p->cases[i].path);
+}
+
+static void on_done(void *ctx, size_t i)
+{
+    struct progress *p = ctx;
+
+    p->done++;
+    if (p->tty)
+        fputs("\r\033[K", stderr);
+    if (p->text) {
+        lc_report_text_case(p->text, &p->cases[i], &p->results[i]);
+        fflush(p->text);
+    }
+}
+
+/* The report file, refused when it is one of the cases (opening it for
+ * writing would destroy the case before it runs). */
+static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
+                       size_t n, FILE **out)
+{
+    struct stat os, cs;
+
+    *out = stdout;
+    if (!a->output)
+        return 0;
+    if (stat(a->output, &os) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (stat(cases[i].path, &cs) == 0 && cs.st_dev == os.st_dev &&
+                cs.st_ino == os.st_ino)
+                return lc_usage_error("-o %s names a case of this run",
+                                      a->output);
+    *out = fopen(a->output, "w");
+    if (!*out) {
+        fprintf(stderr, "leakcheck: %s: %s\n", a->output, strerror(errno));
+        return -LC_EIO;
+    }
+    return 0;
+}
+
+/* The runner's options for this run. */
+static int runner_opts(const struct lc_run_args *a, enum lc_explain_when explain,
+                       struct progress *prog, struct lc_runner_opts *ro,
+                       char *self, size_t selflen)
+{
+    ssize_t len = readlink("/proc/self/exe", self, selflen - 1);
+
+    if (len < 0) {
+        fprintf(stderr, "leakcheck: cannot find my own program: %s\n",
+                strerror(errno));
+        return -LC_EIO;
+    }
+    self[len] = '\0';
+    memset(ro, 0, sizeof(*ro));
+    ro->jobs = a->jobs;
+    ro->self_exe = self;
+    ro->explain = a->no_explain && explain == LC_EXPLAIN_LEAKS
+                      ? LC_EXPLAIN_NONE
+                      : explain;
+    ro->explain_opts.iterations = a->explain_iterations;
+    ro->explain_opts.depth = a->depth;
+    ro->explain_opts.dot_path = a->explain_dir;
+    ro->explain_timeout_s = LC_EXPLAIN_TIMEOUT_S;
+    ro->on_start = on_start;
+    ro->on_done = on_done;
+    ro->ctx = prog;
+    if (a->explain_dir && ro->explain != LC_EXPLAIN_NONE &&
+        mkdir(a->explain_dir, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, "leakcheck: --explain-dir %s: %s\n", a->explain_dir,
+                strerror(errno));
+        return -LC_EIO;
+    }
+    return 0;
+}
+
+/* Write the report (text lines went out as cases finished). */
+static int report(const struct lc_run_args *a, FILE *out,
+                  const struct lc_case *cases, const struct lc_result *results,
+                  size_t n, double elapsed_s)
+{
+    struct lc_summary sum;
+    int rc;
+
+    lc_report_summarize(cases, results, n, elapsed_s, &sum);
+    if (a->fmt == LC_FORMAT_TEXT) {
+        lc_report_text_summary(out, &sum);
+        rc = fflush(out) == 0 && !ferror(out) ? 0 : -LC_EIO;
+    } else {
+        rc = lc_report_write(out, a->fmt, cases, results, n, sum.elapsed_s);
+    }
+    if (out != stdout && fclose(out) != 0)
+        rc = -LC_EIO;
+    if (rc < 0) {
+        fprintf(stderr, "leakcheck: cannot write the report to %s: %s\n",
+                a->output ? a->output : "standard output", strerror(errno));
+        return rc;
+    }
+    if (a->output && a->fmt != LC_FORMAT_TEXT)
+        lc_report_text_summary(stderr, &sum);
+    return sum.ok == sum.cases ? 0 : -LC_EFAILED;
+}
+
+int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
+{
+    struct lc_buf list;
+    struct lc_result *results = NULL;
+    struct progress prog = {0};
+    struct lc_runner_opts ro;
+    char self[LC_PATH_MAX];
+    FILE *out = NULL;
+    size_t n = 0;
+    double t0;
+    int rc, header_rc;
+
+    lc_buf_init(&list, LC_CASES_MAX * sizeof(struct lc_case));
+    if ((rc = find_cases(a, &list)) < 0)
+        goto out_free;
+    n = list.len / sizeof(struct lc_case);
+    results = calloc(n, sizeof(*results));
+    if (!results) {
+        rc = -LC_ENOMEM;
+        goto out_free;
+    }
+    prog = (struct progress){.cases = (struct lc_case *)(void *)list.data,
+                             .results = results,
+                             .n = n,
+                             .tty = !a->quiet && isatty(2)};
+    header_rc = read_headers(a, (struct lc_case *)(void *)list.data, results, n);
+    if ((rc = open_output(a, prog.cases, n, &out)) < 0 ||
+        (rc = runner_opts(a, explain, &prog, &ro, self, sizeof(self))) < 0)
+        goto out_close;
+    /* Text lines appear as cases finish; on a terminal as progress too. */
+    prog.text = a->fmt == LC_FORMAT_TEXT ? out : NULL;
+    t0 = lc_clock_now();
+    if ((rc = lc_runner_run(prog.cases, results, n, &ro)) < 0) {
+        fprintf(stderr, "leakcheck: the runner failed: %s\n", lc_strerror(rc));
+        goto out_close;
+    }
+    rc = report(a, out, prog.cases, results, n, lc_clock_now() - t0);
+    out = NULL;
+    if (rc == 0 || rc == -LC_EFAILED)
+        rc = header_rc ? header_rc : rc;
+out_close:
+    if (out && out != stdout)
+        fclose(out);
+out_free:
+    for (size_t i = 0; results && i < n; i++) {
+        free(results[i].explain_json);
+        free(results[i].explain_text);
+    }
+    free(results);
+    lc_buf_release(&list);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * runcases.h - what `run` and `explain` share: their options, and running
+ * a set of cases through the runner into a report.
+ */
+#ifndef LC_RUNCASES_H
+#define LC_RUNCASES_H
+
+#include <stdbool.h>
+
+#include "report.h"
+#include "runner.h"
+
+/* The options of `run` (and `explain`, which takes the same). */
+struct lc_run_args {
+    enum lc_format fmt;
+    const char *output;      /* report file; NULL for stdout */
+    int jobs;                /* workers at once */
+    long iterations;         /* override of every case's bound; 0: none */
+    long warmup;             /* override of every case's warm-up; -1: none */
+    double timeout_s;        /* override of every case's timeout; 0: none */
+    double time_s;           /* override of every case's time bound; 0: none */
+    bool quiet;              /* no progress on the terminal */
+    bool no_explain;         /* verdicts only */
+    const char *explain_dir; /* folder for DOT/SVG files; NULL: none */
+    long explain_iterations; /* run() calls between the explain snapshots */
+    int depth;               /* frames per allocation site */
+    char **paths;            /* the operands */
+    int npaths;
+};
+
+/* The options' help text, for the commands' usage. */
+extern const char lc_run_options_help[];
+
+/* Parse argv (argv[0] the command) into a. 0; 1 when --help printed
+ * usage; -LC_EUSAGE with a message printed. */
+int lc_run_args_parse(int argc, char **argv, const char *usage,
+                      struct lc_run_args *a);
+
+/* Find the cases under a->paths, read their headers, run them with the
+ * explain passes `explain` asks for, and write the report. Returns 0 when
+ * every case got its expected verdict, -LC_EFAILED when one did not,
+ * -LC_EHEADER when a header was unusable (the other cases still ran and
+ * were reported), another code (message printed) when the run could not
+ * be done or its report not written. */
+int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain);
+
+#endif

@@ -1,0 +1,73 @@
+#include "measure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "embed.h"
+#include "errors.h"
+#include "probes.h"
+
+_Static_assert(LC_SIG_COUNT <= LC_PLAN_SIGNALS_MAX,
+               "the plan judges every signal of signals.h");
+
+int lc_measure_init(struct lc_measure *m, long max_horizon)
+{
+    memset(m, 0, sizeof(*m));
+    m->cap = lc_plan_capacity(max_horizon);
+    m->t = calloc(m->cap, sizeof(*m->t));
+    m->levels = calloc(m->cap * LC_SIG_COUNT, sizeof(*m->levels));
+    if (!m->t || !m->levels) {
+        lc_measure_release(m);
+        return -LC_ENOMEM;
+    }
+    return 0;
+}
+
+void lc_measure_settle(void)
+{
+    lc_embed_clear_internal_caches();
+    if (lc_embed_gc_enabled())
+        lc_embed_collect();
+}
+
+void lc_measure_read(struct lc_sample *out)
+{
+    lc_measure_settle();
+    lc_probes_read(out);
+}
+
+int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
+                   int (*call)(void *ctx), void *ctx, double time_s)
+{
+    double deadline = lc_clock_now() + time_s;
+    struct lc_plan *plan = &m->plan;
+    long done = 0, next;
+
+    lc_plan_init(plan, o, m->t, m->levels, m->cap);
+    m->calls = 0;
+    while ((next = lc_plan_next(plan)) >= 0) {
+        struct lc_sample s;
+        int rc;
+
+        for (; done < next; done++) {
+            m->calls++;
+            if ((rc = call(ctx)) != 0)
+                return rc;
+        }
+        lc_measure_read(&s);
+        lc_plan_add(plan, next, s.v);
+        if (!plan->done && lc_clock_now() > deadline)
+            lc_plan_stop(plan);
+    }
+    return 0;
+}
+
+void lc_measure_release(struct lc_measure *m)
+{
+    free(m->t);
+    free(m->levels);
+    m->t = NULL;
+    m->levels = NULL;
+    m->cap = 0;
+}

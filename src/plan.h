@@ -1,0 +1,142 @@
+/*
+ * plan.h - the verdict policy: how long to run a case and what to conclude,
+ * over several signals at once, on top of trend.h's window rule.
+ *
+ * Pure functions over caller-owned arrays: no Python, no I/O, no allocation.
+ *
+ * Doubling horizons H = 8, 16, 32, ... iterations after
+ * warm-up; at each H every signal's latest half [H/2, H] (the whole [0, 8]
+ * at the first) is judged by lc_trend_classify() into a state:
+ *
+ *   FLAT     the floor did not rise (or rose slower than min_rate) and
+ *            there is no significant upward trend (Mann-Kendall): growth,
+ *            if any, did not persist;
+ *   STEP     the floor rose but nothing grew in the last third, or the
+ *            floor did not rise under noise but the trend is significant:
+ *            a fill that may have ended, a sparse or noisy leak; undecided;
+ *   GROWING  growth that keeps going through the window, with a
+ *            significant upward trend (so one late step is not growth);
+ *   SLOWING  growing, but at less than keep_ratio of the previous half's
+ *            rate: a structure filling ever more slowly (bounded).
+ *
+ * A signal GROWING at its own max_horizon is a leak: growth that kept going
+ * for that long is not a cache filling up, unless that cache fills over
+ * more than max_horizon / 2 iterations (such a cache is reported as a leak:
+ * the documented limit). All deciding signals FLAT at H >= min_clean is
+ * clean. Reaching the largest max_horizon otherwise (STEP, SLOWING) is clean.
+ * The caller may stop early (a time bound): the last judgement decides.
+ *
+ * Readings: every iteration up to 32, then 16 per doubling, so a plan to
+ * 2048 iterations takes 128 readings. Storage is the caller's, sized by
+ * lc_plan_capacity(); nothing is allocated.
+ *
+ * lc_plan_opts_default() is the one place the policy's numbers come from:
+ * the runner's worker, the leak fuzzer's oracle and the tests all start
+ * from it. Per signal it takes the noise floor and horizon of signals.h.
+ */
+
+#ifndef LC_PLAN_H
+#define LC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signals.h"
+#include "trend.h"
+
+#define LC_PLAN_SIGNALS_MAX 8
+#define LC_PLAN_FIRST_HORIZON 8
+
+/* Why a plan stopped: one row per reason, its JSON text beside it. */
+#define LC_PLAN_REASON_MAP(X)                                                \
+    X(UNDECIDED, "undecided")                                                \
+    /* clean: every signal flat */                                           \
+    X(FLAT, "flat: no signal kept growing")                                  \
+    /* leak: growth went on through max_horizon */                           \
+    X(KEPT_GROWING, "growth kept going through the iteration horizon")       \
+    /* clean at the iteration bound: not growing */                          \
+    X(BOUND, "iteration bound reached with growth stepping or slowing, "     \
+             "not going on")                                                 \
+    /* leak: stopped by time, growing at the last look */                    \
+    X(TIME_GROWING, "time bound reached with growth still going")            \
+    /* clean: stopped by time, not growing */                                \
+    X(TIME, "time bound reached, not growing at the last look")              \
+    /* stopped by time before the first judgement */                         \
+    X(TOO_SLOW, "time bound reached before the first judgement")
+
+enum lc_plan_reason {
+#define LC_PLAN_REASON_ENUM(id, text) LC_PLAN_##id,
+    LC_PLAN_REASON_MAP(LC_PLAN_REASON_ENUM)
+#undef LC_PLAN_REASON_ENUM
+        LC_PLAN_REASON_COUNT
+};
+
+/* Fewest measured iterations before a clean verdict. A leak every P
+ * iterations shows in the latest half's thirds once H/6 > P: 64 catches
+ * one object every 10 iterations (32 missed it). */
+#define LC_PLAN_MIN_CLEAN 64
+
+/* A growth rate below this share of the previous half's is slowing down:
+ * a structure filling ever more slowly (asyncio's per-loop caches). */
+#define LC_PLAN_KEEP_RATIO 0.6
+
+struct lc_plan_signal {
+    double min_rate;  /* least growth per iteration that counts */
+    long max_horizon; /* iterations of growth that make a leak */
+    bool decides;     /* whether this signal can make the verdict */
+};
+
+struct lc_plan_opts {
+    int nsignals;      /* 1..LC_PLAN_SIGNALS_MAX */
+    struct lc_plan_signal sig[LC_PLAN_SIGNALS_MAX];
+    long min_clean;    /* fewest iterations before a clean verdict */
+    double keep_ratio; /* rate below this share of the last one: SLOWING */
+};
+
+struct lc_plan {
+    struct lc_plan_opts o;
+    size_t cap;        /* readings the storage holds */
+    size_t n;          /* readings taken */
+    long *t;           /* iteration of each reading (after warm-up) */
+    int64_t *levels;   /* levels[s * cap + i] */
+    long horizon;      /* H: the next judgement's iteration */
+    long max_horizon;  /* largest max_horizon of the deciding signals */
+    long judged_at;    /* H of the last judgement, 0 before the first */
+    bool done;
+    bool leak;
+    enum lc_plan_reason reason;
+    enum lc_trend_state state[LC_PLAN_SIGNALS_MAX];
+    struct lc_trend last[LC_PLAN_SIGNALS_MAX]; /* evidence, last judgement */
+    long detected_at[LC_PLAN_SIGNALS_MAX];     /* first H judged GROWING */
+    unsigned leaking;  /* bit per deciding signal growing at a leak
+                          verdict */
+};
+
+/* The policy for every signal of signals.h: those in the deciding mask
+ * decide, growth over iterations (each signal's own horizon when shorter)
+ * is a leak, min_clean LC_PLAN_MIN_CLEAN, keep_ratio LC_PLAN_KEEP_RATIO. */
+void lc_plan_opts_default(struct lc_plan_opts *o, long iterations,
+                          unsigned deciding);
+
+/* Readings a plan up to max_horizon iterations takes. */
+size_t lc_plan_capacity(long max_horizon);
+
+/* Storage: t_store[cap], level_store[cap * nsignals]. */
+void lc_plan_init(struct lc_plan *p, const struct lc_plan_opts *o,
+                  long *t_store, int64_t *level_store, size_t cap);
+
+/* Iteration (after warm-up) at which to take the next reading; -1 once
+ * decided. The first reading is at 0. */
+long lc_plan_next(const struct lc_plan *p);
+
+/* Add the reading taken at iteration t == lc_plan_next(): one level per
+ * signal. Judges when t is the horizon. */
+void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels);
+
+/* Stop now (a time bound), deciding on the last judgement. */
+void lc_plan_stop(struct lc_plan *p);
+
+const char *lc_plan_reason_text(enum lc_plan_reason r);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * wire.h - what crosses the process boundary between the runner and its
+ * workers, and how.
+ *
+ * Everything travels as records: a 16-byte header, then the payload.
+ *
+ *   offset  size  field
+ *        0     4  magic "LCWR"
+ *        4     2  version (LC_WIRE_VERSION); another version is refused
+ *        6     2  type (enum lc_wire_type)
+ *        8     4  payload length in bytes, at most LC_WIRE_PAYLOAD_MAX
+ *       12     4  CRC-32 (IEEE) of the payload
+ *
+ * in the byte order of the host (both ends are this program). A reader
+ * takes a record only when all of it arrived and its checksum holds; bytes
+ * that are not a record (a case that wrote into the channel) are refused,
+ * never read as a verdict.
+ *
+ * The runner sends one JOB record on the job descriptor and closes it; the
+ * worker answers on the result descriptor: a RESULT record for a verdict
+ * job, a JSON then a TEXT record for an explain job. Both descriptors are
+ * given on the worker's command line (`leakcheck __worker JOBFD RESULTFD`)
+ * and the worker marks them close-on-exec at once, so a case's children
+ * never hold them.
+ */
+#ifndef LC_WIRE_H
+#define LC_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "case.h"
+#include "lc_limits.h"
+#include "result.h"
+#include "signals.h"
+
+#define LC_WIRE_MAGIC 0x5257434cu /* "LCWR" read as a little-endian word */
+#define LC_WIRE_VERSION 1
+#define LC_WIRE_HEADER_SIZE 16
+
+enum lc_wire_type {
+    LC_WIRE_JOB = 1, /* struct lc_job */
+    LC_WIRE_RESULT,  /* struct lc_result, its pointers NULL */
+    LC_WIRE_JSON,    /* the explain pass's JSON object, UTF-8 */
+    LC_WIRE_TEXT,    /* the explain pass's report for people, UTF-8 */
+};
+
+enum lc_job_kind {
+    LC_JOB_VERDICT, /* judge the case: one RESULT back */
+    LC_JOB_EXPLAIN, /* explain it: JSON and TEXT back */
+};
+
+/* One job for a worker. A plain value, sent whole. */
+struct lc_job {
+    enum lc_job_kind kind;
+    struct lc_case c;          /* the case, its header read by the runner */
+    /* Explain jobs only. */
+    long explain_iterations;   /* run() calls between the snapshots */
+    int explain_depth;         /* frames per allocation traceback */
+    char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
+    unsigned growing;          /* bit per signal the verdict found growing */
+    double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
+};
+
+/* A record found in a buffer; payload points into it. */
+struct lc_wire_record {
+    enum lc_wire_type type;
+    const char *payload;
+    size_t len;  /* payload bytes */
+    size_t used; /* header + payload: where the next record starts */
+};
+
+/* Write one record to fd, whole, retrying on EINTR. 0 or -LC_EIO. */
+int lc_wire_send(int fd, enum lc_wire_type type, const void *payload,
+                 size_t len);
+
+/* The record at buf[0..len). 0 with *rec filled; -LC_EAGAIN when it has
+ * not all arrived yet; -LC_EWIRE when the bytes are not a record (wrong
+ * magic, version or type, a length over the maximum, a bad checksum). */
+int lc_wire_parse(const char *buf, size_t len, struct lc_wire_record *rec);
+
+/* Read fd to its end into b (bounded by b->max), then parse the one
+ * record it must hold, of type want. 0, -LC_EIO, -LC_EWIRE. */
+int lc_wire_recv(int fd, struct lc_buf *b, enum lc_wire_type want,
+                 struct lc_wire_record *rec);
+
+/* The record's payload as a value of exactly size bytes: 0 or -LC_EWIRE. */
+int lc_wire_copy(const struct lc_wire_record *rec, enum lc_wire_type want,
+                 void *out, size_t size);
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of p[0..n). */
+uint32_t lc_wire_crc32(const void *p, size_t n);
+
+#endif

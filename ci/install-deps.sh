@@ -12,6 +12,7 @@ packages=(
     python3.11 python3.11-dev             # Debian's interpreter: the one we embed
     libcriterion-dev                      # unit tests
     valgrind                              # bench/: exact instruction counts
+    clang-format                          # the `format` test (.clang-format)
 )
 
 missing=()

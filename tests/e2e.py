@@ -1,45 +1,69 @@
 """End-to-end tests: the real leakcheck program on real case files.
 
-    /usr/bin/python3.11 tests/e2e.py BUILD/leakcheck REPO_ROOT
+    /usr/bin/python3.11 tests/e2e.py BUILD/leakcheck REPO_ROOT GROUP
 
-Checks, each against the report the program writes:
+GROUP is one of the groups below (CTest runs each as e2e_GROUP, so a
+failure names its group) or `all`. Checks, each against the report the
+program writes:
 
-  (a) every case in REPO/cases gets the verdict its header expects;
-  (b) failing cases (raise in setup/run/teardown, syntax error, no run(),
+  (a) repo_cases: every case in REPO/cases gets the verdict its header expects;
+  (b) failures: failing cases (raise in setup/run/teardown, syntax error, no run(),
       segfault, os._exit, sys.exit, a hang) are isolated: each gets the
       verdict and phase its `# e2e:` comment states, a clean case run beside
       them stays clean, and the run exits 1;
-  (c) a malformed header makes the run exit 2 naming file:line, and the other
+  (c) bad_header: a malformed header makes the run exit 2 naming file:line, and the other
       cases of that run are still run and reported;
-  (d) the planted one-object leak reads exactly +1 block and +16 bytes per
+  (d) planted: the planted one-object leak reads exactly +1 block and +16 bytes per
       iteration, its twin reads nothing;
-  (e) text output: one line per case and a summary, against a golden file;
-  (f) usage errors exit 2;
-  (g) a case whose file name is not UTF-8 runs, and JUnit stays valid.
+  (e) text: text output: one line per case and a summary, against a golden file;
+  (f) usage: usage errors exit 2;
+  (g) odd_names: a case whose file name is not UTF-8 runs, and JUnit
+      stays valid;
+  fixtures: each group above, run on a copy of REPO with one of its
+      fixtures removed, fails naming that fixture.
+
+A missing fixture is a failure, never a skip: every case file, folder,
+golden file and `# e2e:` comment a group reads is asked for with require()
+before the group runs anything, and one that is absent (or a folder that
+holds no case, or an empty golden file) fails the group with
+"FAIL - missing fixture: PATH (what it is)".
 
 Standard library only. Prints one line per check and a summary line
-"e2e: N passed, M failed"; exits 1 if any check failed.
+"e2e GROUP: N passed, M failed"; exits 1 if any check failed.
 """
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-if len(sys.argv) != 3:
-    sys.exit("usage: e2e.py BUILD/leakcheck REPO_ROOT")
+USAGE = "usage: e2e.py BUILD/leakcheck REPO_ROOT GROUP|all"
+if len(sys.argv) != 4:
+    sys.exit(USAGE)
 LEAKCHECK = os.path.abspath(sys.argv[1])
 REPO = os.path.abspath(sys.argv[2])
+GROUP = sys.argv[3]
 HERE = os.path.join(REPO, "tests")
 CASES = os.path.join(REPO, "cases")
 FAILURES = os.path.join(HERE, "cases", "failures")
 BAD_HEADER = os.path.join(HERE, "cases", "bad_header")
 PLANTED = os.path.join(HERE, "cases", "planted")
 GOLDEN = os.path.join(HERE, "golden")
+
+# The failure cases (b) is about, one per way a case can fail; more may be
+# added beside them.
+FAILURE_CASES = ("hang.py", "no_run.py", "os_exit.py",
+                 "prints_while_running.py", "raise_in_run.py",
+                 "raise_in_setup.py", "raise_in_teardown.py", "segfault.py",
+                 "still_clean.py", "syntax_error.py", "sys_exit.py")
+BAD_HEADER_CASES = ("unknown_key.py", "neighbour_clean.py",
+                    "neighbour_leak.py")
+PLANTED_CASES = ("planted_one_object_leak.py", "planted_one_object_clean.py")
 
 # A runner that hangs must fail this test, not the whole ctest run.
 RUN_TIMEOUT = 540
@@ -61,6 +85,45 @@ def check(ok, what, detail=""):
             for line in str(detail).rstrip("\n").split("\n"):
                 print("       " + line)
     return ok
+
+
+class MissingFixture(Exception):
+    """A file, folder or comment a group reads is not there."""
+
+
+def rel(path):
+    """A path as the repository names it (REPO-relative)."""
+    r = os.path.relpath(path, REPO)
+    return path if r.startswith("..") else r
+
+
+def require(path, what):
+    """Ask for a fixture: a file that exists and is not empty, or a folder
+    that exists. Returns the path; raises MissingFixture naming it."""
+    if os.path.isdir(path) or (os.path.isfile(path) and
+                               os.path.getsize(path) > 0):
+        return path
+    state = "empty" if os.path.isfile(path) else "absent"
+    raise MissingFixture("%s (%s; %s)" % (rel(path), what, state))
+
+
+def require_cases(folder, what):
+    """A folder that holds at least one case file; returns its case files
+    as leakcheck takes them."""
+    files = case_files(require(folder, what))
+    if not files:
+        raise MissingFixture("%s/ holds no case file (%s)"
+                             % (rel(folder), what))
+    return files
+
+
+def require_e2e_comment(path):
+    """The `# e2e:` expectation of a failure case, with its verdict=."""
+    want = e2e_comment(require(path, "a failure case"))
+    if not want or not want.get("verdict"):
+        raise MissingFixture("`# e2e: verdict=...` comment in %s"
+                             % rel(path))
+    return want
 
 
 def leakcheck(*args):
@@ -159,10 +222,7 @@ def summary_matches(report, what):
 # --- (a) every case in cases/ gets its expected verdict ----------------------
 
 def test_repo_cases():
-    files = case_files(CASES)
-    if not files:
-        print("note - cases/ holds no case yet: (a) has nothing to check")
-        return
+    files = require_cases(CASES, "the repository's cases")
     rc, report, stderr = run_json([CASES])
     if not check(report is not None, "(a) cases/: a JSON report is written",
                  stderr):
@@ -200,11 +260,10 @@ def test_repo_cases():
 # --- (b) failures are isolated, each with its verdict and phase --------------
 
 def test_failures():
-    files = case_files(FAILURES)
-    wants = {os.path.basename(f): e2e_comment(f) for f in files}
-    check(len(files) >= 10 and all(wants.values()),
-          "(b) every failure case states its expectation",
-          [n for n, w in wants.items() if not w])
+    for name in FAILURE_CASES:
+        require(os.path.join(FAILURES, name), "a failure case")
+    files = require_cases(FAILURES, "the failure cases")
+    wants = {os.path.basename(f): require_e2e_comment(f) for f in files}
     t0 = time.monotonic()
     rc, report, stderr = run_json([FAILURES], "-j", "4")
     elapsed = time.monotonic() - t0
@@ -280,6 +339,9 @@ def test_failures():
 # --- (c) a malformed header: exit 2, file:line named, the others still run ---
 
 def test_bad_header():
+    for name in BAD_HEADER_CASES:
+        require(os.path.join(BAD_HEADER, name), "a malformed-header case "
+                "or its neighbour")
     rc, report, stderr = run_json([BAD_HEADER], "-j", "1")
     check(rc == 2, "(c) malformed header: exit status 2",
           "status %d\n%s" % (rc, stderr))
@@ -306,11 +368,9 @@ def test_bad_header():
 # --- (d) the planted leak reads exactly one object per iteration -------------
 
 def test_planted(folder, label):
-    leak_path = os.path.join(folder, "planted_one_object_leak.py")
-    clean_path = os.path.join(folder, "planted_one_object_clean.py")
-    if not (os.path.exists(leak_path) and os.path.exists(clean_path)):
-        print("note - %s: no planted cases" % label)
-        return
+    leak_path, clean_path = (
+        require(os.path.join(folder, name), "a planted case")
+        for name in PLANTED_CASES)
     rc, report, stderr = run_json([leak_path, clean_path])
     if not check(report is not None, "(d) %s: a JSON report" % label, stderr):
         return
@@ -366,9 +426,15 @@ def matches_golden(text, rxs):
 
 
 def test_text():
+    for name in PLANTED_CASES:
+        require(os.path.join(PLANTED, name), "a planted case")
+    golden = require(os.path.join(GOLDEN, "planted.txt"),
+                     "the golden text report of tests/cases/planted")
+    failures = require_cases(FAILURES, "the failure cases")
+    verdicts = [require_e2e_comment(f)["verdict"] for f in failures]
     rc, out, err, _ = leakcheck("run", "-q", "-j", "1", "--no-explain",
                                 PLANTED)
-    rxs = golden_lines(os.path.join(GOLDEN, "planted.txt"), DIR=PLANTED)
+    rxs = golden_lines(golden, DIR=PLANTED)
     check(matches_golden(out, rxs),
           "(e) text report of tests/cases/planted matches "
           "tests/golden/planted.txt", out)
@@ -388,12 +454,11 @@ def test_text():
     lines = out.split("\n")
     check(lines[-1] == "", "(e) text report ends with a newline", out[-200:])
     heads = [l for l in lines[:-1] if not l.startswith("     | ")]
-    n = len(case_files(FAILURES))
+    n = len(failures)
     check(len(heads) == n + 1 and all(
         re.match(r"(ok  |FAIL) (clean|leak|error|crash|timeout)\s+\S", l)
         for l in heads[:-1]),
         "(e) failures in text: %d case lines and a summary line" % n, out)
-    verdicts = [e2e_comment(f)["verdict"] for f in case_files(FAILURES)]
     count = {v: verdicts.count(v)
              for v in ("clean", "leak", "error", "crash", "timeout")}
     want = ("%d cases: %d clean, %d leak, %d error, %d crash, %d timeout; "
@@ -451,7 +516,8 @@ def test_usage():
         missing = os.path.join(tmp, "no-such-case.py")
         empty = os.path.join(tmp, "empty")
         os.mkdir(empty)
-        one = os.path.join(PLANTED, "planted_one_object_clean.py")
+        one = require(os.path.join(PLANTED, "planted_one_object_clean.py"),
+                      "a planted case")
         rows = [
             ((), "no command"),
             (("frobnicate",), "frobnicate"),
@@ -479,21 +545,115 @@ def test_usage():
               "(f) leakcheck --help: exit 0 with the usage", out + err)
 
 
-def main():
-    for test in (test_usage, test_planted_all, test_text, test_bad_header,
-                 test_odd_names, test_failures, test_repo_cases):
-        try:
-            test()
-        except Exception as e:  # a broken check is a failure, not a crash
-            check(False, "%s ran to the end" % test.__name__,
-                  "%s: %s" % (type(e).__name__, e))
-    print("e2e: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
 def test_planted_all():
     test_planted(PLANTED, "tests/cases/planted")
     test_planted(CASES, "cases")
+
+
+# --- fixtures: a group with a fixture removed fails, naming it ----------------
+
+def strip_e2e_comment(path):
+    with open(path) as f:
+        lines = [l for l in f if not l.lstrip().startswith("# e2e:")]
+    with open(path, "w") as f:
+        f.writelines(lines)
+
+
+def empty_cases(folder):
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            os.remove(os.path.join(folder, name))
+
+
+def truncate(path):
+    open(path, "w").close()
+
+
+# (group, what is done to the copy, the path it is done to, the text the
+# failure must show). Every group that reads a fixture of the repository
+# is here; odd_names makes its own in a temporary folder.
+BREAKAGES = [
+    ("repo_cases", shutil.rmtree, "cases", "missing fixture: cases ("),
+    ("repo_cases", empty_cases, "cases",
+     "missing fixture: cases/ holds no case file"),
+    ("failures", os.remove, "tests/cases/failures/segfault.py",
+     "missing fixture: tests/cases/failures/segfault.py ("),
+    ("failures", strip_e2e_comment, "tests/cases/failures/hang.py",
+     "missing fixture: `# e2e: verdict=...` comment in "
+     "tests/cases/failures/hang.py"),
+    ("failures", empty_cases, "tests/cases/failures",
+     "missing fixture: tests/cases/failures/"),
+    ("bad_header", os.remove, "tests/cases/bad_header/neighbour_leak.py",
+     "missing fixture: tests/cases/bad_header/neighbour_leak.py ("),
+    ("planted", os.remove, "tests/cases/planted/planted_one_object_leak.py",
+     "missing fixture: tests/cases/planted/planted_one_object_leak.py ("),
+    ("planted", os.remove, "cases/planted_one_object_clean.py",
+     "missing fixture: cases/planted_one_object_clean.py ("),
+    ("text", os.remove, "tests/golden/planted.txt",
+     "missing fixture: tests/golden/planted.txt ("),
+    ("text", truncate, "tests/golden/planted.txt",
+     "missing fixture: tests/golden/planted.txt (the golden text report "
+     "of tests/cases/planted; empty)"),
+    ("text", strip_e2e_comment, "tests/cases/failures/still_clean.py",
+     "missing fixture: `# e2e: verdict=...` comment in "
+     "tests/cases/failures/still_clean.py"),
+    ("usage", os.remove, "tests/cases/planted/planted_one_object_clean.py",
+     "missing fixture: tests/cases/planted/planted_one_object_clean.py ("),
+]
+
+
+def test_fixtures():
+    """Each group run on a copy of REPO (its cases/ and tests/ folders)
+    with one fixture removed exits 1 and names that fixture. require()
+    runs before the group starts leakcheck, so each run takes a moment."""
+    for group, breaks, target, needle in BREAKAGES:
+        with tempfile.TemporaryDirectory(prefix="lc-e2e-fixture-") as tmp:
+            for top in ("cases", "tests"):
+                shutil.copytree(os.path.join(REPO, top),
+                                os.path.join(tmp, top), symlinks=True)
+            breaks(os.path.join(tmp, target))
+            p = subprocess.run(
+                [sys.executable, os.path.abspath(__file__), LEAKCHECK, tmp,
+                 group], stdin=subprocess.DEVNULL, capture_output=True,
+                text=True, timeout=RUN_TIMEOUT)
+            out = p.stdout.replace(tmp + "/", "")
+            check(p.returncode == 1 and needle in out,
+                  "(fixtures) %s with %s %s: exits 1 naming it"
+                  % (group, breaks.__name__, target),
+                  "status %d\n%s%s" % (p.returncode, out, p.stderr))
+
+
+GROUPS = {
+    "repo_cases": test_repo_cases,
+    "failures": test_failures,
+    "bad_header": test_bad_header,
+    "planted": test_planted_all,
+    "text": test_text,
+    "usage": test_usage,
+    "odd_names": test_odd_names,
+    "fixtures": test_fixtures,
+}
+
+
+def main():
+    if GROUP == "all":
+        tests = list(GROUPS.values())
+    elif GROUP in GROUPS:
+        tests = [GROUPS[GROUP]]
+    else:
+        sys.exit("%s\ne2e.py: unknown group %r; groups: %s"
+                 % (USAGE, GROUP, " ".join(GROUPS)))
+    for test in tests:
+        try:
+            test()
+        except MissingFixture as e:
+            check(False, "missing fixture: %s" % e)
+        except Exception as e:  # a broken check is a failure, not a crash
+            check(False, "%s ran to the end" % test.__name__,
+                  "%s: %s" % (type(e).__name__, e))
+    print("e2e %s: %d passed, %d failed" % (GROUP, passed, failed))
+    # A group that checked nothing lost its fixtures somewhere: not a pass.
+    return 1 if failed or not passed else 0
 
 
 if __name__ == "__main__":

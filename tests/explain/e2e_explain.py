@@ -1,15 +1,25 @@
 """e2e_explain.py - the explain pass through the real program.
 
-    /usr/bin/python3.11 tests/explain/e2e_explain.py BUILD/leakcheck
+    /usr/bin/python3.11 tests/explain/e2e_explain.py BUILD/leakcheck GROUP
 
-Runs `leakcheck run --format json` on tests/explain/cases/ (cases whose
-holders are known) and `leakcheck explain` on one of them, and checks that
-each leak's explanation names the holder a person would fix and the line of
-the case that allocates. Prints "e2e_explain: N passed, M failed".
+Groups (CTest runs each as explain_e2e_GROUP, or `all`):
+
+  run      `leakcheck run --format json` on tests/explain/cases/ (cases
+           whose holders are known): each leak's explanation names the
+           holder a person would fix and the line of the case that
+           allocates, and a DOT file is written per leak;
+  command  `leakcheck explain` on one of them: the text for people;
+  fixtures each group above, run from a copy of tests/explain/ with one of
+           its fixtures removed, fails naming that fixture.
+
+A missing fixture (a case file, the folder, the allocating line a check
+looks up) fails its group with "FAIL: missing fixture: ...", never a skip.
+Prints "e2e_explain GROUP: N passed, M failed".
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +37,25 @@ HOLDERS = {
     "fd_leak": ("fd_leak.FILES[", None),
 }
 
+CLEAN_CASE = "clean_bounded"
+COMMAND_CASE = "widget_registry"
+
 passed = failed = 0
+
+
+class MissingFixture(Exception):
+    """A case file, folder or line a group reads is not there."""
+
+
+def require(path, what):
+    """A file that exists and is not empty, or a folder; else
+    MissingFixture naming it (relative to tests/explain/)."""
+    if os.path.isdir(path) or (os.path.isfile(path) and
+                               os.path.getsize(path) > 0):
+        return path
+    raise MissingFixture("%s (%s; %s)" % (
+        os.path.relpath(path, HERE), what,
+        "empty" if os.path.isfile(path) else "absent"))
 
 
 def check(ok, what):
@@ -39,16 +67,25 @@ def check(ok, what):
         print("FAIL:", what)
 
 
+def case_path(case):
+    return require(os.path.join(CASES, case + ".py"), "an explain case")
+
+
 def line_of(case, text):
-    with open(os.path.join(CASES, case + ".py")) as f:
+    with open(case_path(case)) as f:
         for n, line in enumerate(f, 1):
             if text in line:
                 return n
-    raise AssertionError("%s: no line containing %r" % (case, text))
+    raise MissingFixture("a line containing %r in cases/%s.py"
+                         % (text, case))
 
 
-def main():
-    exe = sys.argv[1]
+def test_run(exe):
+    require(CASES, "the explain cases")
+    sites = {case: "%s.py:%d" % (case, line_of(case, alloc_text))
+             for case, (_, alloc_text) in HOLDERS.items() if alloc_text}
+    for case in list(HOLDERS) + [CLEAN_CASE]:
+        case_path(case)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.json")
         dots = os.path.join(tmp, "dots")
@@ -58,8 +95,12 @@ def main():
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900)
         check(proc.returncode == 0, "run exit %d: %s" % (
             proc.returncode, proc.stderr.decode(errors="replace")[-2000:]))
-        with open(out) as f:
-            report = json.load(f)
+        try:
+            with open(out) as f:
+                report = json.load(f)
+        except (OSError, ValueError) as e:
+            check(False, "run wrote a JSON report: %s" % e)
+            return
         by_name = {os.path.basename(c["path"])[:-3]: c
                    for c in report["cases"]}
         for case, (holder, alloc_text) in HOLDERS.items():
@@ -76,7 +117,7 @@ def main():
                   "%s: a holder chain contains %r; got %r" % (
                       case, holder, chains))
             if alloc_text:
-                want = "%s.py:%d" % (case, line_of(case, alloc_text))
+                want = sites[case]
                 text = json.dumps(ex.get("sites", []))
                 check(want in text, "%s: an allocation site is %s" % (
                     case, want))
@@ -85,23 +126,89 @@ def main():
                   any(n.endswith("_" + case + ".dot")
                       for n in os.listdir(dots)),
                   "%s: DOT file written" % case)
-        clean = by_name.get("clean_bounded")
+        clean = by_name.get(CLEAN_CASE)
         check(clean is not None and clean["verdict"] == "clean" and
               "explanation" not in clean,
               "a clean case gets no explain pass in run")
 
-        # The explain command: text for people, whatever the verdict.
+
+def test_command(exe):
+    """The explain command: text for people, whatever the verdict."""
+    path = case_path(COMMAND_CASE)
+    with tempfile.TemporaryDirectory() as dots:
         proc = subprocess.run(
-            [exe, "explain", "--explain-dir", dots,
-             os.path.join(CASES, "widget_registry.py")],
+            [exe, "explain", "--explain-dir", dots, path],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
-        text = proc.stdout.decode(errors="replace")
-        check(proc.returncode == 0, "explain exit %d" % proc.returncode)
-        for want in ("1. What grew", "2. Where it was allocated",
-                     "3. Who holds it", "widget_registry.Widget.instances["):
-            check(want in text, "explain text contains %r" % want)
-    print("e2e_explain: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    text = proc.stdout.decode(errors="replace")
+    check(proc.returncode == 0, "explain exit %d" % proc.returncode)
+    for want in ("1. What grew", "2. Where it was allocated",
+                 "3. Who holds it", "widget_registry.Widget.instances["):
+        check(want in text, "explain text contains %r" % want)
+
+
+def drop_line(path, text):
+    with open(path) as f:
+        lines = [l for l in f if text not in l]
+    with open(path, "w") as f:
+        f.writelines(lines)
+
+
+# (group, what is done to the copy of tests/explain/, the path, the text
+# the failure must show)
+BREAKAGES = [
+    ("run", shutil.rmtree, "cases", "missing fixture: cases ("),
+    ("run", os.remove, "cases/fd_leak.py",
+     "missing fixture: cases/fd_leak.py ("),
+    ("run", os.remove, "cases/%s.py" % CLEAN_CASE,
+     "missing fixture: cases/%s.py (" % CLEAN_CASE),
+    ("run", lambda p: drop_line(p, "AUDIT.append("), "cases/audit_list.py",
+     "missing fixture: a line containing 'AUDIT.append(' in "
+     "cases/audit_list.py"),
+    ("command", os.remove, "cases/%s.py" % COMMAND_CASE,
+     "missing fixture: cases/%s.py (" % COMMAND_CASE),
+]
+
+
+def test_fixtures(exe):
+    """Each group, run from a copy of this folder with one fixture
+    removed, exits 1 naming it; require() runs before leakcheck does."""
+    for group, breaks, target, needle in BREAKAGES:
+        with tempfile.TemporaryDirectory(prefix="lc-explain-fix-") as tmp:
+            copy = os.path.join(tmp, "explain")
+            shutil.copytree(HERE, copy, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            breaks(os.path.join(copy, target))
+            p = subprocess.run(
+                [sys.executable, os.path.join(copy, os.path.basename(
+                    __file__)), exe, group], stdin=subprocess.DEVNULL,
+                capture_output=True, text=True, timeout=300)
+            check(p.returncode == 1 and needle in p.stdout,
+                  "fixtures: %s with %s broken: exit 1 naming it; got "
+                  "status %d\n%s%s" % (group, target, p.returncode,
+                                       p.stdout, p.stderr))
+
+
+GROUPS = {"run": test_run, "command": test_command,
+          "fixtures": test_fixtures}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] not in list(GROUPS) + ["all"]:
+        sys.exit("usage: e2e_explain.py BUILD/leakcheck %s|all"
+                 % "|".join(GROUPS))
+    exe, group = os.path.abspath(sys.argv[1]), sys.argv[2]
+    for name, test in GROUPS.items():
+        if group not in (name, "all"):
+            continue
+        try:
+            test(exe)
+        except MissingFixture as e:
+            check(False, "missing fixture: %s" % e)
+        except Exception as e:  # a broken check is a failure, not a crash
+            check(False, "%s ran to the end: %s: %s"
+                  % (test.__name__, type(e).__name__, e))
+    print("e2e_explain %s: %d passed, %d failed" % (group, passed, failed))
+    return 1 if failed or not passed else 0
 
 
 if __name__ == "__main__":

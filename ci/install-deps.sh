@@ -12,6 +12,11 @@ packages=(
     python3.11 python3.11-dev             # Debian's interpreter: the one we embed
     libcriterion-dev                      # unit tests
     valgrind                              # bench/: exact instruction counts
+    graphviz                              # explain: the holder graphs as SVG
+    libxml2-utils                         # tests: xmllint checks the JUnit XML
+    python3-jsonschema                    # tests: the JSON report's schema
+    python3-yaml                          # tests: the CI examples in ci/ parse
+    man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
 )
 
 missing=()

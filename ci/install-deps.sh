@@ -13,6 +13,11 @@ packages=(
     libcriterion-dev                      # unit tests
     valgrind                              # bench/: exact instruction counts
     clang-format                          # the `format` test (.clang-format)
+    graphviz                              # explain: the holder graphs as SVG
+    libxml2-utils                         # tests: xmllint checks the JUnit XML
+    python3-jsonschema                    # tests: the JSON report's schema
+    python3-yaml                          # tests: the CI examples in ci/ parse
+    man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
 )
 
 missing=()

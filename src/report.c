@@ -178,7 +178,8 @@ static void write_json(FILE *f, const struct lc_case *cases,
                        const struct lc_result *results, size_t n,
                        const struct lc_summary *sum)
 {
-    fputs("{\"cases\": [", f);
+    fprintf(f, "{\"schema_version\": %d, \"cases\": [",
+            LC_REPORT_SCHEMA_VERSION);
     for (size_t i = 0; i < n; i++) {
         const struct lc_case *c = &cases[i];
         const struct lc_result *r = &results[i];
@@ -250,20 +251,30 @@ static void write_json(FILE *f, const struct lc_case *cases,
             sum->ok, sum->cases - sum->ok, sum->elapsed_s);
 }
 
-/* XML text: escape markup, drop bytes XML 1.0 cannot hold. */
-/* XML text: escape markup, drop control bytes XML 1.0 cannot hold, and
- * replace invalid UTF-8 (a non-UTF-8 file name, a stderr tail cut inside a
- * character) by U+FFFD, so the document always parses. */
-static void xml_text(FILE *f, const char *s)
+/* U+FFFE and U+FFFF: valid UTF-8, but not characters XML 1.0 allows. */
+static bool xml_noncharacter(const unsigned char *p, size_t n)
+{
+    return n == 3 && p[0] == 0xef && p[1] == 0xbf &&
+           (p[2] == 0xbe || p[2] == 0xbf);
+}
+
+/* XML text of any bytes. Markup is escaped; what XML 1.0 cannot hold
+ * (its Char production: no C0 control but tab, newline and CR, no
+ * surrogate, no U+FFFE or U+FFFF) is replaced, so the document always
+ * parses: control bytes and DEL by '?', as in the text report; invalid
+ * UTF-8 (a non-UTF-8 file name, a stderr tail cut inside a character, a
+ * lone surrogate ED A0..BF xx, which utf8_len rejects) and U+FFFE/U+FFFF
+ * by U+FFFD. */
+static void xml_text_upto(FILE *f, const char *s, const char *end)
 {
     const unsigned char *p = (const unsigned char *)s;
 
-    while (*p) {
+    while (*p && (!end || p < (const unsigned char *)end)) {
         size_t n = utf8_len(p);
 
-        if (n == 0) {
+        if (n == 0 || xml_noncharacter(p, n)) {
             fputs("\xef\xbf\xbd", f);
-            p++;
+            p += n ? n : 1;
             continue;
         }
         if (n > 1) {
@@ -293,6 +304,38 @@ static void xml_text(FILE *f, const char *s)
         }
         p++;
     }
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    xml_text_upto(f, s, NULL);
+}
+
+/* The first max lines of text as XML text, then a line saying how many
+ * were left out: a CI server shows the failure body whole, and the
+ * explanation's summary (what grew, where, who holds it) comes first. */
+static void xml_head_lines(FILE *f, const char *text, size_t max)
+{
+    size_t lines = 0, total = 0;
+    const char *s = text, *end = text;
+
+    for (; *s; total++) {
+        const char *nl = strchr(s, '\n');
+        const char *next = nl ? nl + 1 : s + strlen(s);
+
+        if (total < max)
+            end = next;
+        s = next;
+    }
+    lines = total < max ? total : max;
+    if (end > text) {
+        xml_text_upto(f, text, end);
+        if (end[-1] != '\n')
+            fputc('\n', f);
+    }
+    if (total > lines)
+        fprintf(f, "... %zu more lines: leakcheck explain CASE\n",
+                total - lines);
 }
 
 static void write_junit(FILE *f, const struct lc_case *cases,
@@ -332,6 +375,8 @@ static void write_junit(FILE *f, const struct lc_case *cases,
                 if (r->leaking & (1u << s))
                     fprintf(f, "%s %+.6g/iteration\n", lc_signal_name(s),
                             r->trend[s].per_iter);
+            if (r->explain_text)
+                xml_head_lines(f, r->explain_text, LC_REPORT_JUNIT_LINES);
             fputs("</failure>\n  ", f);
         }
         fputs("</testcase>\n", f);

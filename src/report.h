@@ -31,6 +31,15 @@ enum lc_format {
         LC_FORMAT_COUNT
 };
 
+/* The JSON report's "schema_version" (schema/report.schema.json, installed
+ * as share/leakcheck/report.schema.json). Bumped only when a field is
+ * removed or changes meaning; new fields come without a bump. */
+#define LC_REPORT_SCHEMA_VERSION 1
+
+/* Lines of a leak's explanation a JUnit <failure> carries, after its growth
+ * lines (the text summary opens it: what grew, where, who holds it). */
+#define LC_REPORT_JUNIT_LINES 40
+
 /* Counts by verdict, and how many cases got what they expect. */
 struct lc_summary {
     size_t cases;                        /* cases reported */

@@ -164,7 +164,9 @@ static const char json_check[] =
     "import json, sys\n"
     "def strict(c): raise ValueError(\"not JSON: \" + c)\n"
     "doc = json.load(sys.stdin, parse_constant=strict)\n"
-    "assert set(doc) == {\"cases\", \"summary\"}, doc.keys()\n"
+    "assert set(doc) == {\"schema_version\", \"cases\", \"summary\"},"
+    " doc.keys()\n"
+    "assert doc[\"schema_version\"] == 1, doc[\"schema_version\"]\n"
     "need = {\"path\", \"expect\", \"verdict\", \"ok\", \"iterations\","
     " \"elapsed_s\", \"growth\"}\n"
     "for c in doc[\"cases\"]:\n"
@@ -561,4 +563,126 @@ Test(report, write_fails_on_a_failed_stream, .init = fixture)
                                  1.0),
                  -LC_EIO);
     fclose(f);
+}
+
+/* Feed text to xmllint (libxml2, a parser CI servers' JUnit readers are
+ * built on); returns its exit status and its complaints. */
+static int xmllint_check(const char *text, char *out, size_t outlen)
+{
+    char tmpl[] = "/tmp/lc-test-report-XXXXXX";
+    char cmd[256];
+    int fd = mkstemp(tmpl), status;
+    FILE *p;
+    size_t n;
+
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    snprintf(cmd, sizeof(cmd), "xmllint --noout %s 2>&1", tmpl);
+    p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    status = pclose(p);
+    unlink(tmpl);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Characters XML 1.0 forbids although they are valid UTF-8 (U+FFFE,
+ * U+FFFF) or nearly (a lone surrogate, ED A0..BF xx), and C0 controls, in
+ * a path, a message and an explanation: the document must still parse,
+ * each becoming U+FFFD or '?'. */
+Test(report, junit_replaces_what_xml_forbids, .init = fixture)
+{
+    static const char forbidden[] =
+        "a\xef\xbf\xbe" "b\xef\xbf\xbf" "c\xed\xa0\x80" "d\xed\xbf\xbf"
+        "e\x01\x08\x0b\x0c\x1f" "f\xef\xbf\xbd" "g\xef\xbf\xbc" "h";
+    static const char check[] =
+        "import sys, xml.etree.ElementTree as ET\n"
+        "s = ET.parse(sys.stdin.buffer).getroot().find(\"testsuite\")\n"
+        "for t in s.findall(\"testcase\"):\n"
+        "    print(ascii(t.get(\"name\")))\n"
+        "    for e in t:\n"
+        "        print(e.tag, ascii(e.text))\n";
+    static char out[8192];
+    char *xml;
+    int rc;
+
+    lc_case_init(&cases[C_NASTY], forbidden);
+    snprintf(results[C_NASTY].message, sizeof(results[C_NASTY].message),
+             "%s", forbidden);
+    /* An unexpected leak whose explanation holds them too. */
+    results[C_CLEAN].verdict = LC_VERDICT_LEAK;
+    results[C_CLEAN].leaking = 1u << LC_SIG_PY_BLOCKS;
+    results[C_CLEAN].trend[LC_SIG_PY_BLOCKS].per_iter = 1;
+    results[C_CLEAN].explain_text = (char *)forbidden;
+    xml = report(LC_FORMAT_JUNIT, C_CLEAN, C_NASTY - C_CLEAN + 1);
+    rc = xmllint_check(xml, out, sizeof(out));
+    cr_expect_eq(rc, 0, "xmllint rejects the report:\n%s\n%s", out, xml);
+    rc = python_check(check, xml, out, sizeof(out));
+    cr_assert_eq(rc, 0, "expat rejects the report:\n%s\n%s", out, xml);
+    cr_expect_neq(strstr(out,
+                         "'cases/clean.py'\n"
+                         "failure 'py_blocks +1/iteration\\n"
+                         "a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
+                         "\\ufffd\\ufffde?????f\\ufffdg\\ufffch\\n'\n"),
+                  NULL, "got:\n%s", out);
+    cr_expect_neq(strstr(out,
+                         "'a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
+                         "\\ufffd\\ufffde?????f\\ufffdg\\ufffch'\n"
+                         "error 'a\\ufffdb"),
+                  NULL, "got:\n%s", out);
+    free(xml);
+    results[C_CLEAN].explain_text = NULL;
+}
+
+/* An unexpected leak's <failure> carries what grew, then the
+ * explanation's summary, cut at LC_REPORT_JUNIT_LINES lines. */
+Test(report, junit_failure_carries_the_explanation, .init = fixture)
+{
+    static const char check[] =
+        "import sys, xml.etree.ElementTree as ET\n"
+        "t = ET.parse(sys.stdin.buffer).getroot().find(\"testsuite\")"
+        ".find(\"testcase\")\n"
+        "sys.stdout.write(t.find(\"failure\").text)\n";
+    static char explain[8192], out[16384], want[16384];
+    char *xml;
+    size_t len = 0, wlen = 0;
+    int rc;
+
+    cases[C_CLEAN].expect = LC_EXPECT_CLEAN;
+    results[C_CLEAN].verdict = LC_VERDICT_LEAK;
+    results[C_CLEAN].leaking =
+        (1u << LC_SIG_PY_BLOCKS) | (1u << LC_SIG_PY_BYTES);
+    results[C_CLEAN].trend[LC_SIG_PY_BLOCKS].per_iter = 2;
+    results[C_CLEAN].trend[LC_SIG_PY_BYTES].per_iter = 112.5;
+    wlen += snprintf(want + wlen, sizeof(want) - wlen,
+                     "py_blocks +2/iteration\npy_bytes +112.5/iteration\n");
+    for (int i = 1; i <= LC_REPORT_JUNIT_LINES + 5; i++) {
+        len += snprintf(explain + len, sizeof(explain) - len,
+                        "line %d: <holder> & 'x'\n", i);
+        if (i <= LC_REPORT_JUNIT_LINES)
+            wlen += snprintf(want + wlen, sizeof(want) - wlen,
+                             "line %d: <holder> & 'x'\n", i);
+    }
+    snprintf(want + wlen, sizeof(want) - wlen,
+             "... 5 more lines: leakcheck explain CASE\n");
+    results[C_CLEAN].explain_text = explain;
+    xml = report(LC_FORMAT_JUNIT, C_CLEAN, 1);
+    rc = python_check(check, xml, out, sizeof(out));
+    cr_assert_eq(rc, 0, "%s\n%s", out, xml);
+    cr_expect_str_eq(out, want, "got:\n%s", out);
+    free(xml);
+
+    /* Short, with no final newline: whole, and the body ends its line. */
+    results[C_CLEAN].explain_text = "1. What grew\n   +2 dict";
+    xml = report(LC_FORMAT_JUNIT, C_CLEAN, 1);
+    rc = python_check(check, xml, out, sizeof(out));
+    cr_assert_eq(rc, 0, "%s\n%s", out, xml);
+    cr_expect_str_eq(out,
+                     "py_blocks +2/iteration\npy_bytes +112.5/iteration\n"
+                     "1. What grew\n   +2 dict\n",
+                     "got:\n%s", out);
+    free(xml);
+    results[C_CLEAN].explain_text = NULL;
 }

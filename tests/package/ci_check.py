@@ -44,6 +44,11 @@ def main():
                                text=True, check=True).stdout
     subcommands = set(re.findall(r"^(?:usage:|      ) leakcheck (\w+)",
                                  help_text, re.M))
+    # Options are each command's: `leakcheck COMMAND --help`.
+    for command in sorted(subcommands):
+        help_text += subprocess.run([program, command, "--help"],
+                                    capture_output=True, text=True,
+                                    check=True).stdout
     options = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", help_text))
 
     def load(rel):

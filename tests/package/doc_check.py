@@ -3,7 +3,7 @@
     doc_check.py LEAKCHECK MANPAGE CASE_H SCHEMA
 
 Checks that doc/leakcheck.1 names every command and every option of
-`leakcheck --help` and `leakcheck repro --help`, every header key listed in
+`leakcheck --help` and each command's `--help`, every header key listed in
 src/case.h, every field of the JSON report's schema and every exit status,
 and that groff formats it without a warning.
 """
@@ -24,7 +24,8 @@ def main():
     missing = []
 
     help_text = ""
-    for args in (["--help"], ["repro", "--help"]):
+    for args in (["--help"], ["run", "--help"], ["explain", "--help"],
+                 ["repro", "--help"]):
         help_text += subprocess.run([program] + args, capture_output=True,
                                     text=True, check=True).stdout
     options = set(re.findall(r"(?<![\w-])(--?[a-z][a-z_-]*)", help_text))

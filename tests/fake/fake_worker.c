@@ -1,0 +1,119 @@
+/*
+ * fake_worker - stands in for `leakcheck __worker JOBFD RESULTFD` in
+ * tests/test_runner.c. It reads its job as the real worker does and then
+ * misbehaves as the last component of the job's case path says:
+ *
+ *   good       answer a leak verdict with 7 iterations, properly framed
+ *   hang       never answer (the runner's timeout must kill it)
+ *   crash      abort()
+ *   exit3      exit with status 3 without answering
+ *   garbage    write bytes that are not a record, exit 0
+ *   badcrc     a whole result record with one payload byte flipped
+ *   flood      write 4 MiB to the result channel and 1 MiB to stderr
+ *   twice      two result records
+ *   child      answer, leaving a child that holds stderr for 1 s
+ *   explain    an explain job: answer JSON and TEXT records
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "result.h"
+#include "wire.h"
+
+static struct lc_job job;
+static struct lc_result r;
+
+static void answer(int fd)
+{
+    memset(&r, 0, sizeof(r));
+    r.magic = LC_RESULT_MAGIC;
+    r.verdict = LC_VERDICT_LEAK;
+    r.iterations = 7;
+    snprintf(r.message, sizeof(r.message), "fake %s", job.c.path);
+    lc_wire_send(fd, LC_WIRE_RESULT, &r, sizeof(r));
+}
+
+static void flood(int fd)
+{
+    static char junk[65536];
+
+    memset(junk, 'x', sizeof(junk));
+    for (int i = 0; i < 16; i++)
+        if (write(2, junk, sizeof(junk)) < 0)
+            break;
+    for (int i = 0; i < 64; i++)
+        if (write(fd, junk, sizeof(junk)) < 0)
+            break;
+}
+
+static int misbehave(const char *mode, int fd)
+{
+    if (strcmp(mode, "good") == 0) {
+        answer(fd);
+    } else if (strcmp(mode, "hang") == 0) {
+        for (;;)
+            pause();
+    } else if (strcmp(mode, "crash") == 0) {
+        abort();
+    } else if (strcmp(mode, "exit3") == 0) {
+        return 3;
+    } else if (strcmp(mode, "garbage") == 0) {
+        return write(fd, "clean\n", 6) == 6 ? 0 : 1;
+    } else if (strcmp(mode, "badcrc") == 0) {
+        /* A forged "clean": a whole record whose checksum is off by one
+         * bit (header: magic, version | type << 16, length, CRC). */
+        uint32_t h[4];
+
+        memset(&r, 0, sizeof(r));
+        r.magic = LC_RESULT_MAGIC;
+        r.verdict = LC_VERDICT_CLEAN;
+        h[0] = LC_WIRE_MAGIC;
+        h[1] = LC_WIRE_VERSION | (uint32_t)LC_WIRE_RESULT << 16;
+        h[2] = sizeof(r);
+        h[3] = lc_wire_crc32(&r, sizeof(r)) ^ 1u;
+        if (write(fd, h, sizeof(h)) != sizeof(h) ||
+            write(fd, &r, sizeof(r)) != sizeof(r))
+            return 1;
+    } else if (strcmp(mode, "flood") == 0) {
+        flood(fd);
+    } else if (strcmp(mode, "twice") == 0) {
+        answer(fd);
+        answer(fd);
+    } else if (strcmp(mode, "child") == 0) {
+        answer(fd);
+        close(fd);
+        if (fork() == 0) {
+            sleep(1);
+            _exit(0);
+        }
+    } else if (strcmp(mode, "explain") == 0) {
+        lc_wire_send(fd, LC_WIRE_JSON, "{\"ok\": 1}", 9);
+        lc_wire_send(fd, LC_WIRE_TEXT, "fake explanation", 16);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct lc_wire_record rec;
+    struct lc_buf b;
+    const char *mode;
+    int job_fd, res_fd;
+
+    if (argc != 4 || strcmp(argv[1], "__worker") != 0)
+        return 2;
+    job_fd = atoi(argv[2]);
+    res_fd = atoi(argv[3]);
+    lc_buf_init(&b, LC_WIRE_HEADER_SIZE + sizeof(job));
+    if (lc_wire_recv(job_fd, &b, LC_WIRE_JOB, &rec) ||
+        lc_wire_copy(&rec, LC_WIRE_JOB, &job, sizeof(job)))
+        return 4;
+    lc_buf_release(&b);
+    mode = job.kind == LC_JOB_EXPLAIN ? "explain" : job.c.path;
+    return misbehave(mode, res_fd);
+}

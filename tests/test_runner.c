@@ -1,0 +1,126 @@
+/*
+ * test_runner.c - the runner against fake workers (tests/fake/fake_worker.c)
+ * that hang, crash, exit early, flood or forge their result channel: each
+ * case gets the verdict and message the runner promises, and one bad worker
+ * never touches its neighbours.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "case.h"
+#include "clock.h"
+#include "runner.h"
+
+#ifndef LC_FAKE_WORKER
+#error "LC_FAKE_WORKER must name tests/fake/fake_worker's program"
+#endif
+
+#define MAX_CASES 8
+
+static struct lc_case cases[MAX_CASES];
+static struct lc_result results[MAX_CASES];
+
+/* Run the fake worker once per mode; returns the wall time taken. */
+static double run(const char *const modes[], size_t n, int jobs,
+                  enum lc_explain_when explain)
+{
+    struct lc_runner_opts o = {.jobs = jobs,
+                               .self_exe = LC_FAKE_WORKER,
+                               .explain = explain,
+                               .explain_timeout_s = 5};
+    double t0 = lc_clock_now();
+
+    cr_assert_leq(n, MAX_CASES);
+    for (size_t i = 0; i < n; i++) {
+        lc_case_init(&cases[i], modes[i]);
+        cases[i].timeout_s = 0.5;
+        memset(&results[i], 0, sizeof(results[i]));
+    }
+    cr_assert_eq(lc_runner_run(cases, results, n, &o), 0);
+    return lc_clock_now() - t0;
+}
+
+Test(runner, a_whole_record_is_the_verdict)
+{
+    const char *const modes[] = {"good"};
+
+    run(modes, 1, 1, LC_EXPLAIN_NONE);
+    cr_assert_eq(results[0].verdict, LC_VERDICT_LEAK);
+    cr_assert_eq(results[0].iterations, 7);
+    cr_assert_str_eq(results[0].message, "fake good");
+    cr_assert_null(results[0].explain_json);
+}
+
+Test(runner, a_hang_is_killed_at_the_timeout)
+{
+    const char *const modes[] = {"hang", "good"};
+    double took = run(modes, 2, 2, LC_EXPLAIN_NONE);
+
+    cr_assert_eq(results[0].verdict, LC_VERDICT_TIMEOUT);
+    cr_assert_eq(results[0].phase, LC_PHASE_WORKER);
+    cr_assert(strstr(results[0].message, "timeout of 0.5 s"),
+              "%s", results[0].message);
+    cr_assert_eq(results[1].verdict, LC_VERDICT_LEAK, "the neighbour");
+    cr_assert_lt(took, 5.0, "the hang held the run for %.1f s", took);
+}
+
+Test(runner, a_crash_or_early_exit_is_a_crash_with_how)
+{
+    const char *const modes[] = {"crash", "exit3"};
+
+    run(modes, 2, 1, LC_EXPLAIN_NONE);
+    cr_assert_eq(results[0].verdict, LC_VERDICT_CRASH);
+    cr_assert(strstr(results[0].message, "killed by signal 6"), "%s",
+              results[0].message);
+    cr_assert_eq(results[1].verdict, LC_VERDICT_CRASH);
+    cr_assert(strstr(results[1].message, "exited with status 3"), "%s",
+              results[1].message);
+}
+
+Test(runner, bytes_that_are_not_a_record_are_never_a_verdict)
+{
+    const char *const modes[] = {"garbage", "badcrc", "twice"};
+
+    run(modes, 3, 3, LC_EXPLAIN_NONE);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(results[i].verdict, LC_VERDICT_CRASH, "%s", modes[i]);
+        cr_assert(strstr(results[i].message, "wrote into it"), "%s: %s",
+                  modes[i], results[i].message);
+    }
+}
+
+Test(runner, a_flood_is_bounded_and_refused)
+{
+    const char *const modes[] = {"flood", "good"};
+
+    run(modes, 2, 2, LC_EXPLAIN_NONE);
+    cr_assert_eq(results[0].verdict, LC_VERDICT_CRASH);
+    cr_assert(strstr(results[0].message, "xxxx"), "the stderr tail is kept");
+    cr_assert_leq(strlen(results[0].message), sizeof(results[0].message));
+    cr_assert_eq(results[1].verdict, LC_VERDICT_LEAK);
+}
+
+Test(runner, a_leak_gets_its_explain_pass_in_the_same_slot)
+{
+    const char *const modes[] = {"good"};
+
+    run(modes, 1, 1, LC_EXPLAIN_LEAKS);
+    cr_assert_eq(results[0].verdict, LC_VERDICT_LEAK);
+    cr_assert_str_eq(results[0].explain_json, "{\"ok\": 1}");
+    cr_assert_str_eq(results[0].explain_text, "fake explanation");
+    free(results[0].explain_json);
+    free(results[0].explain_text);
+}
+
+Test(runner, a_judged_case_is_not_run_again)
+{
+    const char *const modes[] = {"crash"};
+    struct lc_runner_opts o = {.jobs = 1, .self_exe = LC_FAKE_WORKER};
+
+    lc_case_init(&cases[0], modes[0]);
+    memset(&results[0], 0, sizeof(results[0]));
+    lc_result_fail(&results[0], LC_VERDICT_ERROR, LC_PHASE_HEADER, "bad");
+    cr_assert_eq(lc_runner_run(cases, results, 1, &o), 0);
+    cr_assert_eq(results[0].verdict, LC_VERDICT_ERROR);
+    cr_assert_str_eq(results[0].message, "bad");
+}

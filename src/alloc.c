@@ -54,44 +54,48 @@ static inline size_t padded(size_t size)
     return PREFIX + (size ? size : 1);
 }
 
+/* A prefixed block of nelem * elsize bytes (zeroed when zero) from the
+ * wrapped allocator, its size in the prefix; NULL when too big or out of
+ * memory. nest: a MEM or OBJ call, inside which pymalloc's RAW calls are
+ * its own. Inlined into each hook with constant flags, so the hot path
+ * keeps no branch on them. */
+static inline char *take_block(struct hook *h, size_t nelem, size_t elsize,
+                               bool zero, bool nest)
+{
+    size_t size;
+    char *base;
+
+    if (__builtin_mul_overflow(nelem, elsize, &size) ||
+        size > PY_SSIZE_T_MAX - PREFIX)
+        return NULL;
+    depth += nest;
+    base = zero ? h->prev.calloc(h->prev.ctx, 1, padded(size))
+                : h->prev.malloc(h->prev.ctx, padded(size));
+    depth -= nest;
+    if (base)
+        *(size_t *)base = size;
+    return base;
+}
+
 /* MEM and OBJ over pymalloc: counted here, with the GIL held. */
+
+static inline void *py_count(struct hook *h, char *base)
+{
+    if (!base)
+        return NULL;
+    gil_add(&h->blocks, 1);
+    gil_add(&h->bytes, (int64_t) * (size_t *)base);
+    return base + PREFIX;
+}
 
 static void *py_malloc(void *ctx, size_t size)
 {
-    struct hook *h = ctx;
-    char *base;
-
-    if (size > PY_SSIZE_T_MAX - PREFIX)
-        return NULL;
-    depth++;
-    base = h->prev.malloc(h->prev.ctx, padded(size));
-    depth--;
-    if (!base)
-        return NULL;
-    *(size_t *)base = size;
-    gil_add(&h->blocks, 1);
-    gil_add(&h->bytes, (int64_t)size);
-    return base + PREFIX;
+    return py_count(ctx, take_block(ctx, 1, size, false, true));
 }
 
 static void *py_calloc(void *ctx, size_t nelem, size_t elsize)
 {
-    struct hook *h = ctx;
-    size_t size;
-    char *base;
-
-    if (elsize != 0 && nelem > (PY_SSIZE_T_MAX - PREFIX) / elsize)
-        return NULL;
-    size = nelem * elsize;
-    depth++;
-    base = h->prev.calloc(h->prev.ctx, 1, padded(size));
-    depth--;
-    if (!base)
-        return NULL;
-    *(size_t *)base = size;
-    gil_add(&h->blocks, 1);
-    gil_add(&h->bytes, (int64_t)size);
-    return base + PREFIX;
+    return py_count(ctx, take_block(ctx, nelem, elsize, true, true));
 }
 
 static void *py_realloc(void *ctx, void *ptr, size_t size)
@@ -145,36 +149,22 @@ static void raw_account(struct hook *h, void *base, size_t size, int sign)
     raw_add(&h->bytes, sign * (int64_t)size);
 }
 
-static void *raw_malloc(void *ctx, size_t size)
+static inline void *raw_count(struct hook *h, char *base)
 {
-    struct hook *h = ctx;
-    char *base;
-
-    if (size > PY_SSIZE_T_MAX - PREFIX)
-        return NULL;
-    base = h->prev.malloc(h->prev.ctx, padded(size));
     if (!base)
         return NULL;
-    *(size_t *)base = size;
-    raw_account(h, base, size, +1);
+    raw_account(h, base, *(size_t *)base, +1);
     return base + PREFIX;
+}
+
+static void *raw_malloc(void *ctx, size_t size)
+{
+    return raw_count(ctx, take_block(ctx, 1, size, false, false));
 }
 
 static void *raw_calloc(void *ctx, size_t nelem, size_t elsize)
 {
-    struct hook *h = ctx;
-    size_t size;
-    char *base;
-
-    if (elsize != 0 && nelem > (PY_SSIZE_T_MAX - PREFIX) / elsize)
-        return NULL;
-    size = nelem * elsize;
-    base = h->prev.calloc(h->prev.ctx, 1, padded(size));
-    if (!base)
-        return NULL;
-    *(size_t *)base = size;
-    raw_account(h, base, size, +1);
-    return base + PREFIX;
+    return raw_count(ctx, take_block(ctx, nelem, elsize, true, false));
 }
 
 static void *raw_realloc(void *ctx, void *ptr, size_t size)

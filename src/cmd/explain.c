@@ -17,16 +17,5 @@ static const char usage[] =
 
 int lc_cmd_explain(int argc, char **argv)
 {
-    struct lc_run_args a;
-    int rc = lc_run_args_parse(argc, argv, usage, &a);
-
-    if (rc)
-        return rc > 0 ? 0 : rc;
-    if (a.npaths == 0)
-        return lc_usage_error("explain: no case file given");
-    if (a.npaths != 1)
-        return lc_usage_error("explain: give exactly one case file");
-    if (!a.explain_dir)
-        a.explain_dir = ".";
-    return lc_run_cases(&a, LC_EXPLAIN_JUDGED);
+    return lc_run_command(argc, argv, usage, true, ".", LC_EXPLAIN_JUDGED);
 }

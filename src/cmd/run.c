@@ -17,12 +17,5 @@ static const char usage[] =
 
 int lc_cmd_run(int argc, char **argv)
 {
-    struct lc_run_args a;
-    int rc = lc_run_args_parse(argc, argv, usage, &a);
-
-    if (rc)
-        return rc > 0 ? 0 : rc;
-    if (a.npaths == 0)
-        return lc_usage_error("run: no case file or folder given");
-    return lc_run_cases(&a, LC_EXPLAIN_LEAKS);
+    return lc_run_command(argc, argv, usage, false, NULL, LC_EXPLAIN_LEAKS);
 }

@@ -383,3 +383,21 @@ out_free:
     lc_buf_release(&list);
     return rc;
 }
+
+int lc_run_command(int argc, char **argv, const char *usage, bool one_case,
+                   const char *default_dir, enum lc_explain_when explain)
+{
+    struct lc_run_args a;
+    int rc = lc_run_args_parse(argc, argv, usage, &a);
+
+    if (rc)
+        return rc > 0 ? 0 : rc;
+    if (a.npaths == 0)
+        return lc_usage_error("%s: no case %s given", argv[0],
+                              one_case ? "file" : "file or folder");
+    if (one_case && a.npaths != 1)
+        return lc_usage_error("%s: give exactly one case file", argv[0]);
+    if (!a.explain_dir)
+        a.explain_dir = default_dir;
+    return lc_run_cases(&a, explain);
+}

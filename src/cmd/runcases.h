@@ -36,6 +36,12 @@ extern const char lc_run_options_help[];
 int lc_run_args_parse(int argc, char **argv, const char *usage,
                       struct lc_run_args *a);
 
+/* The whole of `run` and `explain`: parse argv with usage for --help,
+ * want at least one operand (exactly one when one_case), then
+ * lc_run_cases. default_dir: --explain-dir when none is given. */
+int lc_run_command(int argc, char **argv, const char *usage, bool one_case,
+                   const char *default_dir, enum lc_explain_when explain);
+
 /* Find the cases under a->paths, read their headers, run them with the
  * explain passes `explain` asks for, and write the report. Returns 0 when
  * every case got its expected verdict, -LC_EFAILED when one did not,

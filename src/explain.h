@@ -4,18 +4,25 @@
  *
  * The explanation never changes a verdict's figures: it runs in a separate
  * worker process, after the verdict, with tracemalloc and gc.get_objects()
- * (expensive, and allocating) confined to it. The analysis is Python
- * (src/explain.py, built into the program); this module starts it, runs the
- * case's iterations between its begin() and finish(), measures the native
- * heap around them, and hands back two texts: a JSON object and a report for
+ * (expensive, and allocating) confined to it. The analysis is a Python
+ * package (src/explain/, its modules built into the program): this module
+ * installs it in the interpreter as the importable package
+ * `_leakcheck_explain`, each module compiled as
+ * "<leakcheck>/explain/<name>.py" with its source registered in linecache
+ * (tracebacks from explain's own code show their lines), loads the case,
+ * calls setup(), hands the case to the package's one entry point,
+ * _leakcheck_explain.entry.run() (which owns the warm-up, the iterations
+ * and every default), and calls teardown(). It hands back two texts: a JSON
+ * object (its fields in src/explain/explain.schema.json) and a report for
  * people.
  *
- * Worker command line: __explain WARMUP ITERATIONS DEPTH GROWTH NATIVE DOT
- * PATH, where GROWTH is "signal=rate,..." (what the verdict found) or "-",
- * NATIVE the verdict's native heap growth per iteration (the explain pass
- * cannot measure it: tracemalloc's own tables are native memory), and DOT
- * the Graphviz file to write or "-". The output on descriptor 3 is two
- * records, each a 4-byte length then the bytes: JSON, then text.
+ * Worker command line (the shim, until the runner passes a job itself):
+ * __explain WARMUP ITERATIONS DEPTH GROWTH NATIVE DOT PATH, where GROWTH is
+ * "signal=rate,..." (what the verdict found) or "-", NATIVE the verdict's
+ * native heap growth per iteration (the explain pass cannot measure it:
+ * tracemalloc's own tables are native memory), and DOT the Graphviz file to
+ * write or "-". The output on descriptor 3 is two records, each a 4-byte
+ * length then the bytes: JSON, then text.
  */
 #ifndef LC_EXPLAIN_H
 #define LC_EXPLAIN_H
@@ -24,6 +31,29 @@
 
 #include "case.h"
 #include "result.h"
+#include "signals.h"
+
+/* What the explain pass is told of the verdict. */
+struct lc_explain_job {
+    const char *path;     /* the case file */
+    long warmup;          /* the case's warm-up iterations */
+    long iterations;      /* run() calls between the two snapshots */
+    int depth;            /* frames per allocation traceback */
+    const char *dot_path; /* DOT file of the holder chains, or NULL */
+    unsigned growing;     /* bit (1 << enum lc_signal) per signal the verdict
+                             found growing */
+    double per_iter[LC_SIG_COUNT]; /* growth per iteration of each signal, as
+                                      the verdict measured it (native heap
+                                      included), in the signal's unit */
+};
+
+/* Run the explain pass in this process: start the interpreter with the
+ * counting hooks, load the case, setup(), the analysis, teardown(). Returns
+ * 0 with *json and *text set to malloc'd NUL-terminated strings the caller
+ * frees, also when the pass itself failed (then both say where and why,
+ * json as {"error": ...}); -LC_ENOMEM when nothing could be made. Starts
+ * the interpreter, so at most once per process. */
+int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
 
 struct lc_explain_opts {
     long iterations;      /* run() calls between the two snapshots */
@@ -37,7 +67,9 @@ struct lc_explain_opts {
  * (which bounds itself at 10 s). */
 #define LC_EXPLAIN_TIMEOUT_S 120.0
 
-/* The worker side; argv after "__explain". Returns the exit code. */
+/* The worker side; argv after "__explain": parses it into a job, runs
+ * lc_explain_run() and writes the two records to descriptor 3. Returns the
+ * exit code. */
 int lc_explain_worker_main(int argc, char **argv);
 
 /* Arguments for the worker, written into argv[0..7) from buffers the caller

@@ -242,6 +242,6 @@ def to_text(rep):
         for n in rep["notes"]:
             _wrap("note: ", n, out, "      ")
     if rep.get("dot"):
-        out.append("graph: %s%s" % (rep["dot"]["dot"], (" and " + rep["dot"]["svg"])
-                                    if rep["dot"]["svg"] else ""))
+        _wrap("graph: ", "%s%s" % (rep["dot"]["dot"], (" and " + rep["dot"]["svg"])
+                                   if rep["dot"]["svg"] else ""), out)
     return "\n".join(out) + "\n"

@@ -38,7 +38,8 @@ void lc_explain_args(const struct lc_case *c, const struct lc_result *r,
     snprintf(num_bufs[0], 32, "%ld", c->warmup);
     snprintf(num_bufs[1], 32, "%ld", o->iterations);
     snprintf(num_bufs[2], 32, "%d", o->depth);
-    snprintf(num_bufs[3], 32, "%.9g", r ? r->trend[LC_SIG_NATIVE].per_iter : 0);
+    snprintf(num_bufs[3], 32, "%.9g",
+             r ? r->trend[LC_SIG_NATIVE].per_iter : 0);
     argv[0] = num_bufs[0];
     argv[1] = num_bufs[1];
     argv[2] = num_bufs[2];
@@ -222,10 +223,10 @@ static PyObject *new_module(PyObject *pkg, const char *name)
     }
     snprintf(fullname, sizeof(fullname), PACKAGE ".%s", name);
     mod = PyModule_New(fullname);
-    if (mod && (PyModule_AddStringConstant(mod, "__package__", PACKAGE) < 0 ||
-                PyDict_SetItemString(PyImport_GetModuleDict(), fullname,
-                                     mod) < 0 ||
-                PyObject_SetAttrString(pkg, name, mod) < 0))
+    if (mod &&
+        (PyModule_AddStringConstant(mod, "__package__", PACKAGE) < 0 ||
+         PyDict_SetItemString(PyImport_GetModuleDict(), fullname, mod) < 0 ||
+         PyObject_SetAttrString(pkg, name, mod) < 0))
         Py_CLEAR(mod);
     return mod;
 }

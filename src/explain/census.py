@@ -81,20 +81,22 @@ def _begin_ids(objs):
     uids = set()
     for o in objs:
         ids.add(id(o))
-    is_tracked = gc.is_tracked
     stack = []
     for o in objs:
-        for r in gc.get_referents(o):
-            if is_tracked(r) or id(r) in uids:
-                continue
-            uids.add(id(r))
-            stack.append(r)
+        _push_untracked(gc.get_referents(o), uids, stack)
         while stack:
-            for r in gc.get_referents(stack.pop()):
-                if not is_tracked(r) and id(r) not in uids:
-                    uids.add(id(r))
-                    stack.append(r)
+            _push_untracked(gc.get_referents(stack.pop()), uids, stack)
     return ids, uids
+
+
+def _push_untracked(refs, seen, stack):
+    """Push the untracked objects among refs whose ids are not in seen yet
+    (adding them to it)."""
+    is_tracked = gc.is_tracked
+    for r in refs:
+        if not is_tracked(r) and id(r) not in seen:
+            seen.add(id(r))
+            stack.append(r)
 
 
 def take_before(module, depth):
@@ -270,7 +272,6 @@ class Census:
         seen = own.mine(set())
         stack = own.mine([])
         ucont = own.mine([])
-        is_tracked = gc.is_tracked
         tracing = tracemalloc.is_tracing()
         # while explain's own tracing runs, "allocated since begin()" is
         # exact; otherwise an address seen at begin() means old (a freed
@@ -291,11 +292,7 @@ class Census:
             counts[key] = counts.get(key, 0) + 1
             if not scan:
                 continue
-            for r in gc.get_referents(o):
-                if is_tracked(r) or id(r) in seen:
-                    continue
-                seen.add(id(r))
-                stack.append(r)
+            _push_untracked(gc.get_referents(o), seen, stack)
             while stack:
                 u = stack.pop()
                 ui = id(u)
@@ -313,13 +310,8 @@ class Census:
                 refs = gc.get_referents(u)
                 if refs:
                     ucont.append(u)
-                    for r in refs:
-                        if is_tracked(r) or id(r) in seen:
-                            continue
-                        seen.add(id(r))
-                        stack.append(r)
+                    _push_untracked(refs, seen, stack)
                 u = refs = None
-            r = None
         o = None
         return counts, new_untracked, ucont
 

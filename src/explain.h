@@ -61,6 +61,9 @@ struct lc_explain_opts {
     const char *dot_path; /* DOT file of the holder chains, or NULL */
 };
 
+/* The command line's defaults (harness/leakcheck.c), which always passes
+ * them on: equal to src/explain/entry.py's ITERATIONS and DEPTH, where the
+ * pass's defaults live (tests/explain/test_explain.py checks they agree). */
 #define LC_EXPLAIN_DEFAULT_ITERATIONS 100
 #define LC_EXPLAIN_DEFAULT_DEPTH 8
 /* Wall time for one explain pass: warm-up, iterations, and the holder search

@@ -49,10 +49,23 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = begin(module, depth)
-    drive.repeat(step, iterations)
+    try:
+        drive.repeat(step, iterations)
+    except BaseException:
+        _abandon(state)
+        raise
     step = None
     return finish(state, iterations, native_per_iter, growth, dot_path,
                   chain_samples, chain_depth, time_budget)
+
+
+def _abandon(state):
+    """The case raised between begin() and finish(): leave tracing as
+    begin() found it."""
+    state.snapshot = None
+    if state.started_tracing and tracemalloc.is_tracing():
+        tracemalloc.stop()
+    state.started_tracing = False
 
 
 def begin(module, depth=DEPTH):

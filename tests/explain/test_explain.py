@@ -499,6 +499,19 @@ class Tracebacks(unittest.TestCase):
         self.assertIn("drive.repeat(step", tb)
         self.assertIn("RunBoom", tb)
 
+    def test_a_case_raising_after_begin_leaves_tracing_off(self):
+        import tracemalloc
+        mod = types.ModuleType("__leakcheck_case__")
+        calls = []
+
+        def run():
+            calls.append(1)
+            if len(calls) > ENTRY.WARMUP + ENTRY.WARMUP_EXTRA:
+                raise ValueError("LateBoom")
+        mod.__dict__["run"] = run
+        self.assertIn("LateBoom", self.format(ENTRY.run, mod))
+        self.assertFalse(tracemalloc.is_tracing())
+
     def test_the_binary_defaults_are_the_entry_defaults(self):
         # harness/leakcheck.c passes its own defaults from explain.h
         with open(os.path.join(ROOT, "src", "explain.h")) as f:

@@ -10,40 +10,179 @@
 
 #include "embed.h"
 #include "errors.h"
-#include "explain_py.h" /* generated from src/explain.py */
-
-#include "buf.h"
 #include "signals.h"
 #include "worker.h"
+#include "explain_modules.h" /* generated from src/explain/modules.txt */
 
-/* Report a failure of the pass itself as the two records. */
-static int fail(const char *what, const char *msg, char **json_out,
-                char **text_out)
+/* The package the modules are installed under, and their code filenames:
+ * a prefix no real file has, by which explain tells its own frames apart
+ * (src/explain/safe.py). tests/explain/explain_loader.py uses the same. */
+#define PACKAGE "_leakcheck_explain"
+#define FILENAME_FMT "<leakcheck>/explain/%s.py"
+#define MODULE_NAME_MAX 128 /* PACKAGE "." name, or the filename */
+
+/* JSON string body of s (no quotes), escaped, in a malloc'd string. */
+static char *json_escape(const char *s)
 {
-    char json[LC_MSG_MAX + 64], text[LC_MSG_MAX + 64];
-    PyObject *s, *dumped = NULL, *mod;
+    size_t n = strlen(s), used = 0;
+    char *out = malloc(6 * n + 1); /* \u00XX is the longest escape */
 
-    snprintf(text, sizeof(text), "explanation failed in %s:\n%s", what, msg);
-    /* json.dumps escapes the message properly when Python is up. */
-    s = Py_IsInitialized() ? PyUnicode_FromString(text) : NULL;
-    mod = s ? PyImport_ImportModule("json") : NULL;
-    if (mod)
-        dumped = PyObject_CallMethod(mod, "dumps", "O", s);
-    if (dumped && PyUnicode_Check(dumped))
-        snprintf(json, sizeof(json), "{\"error\": %s}",
-                 PyUnicode_AsUTF8(dumped));
-    else
-        snprintf(json, sizeof(json), "{\"error\": \"explanation failed\"}");
-    PyErr_Clear();
-    Py_XDECREF(dumped);
-    Py_XDECREF(mod);
-    Py_XDECREF(s);
-    *json_out = strdup(json);
-    *text_out = strdup(text);
-    return *json_out && *text_out ? 0 : -LC_ENOMEM;
+    if (!out)
+        return NULL;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            out[used++] = '\\';
+            out[used++] = (char)c;
+        } else if (c == '\n') {
+            out[used++] = '\\';
+            out[used++] = 'n';
+        } else if (c < 0x20) {
+            used += (size_t)sprintf(out + used, "\\u%04x", c);
+        } else {
+            out[used++] = (char)c;
+        }
+    }
+    out[used] = '\0';
+    return out;
 }
 
-/* The verdict's growing signals as {"py_blocks": 1.0, "fds": 1.0}. */
+/* The two texts of a pass that failed in `what`, made in C: Python may be
+ * the thing that failed. */
+static int fail(const char *what, const char *msg, char **json, char **text)
+{
+    static const char fmt[] = "explanation failed in %s:\n%s";
+    size_t n = strlen(what) + strlen(msg) + sizeof(fmt);
+    char *esc;
+
+    *json = NULL;
+    *text = malloc(n);
+    if (!*text)
+        return -LC_ENOMEM;
+    snprintf(*text, n, fmt, what, msg);
+    esc = json_escape(*text);
+    if (esc) {
+        n = strlen(esc) + sizeof("{\"error\": \"\"}");
+        *json = malloc(n);
+        if (*json)
+            snprintf(*json, n, "{\"error\": \"%s\"}", esc);
+        free(esc);
+    }
+    if (!*json) {
+        free(*text);
+        *text = NULL;
+        return -LC_ENOMEM;
+    }
+    return 0;
+}
+
+/* linecache.cache[filename] = (size, None, lines, filename): an mtime of None
+ * is never invalidated by checkcache(), so tracebacks from the embedded code
+ * show its lines. */
+static int register_source(PyObject *cache, PyObject *filename,
+                           PyObject *source)
+{
+    PyObject *lines = PyUnicode_Splitlines(source, 1), *entry = NULL;
+    int rc = -1;
+
+    if (!lines)
+        return -1;
+    entry = Py_BuildValue("(nOOO)", PyUnicode_GET_LENGTH(source), Py_None,
+                          lines, filename);
+    if (entry)
+        rc = PyDict_SetItem(cache, filename, entry);
+    Py_XDECREF(entry);
+    Py_DECREF(lines);
+    return rc;
+}
+
+/* Run one module's code in mod, compiled under its filename, with its
+ * source in linecache. */
+static int exec_module(PyObject *mod, PyObject *cache, const char *name,
+                       const char *src, size_t size)
+{
+    char filename[MODULE_NAME_MAX];
+    PyObject *dict = PyModule_GetDict(mod), *fn, *text = NULL, *code = NULL;
+    PyObject *res = NULL;
+
+    snprintf(filename, sizeof(filename), FILENAME_FMT, name);
+    fn = PyUnicode_FromString(filename);
+    if (fn)
+        text = PyUnicode_FromStringAndSize(src, (Py_ssize_t)size);
+    if (text && register_source(cache, fn, text) == 0 &&
+        PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) == 0)
+        code = Py_CompileStringObject(src, fn, Py_file_input, NULL, -1);
+    if (code)
+        res = PyEval_EvalCode(code, dict, dict);
+    Py_XDECREF(res);
+    Py_XDECREF(code);
+    Py_XDECREF(text);
+    Py_XDECREF(fn);
+    return res ? 0 : -1;
+}
+
+/* A module object for PACKAGE.name (the package itself for "__init__"),
+ * already in sys.modules and set as an attribute of the package, as an
+ * import would leave it. New reference. */
+static PyObject *new_module(PyObject *pkg, const char *name)
+{
+    char fullname[MODULE_NAME_MAX];
+    PyObject *mod;
+
+    if (strcmp(name, "__init__") == 0) {
+        Py_INCREF(pkg);
+        return pkg;
+    }
+    snprintf(fullname, sizeof(fullname), PACKAGE ".%s", name);
+    mod = PyModule_New(fullname);
+    if (mod &&
+        (PyModule_AddStringConstant(mod, "__package__", PACKAGE) < 0 ||
+         PyDict_SetItemString(PyImport_GetModuleDict(), fullname, mod) < 0 ||
+         PyObject_SetAttrString(pkg, name, mod) < 0))
+        Py_CLEAR(mod);
+    return mod;
+}
+
+/* Install the embedded package as importable modules, in the table's order
+ * (each imports only modules above it). Returns its entry module (new
+ * reference), or NULL with a Python exception set. */
+static PyObject *install_package(void)
+{
+    PyObject *linecache = PyImport_ImportModule("linecache"), *cache = NULL;
+    PyObject *pkg = NULL, *path = NULL, *entry = NULL;
+    int i;
+
+    if (linecache)
+        cache = PyObject_GetAttrString(linecache, "cache");
+    if (cache && PyDict_Check(cache))
+        pkg = PyModule_New(PACKAGE);
+    path = pkg ? PyList_New(0) : NULL;
+    if (!path || PyModule_AddObjectRef(pkg, "__path__", path) < 0 ||
+        PyModule_AddStringConstant(pkg, "__package__", PACKAGE) < 0 ||
+        PyDict_SetItemString(PyImport_GetModuleDict(), PACKAGE, pkg) < 0)
+        goto out;
+    for (i = 0; i < explain_modules_COUNT; i++) {
+        PyObject *mod = new_module(pkg, explain_modules[i].name);
+        int rc = mod ? exec_module(mod, cache, explain_modules[i].name,
+                                   explain_modules[i].source,
+                                   explain_modules[i].size)
+                     : -1;
+
+        Py_XDECREF(mod);
+        if (rc < 0)
+            goto out;
+    }
+    entry = PyImport_ImportModule(PACKAGE ".entry");
+out:
+    Py_XDECREF(path);
+    Py_XDECREF(pkg);
+    Py_XDECREF(cache);
+    Py_XDECREF(linecache);
+    return entry;
+}
+
+/* The verdict's growing signals as {name: growth per iteration}. */
 static PyObject *growth_dict(const struct lc_explain_job *job)
 {
     PyObject *d = PyDict_New();
@@ -61,80 +200,84 @@ static PyObject *growth_dict(const struct lc_explain_job *job)
     return d;
 }
 
-static PyObject *explain_namespace(char *err, size_t errlen)
+/* A malloc'd copy of a str's UTF-8, or NULL with an exception set. */
+static char *copy_str(PyObject *s)
 {
-    PyObject *ns = PyDict_New(), *code = NULL, *res = NULL;
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    char *out = p ? malloc((size_t)n + 1) : NULL;
 
-    if (!ns)
-        goto out;
-    PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
-    code = Py_CompileString(explain_py, "<leakcheck explain.py>",
-                            Py_file_input);
-    if (code)
-        res = PyEval_EvalCode(code, ns, ns);
-out:
-    if (!res) {
-        lc_embed_take_error(err, errlen);
-        Py_CLEAR(ns);
-    }
-    Py_XDECREF(res);
-    Py_XDECREF(code);
-    return ns;
+    if (p && !out)
+        PyErr_NoMemory();
+    if (out)
+        memcpy(out, p, (size_t)n + 1);
+    return out;
 }
 
-int lc_explain_run(const struct lc_explain_job *job, char **json,
-                   char **text)
+/* entry.run(module, iterations=, warmup=, depth=, growth=, native_per_iter=,
+ * dot_path=) -> (json, text), copied out. -LC_EPYTHON with err filled. */
+static int analyse(const struct lc_explain_job *job, struct lc_script *script,
+                   char **json, char **text, char *err, size_t errlen)
+{
+    PyObject *entry = install_package(), *run = NULL, *kw = NULL;
+    PyObject *out = NULL;
+
+    *json = *text = NULL;
+    if (entry)
+        run = PyObject_GetAttrString(entry, "run");
+    if (run)
+        kw = Py_BuildValue("{s:l,s:l,s:i,s:N,s:d,s:z}", "iterations",
+                           job->iterations, "warmup", job->warmup, "depth",
+                           job->depth, "growth", growth_dict(job),
+                           "native_per_iter", job->per_iter[LC_SIG_NATIVE],
+                           "dot_path", job->dot_path);
+    if (kw)
+        out = PyObject_VectorcallDict(
+            run, (PyObject *[]){lc_script_module(script)}, 1, kw);
+    if (out && (!PyTuple_Check(out) || PyTuple_GET_SIZE(out) != 2))
+        PyErr_SetString(PyExc_TypeError,
+                        "entry.run() returned no (json, text) tuple");
+    else if (out && (*json = copy_str(PyTuple_GET_ITEM(out, 0))))
+        *text = copy_str(PyTuple_GET_ITEM(out, 1));
+    Py_XDECREF(out);
+    Py_XDECREF(kw);
+    Py_XDECREF(run);
+    Py_XDECREF(entry);
+    if (*text)
+        return 0;
+    free(*json);
+    *json = NULL;
+    if (PyErr_Occurred())
+        return lc_embed_take_error(err, errlen);
+    snprintf(err, errlen, "no explanation was made");
+    return -LC_EPYTHON;
+}
+
+int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
 {
     struct lc_embed_opts eo = {.hooks = true};
     static char msg[LC_MSG_MAX];
     struct lc_script *script = NULL;
-    PyObject *ns = NULL, *state = NULL, *out = NULL, *growth = NULL;
-    long iterations = job->iterations < 1 ? 1 : job->iterations;
-    enum lc_phase phase;
+    enum lc_phase opened;
+    const char *phase;
 
     *json = *text = NULL;
-    if (lc_worker_open(&eo, job->path, &script, &phase, msg, sizeof(msg)))
-        return fail(lc_phase_name(phase), msg, json, text);
-    /* Warm up longer than the verdict did: one-time growth (imports, first
-     * fills) must not be taken for what keeps growing. */
-    for (long i = 0; i < job->warmup + 20; i++)
-        if (lc_script_call(script, LC_ENTRY_RUN, msg, sizeof(msg)))
-            return fail("run", msg, json, text);
-
-    ns = explain_namespace(msg, sizeof(msg));
-    if (!ns)
-        return fail("explain.py", msg, json, text);
-    state = PyObject_CallFunction(PyDict_GetItemString(ns, "begin"), "Oi",
-                                  lc_script_module(script), job->depth);
-    if (!state)
-        goto out_python_error;
-
-    for (long i = 0; i < iterations; i++)
-        if (lc_script_call(script, LC_ENTRY_RUN, msg, sizeof(msg)))
-            return fail("run", msg, json, text);
-
-    growth = growth_dict(job);
-    if (!growth)
-        goto out_python_error;
-    out = PyObject_CallFunction(PyDict_GetItemString(ns, "finish"), "OldOz",
-                                state, iterations,
-                                job->per_iter[LC_SIG_NATIVE], growth,
-                                job->dot_path);
-    if (!out || !PyTuple_Check(out) || PyTuple_GET_SIZE(out) != 2)
-        goto out_python_error;
-    for (int i = 0; i < 2; i++) {
-        const char *s = PyUnicode_AsUTF8(PyTuple_GET_ITEM(out, i));
-
-        if (!s)
-            goto out_python_error;
-        *(i ? text : json) = strdup(s);
+    if (lc_worker_open(&eo, job->path, &script, &opened, msg, sizeof(msg))) {
+        phase = opened == LC_PHASE_WORKER ? "start" : lc_phase_name(opened);
+        goto out_fail;
     }
-    return *json && *text ? 0 : -LC_ENOMEM;
-
-out_python_error:
-    if (PyErr_Occurred())
-        lc_embed_take_error(msg, sizeof(msg));
-    else
-        snprintf(msg, sizeof(msg), "explain.py returned no (json, text)");
-    return fail("explain.py", msg, json, text);
+    phase = PACKAGE ".entry.run()";
+    if (analyse(job, script, json, text, msg, sizeof(msg)))
+        goto out_fail;
+    phase = "teardown";
+    if (lc_script_call(script, LC_ENTRY_TEARDOWN, msg, sizeof(msg))) {
+        free(*json);
+        free(*text);
+        goto out_fail;
+    }
+    lc_script_free(script);
+    return 0;
+out_fail:
+    lc_script_free(script);
+    return fail(phase, msg, json, text);
 }

@@ -4,12 +4,22 @@
  *
  * The explanation never changes a verdict's figures: it runs in a separate
  * worker process, after the verdict, with tracemalloc and gc.get_objects()
- * (expensive, and allocating) confined to it. The analysis is Python
- * (src/explain.py, built into the program); this module starts it, runs the
- * case's iterations between its begin() and finish(), measures the native
- * heap around them, and hands back two texts: a JSON object and a report for
+ * (expensive, and allocating) confined to it. The analysis is a Python
+ * package (src/explain/, its modules built into the program): this module
+ * installs it in the interpreter as the importable package
+ * `_leakcheck_explain`, each module compiled as
+ * "<leakcheck>/explain/<name>.py" with its source registered in linecache
+ * (tracebacks from explain's own code show their lines), loads the case,
+ * calls setup(), hands the case to the package's one entry point,
+ * _leakcheck_explain.entry.run() (which owns the warm-up, the iterations
+ * and every default), and calls teardown(). It hands back two texts: a JSON
+ * object (its fields in src/explain/explain.schema.json) and a report for
  * people.
  *
+ * The runner starts it as an explain job of a worker (worker.h, wire.h),
+ * with the verdict's growth per iteration: the native heap's figure is the
+ * verdict's, since the pass cannot measure it (tracemalloc's own tables are
+ * native memory).
  */
 #ifndef LC_EXPLAIN_H
 #define LC_EXPLAIN_H
@@ -18,6 +28,29 @@
 
 #include "case.h"
 #include "result.h"
+#include "signals.h"
+
+/* What the explain pass is told of the verdict. */
+struct lc_explain_job {
+    const char *path;     /* the case file */
+    long warmup;          /* the case's warm-up iterations */
+    long iterations;      /* run() calls between the two snapshots */
+    int depth;            /* frames per allocation traceback */
+    const char *dot_path; /* DOT file of the holder chains, or NULL */
+    unsigned growing;     /* bit (1 << enum lc_signal) per signal the verdict
+                             found growing */
+    double per_iter[LC_SIG_COUNT]; /* growth per iteration of each signal, as
+                                      the verdict measured it (native heap
+                                      included), in the signal's unit */
+};
+
+/* Run the explain pass in this process: start the interpreter with the
+ * counting hooks, load the case, setup(), the analysis, teardown(). Returns
+ * 0 with *json and *text set to malloc'd NUL-terminated strings the caller
+ * frees, also when the pass itself failed (then both say where and why,
+ * json as {"error": ...}); -LC_ENOMEM when nothing could be made. Starts
+ * the interpreter, so at most once per process. */
+int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
 
 struct lc_explain_opts {
     long iterations;      /* run() calls between the two snapshots */
@@ -25,30 +58,13 @@ struct lc_explain_opts {
     const char *dot_path; /* DOT file of the holder chains, or NULL */
 };
 
+/* The command line's defaults (src/cmd/runcases.c), which always passes
+ * them on: equal to src/explain/entry.py's ITERATIONS and DEPTH, where the
+ * pass's defaults live (tests/explain/test_explain.py checks they agree). */
 #define LC_EXPLAIN_DEFAULT_ITERATIONS 100
 #define LC_EXPLAIN_DEFAULT_DEPTH 8
 /* Wall time for one explain pass: warm-up, iterations, and the holder search
  * (which bounds itself at 10 s). */
 #define LC_EXPLAIN_TIMEOUT_S 120.0
-
-/* What the explain pass is told of the verdict. */
-struct lc_explain_job {
-    const char *path;      /* the case file */
-    long warmup;           /* the case's warm-up iterations */
-    long iterations;       /* run() calls between the two snapshots */
-    int depth;             /* frames per allocation traceback */
-    const char *dot_path;  /* DOT file of the holder chains, or NULL */
-    unsigned growing;      /* bit (1 << enum lc_signal) per signal the
-                              verdict found growing */
-    double per_iter[LC_SIG_COUNT]; /* growth per iteration of each signal,
-                                      as the verdict measured it */
-};
-
-/* Run the explain pass in this process: start the interpreter with the
- * counting hooks, load the case, setup(), the analysis, teardown(). Returns
- * 0 with *json and *text set to malloc'd NUL-terminated strings the caller
- * frees, also when the pass itself failed (then both say where and why,
- * json as {"error": ...}); -LC_ENOMEM when nothing could be made. */
-int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
 
 #endif

@@ -1,41 +1,21 @@
-"""run_explain.py - run src/explain.py on a case the way the C side does.
+"""run_explain.py - run the explain package on a case as the binary does.
 
     /usr/bin/python3.11 tests/explain/run_explain.py CASE [options]
 
-Mimics src/explain.c's worker: explain.py is compiled from its text under the
-name "<leakcheck explain.py>" into a fresh namespace (never imported), the
-case is loaded as "__leakcheck_case__" (in sys.modules, its folder on
-sys.path), then setup(), the warm-up run() calls, begin(module, depth), N
-run() calls, finish(state, N, native, growth, dot), teardown(). Prints the
-text report; --json FILE also writes the JSON object.
+The package is installed by explain_loader.py (the same files, names and
+linecache registration as src/explain.c), the case loaded as
+"__leakcheck_case__", then setup(), the one entry point
+_leakcheck_explain.entry.run() and teardown(), as lc_explain_run() does.
+Options left out are not passed, so entry.run()'s defaults (the binary's)
+apply. Prints the text report; --json FILE also writes the JSON object.
 """
 
 import argparse
-import importlib.util
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-EXPLAIN = os.path.join(HERE, "..", "..", "src", "explain.py")
-
-
-def load_explain():
-    with open(EXPLAIN) as f:
-        src = f.read()
-    ns = {"__builtins__": __builtins__}
-    exec(compile(src, "<leakcheck explain.py>", "exec"), ns, ns)
-    return ns
-
-
-def load_case(path):
-    name = "__leakcheck_case__"
-    sys.argv = [path]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import explain_loader  # noqa: E402
 
 
 def parse_growth(s):
@@ -49,41 +29,35 @@ def parse_growth(s):
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("case")
-    ap.add_argument("-n", "--iterations", type=int, default=30)
-    ap.add_argument("--warmup", type=int, default=10)
-    ap.add_argument("--depth", type=int, default=10)
-    ap.add_argument("--native", type=float, default=0.0,
+    ap.add_argument("-n", "--iterations", type=int, dest="iterations")
+    ap.add_argument("--warmup", type=int)
+    ap.add_argument("--depth", type=int)
+    ap.add_argument("--native", type=float, dest="native_per_iter",
                     help="native heap growth per iteration to pass on")
-    ap.add_argument("--growth", default="",
+    ap.add_argument("--growth", type=parse_growth,
                     help="signal=rate,... as the verdict found it")
-    ap.add_argument("--dot", default=None)
+    ap.add_argument("--dot", dest="dot_path")
+    ap.add_argument("--samples", type=int, dest="chain_samples")
+    ap.add_argument("--chain-depth", type=int)
+    ap.add_argument("--budget", type=float, dest="time_budget")
     ap.add_argument("--json", default=None, help="write the JSON here")
-    ap.add_argument("--samples", type=int, default=3)
-    ap.add_argument("--chain-depth", type=int, default=12)
-    ap.add_argument("--budget", type=float, default=10.0)
-    a = ap.parse_args(argv)
+    a = vars(ap.parse_args(argv))
+    out_json = a.pop("json")
+    case = a.pop("case")
+    kw = {k: v for k, v in a.items() if v is not None}
 
-    growth = parse_growth(a.growth)
-    explain = load_explain()
-    mod = load_case(a.case)
+    entry = explain_loader.install()
+    mod = explain_loader.load_case(case)
     if hasattr(mod, "setup"):
         mod.setup()
-    for _ in range(a.warmup):
-        mod.run()
-    state = explain["begin"](mod, a.depth)
-    for _ in range(a.iterations):
-        mod.run()
-    json_text, text = explain["finish"](
-        state, a.iterations, a.native, growth, a.dot,
-        a.samples, a.chain_depth, a.budget)
-    del state
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    if a.json:
-        with open(a.json, "w") as f:
-            f.write(json_text)
+    json_text, text = entry.run(mod, **kw)
     if hasattr(mod, "teardown"):
         mod.teardown()
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if out_json:
+        with open(out_json, "w") as f:
+            f.write(json_text)
     return 0
 
 

@@ -1,10 +1,13 @@
-"""test_explain.py - src/explain.py on cases whose holders are known.
+"""test_explain.py - the explain package (src/explain/) on cases whose
+holders are known.
 
     /usr/bin/python3.11 tests/explain/test_explain.py
 
 Each case in tests/explain/cases/ runs in a process of its own through
-run_explain.py (which drives explain.py the way the C side does); the
-processes run in parallel, once, before the tests look at their reports.
+run_explain.py (which installs the package as the binary does and calls its
+one entry point, entry.run(), with the binary's defaults); the processes run
+in parallel, once, before the tests look at their reports. Every report is
+also validated against src/explain/explain.schema.json.
 Line numbers are looked up in the case files by the text of the line, so the
 assertions name the line that allocates without hard-coding its number.
 """
@@ -26,7 +29,14 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CASES = os.path.join(HERE, "cases")
 DRIVER = os.path.join(HERE, "run_explain.py")
 PYTHON = "/usr/bin/python3.11"
-ITERATIONS = 30
+
+sys.path.insert(0, HERE)
+import explain_loader  # noqa: E402
+import schema_check  # noqa: E402
+
+ENTRY = explain_loader.install()
+ITERATIONS = ENTRY.ITERATIONS   # the default the binary uses too
+SCHEMA = os.path.join(ROOT, "src", "explain", "explain.schema.json")
 
 # case -> extra driver arguments
 RUNS = {
@@ -68,8 +78,8 @@ def site(name, text):
 def run_case(name):
     out_json = os.path.join(TMP, name + ".json")
     dot = os.path.join(TMP, name + ".dot")
-    cmd = [PYTHON, DRIVER, case_path(name), "-n", str(ITERATIONS),
-           "--json", out_json, "--dot", dot] + RUNS[name]
+    cmd = [PYTHON, DRIVER, case_path(name), "--json", out_json, "--dot",
+           dot] + RUNS[name]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                        timeout=120)
     rep = None
@@ -159,7 +169,8 @@ class AuditList(CaseTest):
     def test_where(self):
         self.assertSite(site("audit_list", "AUDIT.append(") + " in run")
         s = self.r.rep["sites"][0]
-        self.assertAlmostEqual(s["size_diff"] / ITERATIONS, s["bytes_per_iter"])
+        self.assertAlmostEqual(s["size_diff"] / self.r.rep["iterations"],
+                               s["bytes_per_iter"])
 
     def test_growth_is_echoed(self):
         self.assertEqual(self.r.rep["growth"], {"py_blocks": 5.0, "py_bytes": 310.0})
@@ -392,18 +403,129 @@ class AllCases(unittest.TestCase):
                 self.assertLess(r.rep["elapsed_s"], 15)
                 for line in r.text.splitlines():
                     self.assertLessEqual(len(line), 100, line)
-                self.assertNotIn("<leakcheck explain.py>", r.text)   # no own frames
+                self.assertNotIn("<leakcheck>/explain/", r.text)   # no own frames
+
+
+class Schema(unittest.TestCase):
+    """Every report is what explain.schema.json says, and the checker
+    really checks."""
+
+    @classmethod
+    def setUpClass(cls):
+        with open(SCHEMA) as f:
+            cls.schema = json.load(f)
+
+    def test_every_report_validates(self):
+        for name, r in sorted(RESULTS.items()):
+            with self.subTest(case=name):
+                self.assertIsNotNone(r.rep, r.err[-2000:])
+                self.assertEqual(r.rep["explain_version"], 1)
+                self.assertEqual(schema_check.errors(self.schema, r.rep), [])
+
+    def test_version_is_the_first_key(self):
+        rep = RESULTS["audit_list"].rep
+        self.assertEqual(next(iter(rep)), "explain_version")
+
+    def test_the_error_form_validates(self):
+        self.assertEqual(schema_check.errors(
+            self.schema, {"error": "explanation failed in setup:\nboom"}), [])
+
+    def test_wrong_shapes_are_rejected(self):
+        good = RESULTS["audit_list"].rep
+        bad = []
+        r = json.loads(json.dumps(good))
+        r["explain_version"] = 2
+        bad.append(r)
+        r = json.loads(json.dumps(good))
+        r["surprise"] = 1
+        bad.append(r)
+        r = json.loads(json.dumps(good))
+        del r["holders"]
+        bad.append(r)
+        r = json.loads(json.dumps(good))
+        r["holders"][0]["status"] = "maybe"
+        bad.append(r)
+        r = json.loads(json.dumps(good))
+        r["types"][0]["count_diff"] = "3"
+        bad.append(r)
+        for r in bad:
+            self.assertNotEqual(schema_check.errors(self.schema, r), [])
+
+    def test_every_field_is_described(self):
+        def walk(node, where):
+            if type(node) is dict:
+                for k, v in node.get("properties", {}).items():
+                    self.assertIn("description",
+                                  v if "$ref" not in v else {"description": 1},
+                                  "%s.%s" % (where, k))
+                for k, v in node.items():
+                    walk(v, where + "/" + k)
+        walk(self.schema, "#")
+
+
+class Tracebacks(unittest.TestCase):
+    """explain's own code shows its source lines in tracebacks: the loader
+    (like src/explain.c) registers each module's text in linecache under
+    the name it was compiled with."""
+
+    def format(self, fn, *args):
+        import traceback
+        try:
+            fn(*args)
+        except Exception:
+            return traceback.format_exc()
+        self.fail("no exception")
+
+    def test_own_frames_show_their_lines(self):
+        tb = self.format(ENTRY.finish, object(), 1, 0.0, {})
+        self.assertIn('File "<leakcheck>/explain/entry.py", line', tb)
+        with open(os.path.join(ROOT, "src", "explain", "entry.py")) as f:
+            src = f.read()
+        # the line named in the traceback is shown, as in the file
+        line = [ln for ln in tb.splitlines()
+                if "<leakcheck>/explain/entry.py" in ln][-1]
+        no = int(line.split("line ")[1].split(",")[0])
+        self.assertIn(src.splitlines()[no - 1].strip(), tb)
+
+    def test_a_case_raising_in_run_shows_the_driver_lines(self):
+        mod = types.ModuleType("__leakcheck_case__")
+
+        def run():
+            raise ValueError("RunBoom")
+        mod.__dict__["run"] = run
+        tb = self.format(ENTRY.run, mod)
+        self.assertIn('File "<leakcheck>/explain/drive.py"', tb)
+        self.assertIn("    step()", tb)
+        self.assertIn("drive.repeat(step", tb)
+        self.assertIn("RunBoom", tb)
+
+    def test_a_case_raising_after_begin_leaves_tracing_off(self):
+        import tracemalloc
+        mod = types.ModuleType("__leakcheck_case__")
+        calls = []
+
+        def run():
+            calls.append(1)
+            if len(calls) > ENTRY.WARMUP + ENTRY.WARMUP_EXTRA:
+                raise ValueError("LateBoom")
+        mod.__dict__["run"] = run
+        self.assertIn("LateBoom", self.format(ENTRY.run, mod))
+        self.assertFalse(tracemalloc.is_tracing())
+
+    def test_the_binary_defaults_are_the_entry_defaults(self):
+        # src/cmd/runcases.c passes its own defaults from explain.h
+        with open(os.path.join(ROOT, "src", "explain.h")) as f:
+            h = f.read()
+        for macro, value in (("LC_EXPLAIN_DEFAULT_ITERATIONS", ENTRY.ITERATIONS),
+                             ("LC_EXPLAIN_DEFAULT_DEPTH", ENTRY.DEPTH)):
+            self.assertIn("#define %s %d\n" % (macro, value), h)
 
 
 class InProcess(unittest.TestCase):
-    """explain.py loaded as the C side loads it, in this interpreter."""
+    """The package installed as the binary installs it, in this interpreter."""
 
     def load(self):
-        with open(os.path.join(ROOT, "src", "explain.py")) as f:
-            src = f.read()
-        ns = {"__builtins__": __builtins__}
-        exec(compile(src, "<leakcheck explain.py>", "exec"), ns, ns)
-        return ns
+        return {"begin": ENTRY.begin, "finish": ENTRY.finish}
 
     def test_keeps_no_reference_after_finish(self):
         ns = self.load()

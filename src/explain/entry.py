@@ -1,0 +1,168 @@
+"""entry.py - the one entry point of the explain pass.
+
+    json_text, text = run(module, iterations=100, warmup=5, depth=8,
+                          growth=None, native_per_iter=0.0, dot_path=None)
+
+run() is what src/explain.c calls and what the tests call, so the defaults
+live here only. The caller has loaded the case (as "__leakcheck_case__") and
+called its setup(); it calls teardown() after run() returns. setup() and
+teardown() stay with the caller because they are the case's own phases,
+whose failures the caller reports by name ("explanation failed in setup"),
+as the verdict does; run() raises whatever the case's run() raises.
+
+run() calls the case's run() warmup + WARMUP_EXTRA times unread, then
+begin(), `iterations` more times, then finish(). The extra warm-up is longer
+than the verdict's: one-time growth (imports, first fills) must not be taken
+for what keeps growing.
+"""
+
+import gc
+import time
+import tracemalloc
+
+from . import census, drive, holders, others, render, safe, sites
+from .names import Names
+from .sites import Pins
+
+WARMUP_EXTRA = 20        # run() calls beyond the case's warm-up
+ITERATIONS = 100         # run() calls between the two snapshots
+WARMUP = 5               # the case header's default warm-up
+DEPTH = 8                # frames per allocation traceback
+CHAIN_SAMPLES = 3        # holder chains reported
+CHAIN_DEPTH = 12         # labelled steps per chain searched backwards
+TIME_BUDGET_S = 10.0     # wall time of finish()'s searches
+_TRACED_CENSUS_MAX = 150000  # objects; above, the full pass runs untraced
+
+
+def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
+        growth=None, native_per_iter=0.0, dot_path=None,
+        chain_samples=CHAIN_SAMPLES, chain_depth=CHAIN_DEPTH,
+        time_budget=TIME_BUDGET_S):
+    """Explain why the loaded case `module` grows. growth: {signal: growth
+    per iteration} as the verdict measured it; native_per_iter: the
+    verdict's native heap growth (this pass cannot measure it: tracemalloc's
+    own tables are native memory); dot_path: the DOT file to write, or None.
+    Returns (json_text, text)."""
+    step = safe.dget(safe.mdict(module), "run")
+    if step is None:
+        raise TypeError("the case defines no run()")
+    iterations = max(int(iterations), 1)
+    drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
+    state = begin(module, depth)
+    try:
+        drive.repeat(step, iterations)
+    except BaseException:
+        _abandon(state)
+        raise
+    step = None
+    return finish(state, iterations, native_per_iter, growth, dot_path,
+                  chain_samples, chain_depth, time_budget)
+
+
+def _abandon(state):
+    """The case raised between begin() and finish(): leave tracing as
+    begin() found it."""
+    state.snapshot = None
+    if state.started_tracing and tracemalloc.is_tracing():
+        tracemalloc.stop()
+    state.started_tracing = False
+
+
+def begin(module, depth=DEPTH):
+    """After setup() and the warm-up, before the measured run() calls.
+    Returns an opaque state for finish(): ids, counts, a snapshot."""
+    return census.take_before(module, depth)
+
+
+def finish(state, iterations, native_per_iter, growth, dot_path=None,
+           chain_samples=CHAIN_SAMPLES, chain_depth=CHAIN_DEPTH,
+           time_budget=TIME_BUDGET_S):
+    """After `iterations` more run() calls. Returns (json_text, text)."""
+    t0 = time.perf_counter()
+    st = state
+    iterations = max(int(iterations), 1)
+    budget = safe.Budget(time_budget)
+    own = safe.Own()
+    names = Names(own, st.case_name, st.case_stem)
+    pins = Pins(own, names)
+    notes = own.mine([])
+    started = st.started_tracing
+    try:
+        gc_on = gc.isenabled()
+        if gc_on:
+            gc.collect()
+        census.own_before(st, own)
+        own.add_package()
+        own.add(budget)
+        cen = census.Census(st, own, names, pins)
+        fd_owners = own.mine({})
+        objs = own.mine(gc.get_objects())
+        new_tracked, samples, usamples = cen.new_objects(objs, fd_owners)
+        for item in others.new_threads(st, own):
+            pins.pin(item[1])
+        item = None
+        after = None
+        if st.snapshot is not None and tracemalloc.is_tracing():
+            after = tracemalloc.take_snapshot()
+        # Tracing would slow the full pass over a big heap tenfold; on a
+        # small one it stays on, so the samples found there get their
+        # allocation sites too.
+        if started and len(objs) > _TRACED_CENSUS_MAX:
+            tracemalloc.stop()
+        counts, new_untracked, ucont = cen.full(objs, usamples, budget, notes)
+        objs.clear()
+        if started and tracemalloc.is_tracing():
+            tracemalloc.stop()
+        if not started and tracemalloc.is_tracing():
+            notes.append("tracemalloc was already tracing at begin(): "
+                         "left as found (and explain ran slower under it)")
+        rows = cen.grown(counts, new_tracked, new_untracked, iterations)
+        grown_sites = sites.sites(st.snapshot, after, iterations, st.depth,
+                                  names)
+        after = None
+        search = holders.HolderSearch(st, own, names, pins, budget, ucont)
+        held = search.chains(rows, samples, usamples,
+                             max(int(chain_samples), 0),
+                             max(int(chain_depth), 1))
+        search = None
+        fds = others.fd_report(st, names, fd_owners, iterations)
+        threads = others.thread_report(st, own, names, pins, iterations)
+        growth = dict(growth or {})
+        native = None
+        if native_per_iter or growth.get("native_bytes"):
+            native = others.native_report(
+                st, names, float(native_per_iter or
+                                 growth.get("native_bytes", 0)), grown_sites)
+        dot = None
+        if dot_path:
+            dot = render.write_dot(str(dot_path), held, notes, budget.left())
+        for h in held:
+            h.pop("graph", None)
+        rep = {
+            "case": st.case_file or st.case_stem,
+            "case_short": names.short(st.case_file) if st.case_file
+            else st.case_stem,
+            "iterations": iterations,
+            "growth": growth,
+            "gc_enabled": gc_on,
+            "tracemalloc": {"started_by_explain": started,
+                            "frames": st.depth if started
+                            else tracemalloc.get_traceback_limit()},
+            "types": rows[:render.TOP_TYPES],
+            "sites": grown_sites,
+            "holders": held,
+            "fds": fds,
+            "threads": threads,
+            "native": native,
+            "dot": dot,
+            "notes": notes[:],
+            "elapsed_s": round(time.perf_counter() - t0 + st.begin_s, 3),
+        }
+        return render.to_json(rep), render.to_text(rep)
+    finally:
+        own.release()
+        pins.release()
+        st.snapshot = None
+        if started and tracemalloc.is_tracing():
+            tracemalloc.stop()
+        st.started_tracing = False

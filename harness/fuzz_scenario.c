@@ -210,7 +210,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     if (lc_measure_init(&long_run_m, horizon) < 0)
         die("out of memory", NULL);
-    if (lc_worker_open(&eo, case_path, &script, &phase, err, sizeof(err)))
+    if (lc_worker_open(&eo, case_path, -1, &script, &phase, err, sizeof(err)))
         die(phase == LC_PHASE_SETUP ? "setup() raised" : case_path, err);
     if (!lc_script_has(script, LC_ENTRY_FUZZ))
         die(case_path, "the case defines no fuzz(data) function");

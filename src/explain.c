@@ -262,14 +262,17 @@ int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
     const char *phase;
 
     *json = *text = NULL;
-    if (lc_worker_open(&eo, job->path, &script, &opened, msg, sizeof(msg))) {
+    if (lc_worker_open(&eo, job->path, job->progress_fd, &script, &opened,
+                       msg, sizeof(msg))) {
         phase = opened == LC_PHASE_WORKER ? "start" : lc_phase_name(opened);
         goto out_fail;
     }
     phase = PACKAGE ".entry.run()";
+    lc_worker_mark(job->progress_fd, LC_PHASE_RUN);
     if (analyse(job, script, json, text, msg, sizeof(msg)))
         goto out_fail;
     phase = "teardown";
+    lc_worker_mark(job->progress_fd, LC_PHASE_TEARDOWN);
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, msg, sizeof(msg))) {
         free(*json);
         free(*text);

@@ -15,23 +15,41 @@
 #include "buf.h"
 #include "clock.h"
 #include "errors.h"
+#include "keeper.h"
 #include "probes.h"
 #include "wire.h"
 
 struct slot {
-    pid_t pid;            /* 0 when the slot is free */
+    pid_t pid;            /* the keeper (keeper.h); 0 when the slot is free */
     size_t index;         /* the case it runs */
     enum lc_job_kind kind;
     int out_fd;           /* result channel; -1 once at EOF */
     int err_fd;           /* the worker's stderr; -1 once at EOF */
     struct lc_buf out;    /* bytes from out_fd, up to LC_WIRE_CHANNEL_MAX */
     bool overflow;        /* more came than out may hold */
+    bool exited;          /* the keeper was reaped; status holds how */
+    int status;           /* waitpid status of the keeper */
     double started;       /* monotonic seconds */
     double timeout_s;     /* wall time the job may take */
-    bool timed_out;
+    bool timed_out;       /* the timeout passed: SIGUSR2 sent */
+    double kill_at;       /* when the timed-out group gets SIGKILL */
+    bool killed;          /* SIGKILL sent to the group */
+    double ended_at;      /* when the keeper exited, for a stray's pipes */
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
     size_t tail_len;
 };
+
+/* A timed-out worker gets this long to print its Python stack (SIGUSR2,
+ * faulthandler) before the kill. */
+#define DUMP_GRACE_S 0.5
+
+/* After its keeper exited, a worker's pipes may stay open this long (a
+ * stray the runner is killing holds them); then they are closed. */
+#define PIPE_GRACE_S 2.0
+
+/* Longest sleep between two looks at the slots: a keeper that exited is
+ * reaped by waitpid(WNOHANG), not by a signal. */
+#define MAX_WAIT_S 0.05
 
 /* One call of lc_runner_run. */
 struct run {
@@ -83,8 +101,8 @@ static int channel_base(void)
     return 64 + (int)(getpid() % (top - 66));
 }
 
-/* Child side of spawn: never returns. The runner is single-threaded, so
- * anything is safe between fork and exec. */
+/* The worker's side of spawn, in the keeper's child: never returns. The
+ * runner is single-threaded, so anything is safe between fork and exec. */
 static void exec_worker(const char *self, int job_fd, int res_fd, int err_fd,
                         const char *tunables)
 {
@@ -92,7 +110,9 @@ static void exec_worker(const char *self, int job_fd, int res_fd, int err_fd,
     char jfd[16], rfd[16];
     char *argv[] = {(char *)self, "__worker", jfd, rfd, NULL};
 
-    setpgid(0, 0);
+    /* Until the worker's faulthandler takes it, a stack request is
+     * ignored rather than fatal. */
+    signal(SIGUSR2, SIG_IGN);
     if (devnull >= 0) {
         dup2(devnull, 0);
         dup2(devnull, 1);
@@ -110,11 +130,26 @@ static void exec_worker(const char *self, int job_fd, int res_fd, int err_fd,
     _exit(127);
 }
 
+/* What the worker's side of spawn needs. */
+struct worker_fds {
+    const char *self;
+    int job_fd, res_fd, err_fd;
+    const char *tunables;
+};
+
+static void start_worker(void *arg)
+{
+    const struct worker_fds *w = arg;
+
+    exec_worker(w->self, w->job_fd, w->res_fd, w->err_fd, w->tunables);
+}
+
 /* Start a worker for job, its job already in the pipe it reads. */
 static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
                  double timeout_s)
 {
     int jp[2] = {-1, -1}, rp[2] = {-1, -1}, ep[2] = {-1, -1};
+    struct worker_fds worker;
     int rc = -LC_ESPAWN;
     pid_t pid;
 
@@ -125,11 +160,11 @@ static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
     if (lc_wire_send(jp[1], LC_WIRE_JOB, job, sizeof(*job)) < 0)
         goto out_close;
     close_fd(&jp[1]);
-    pid = fork();
+    worker = (struct worker_fds){rn->o->self_exe, jp[0], rp[1], ep[1],
+                                 rn->tunables};
+    pid = lc_keeper_spawn(start_worker, &worker);
     if (pid < 0)
         goto out_close;
-    if (pid == 0)
-        exec_worker(rn->o->self_exe, jp[0], rp[1], ep[1], rn->tunables);
     sl->pid = pid;
     sl->kind = job->kind;
     sl->out_fd = rp[0];
@@ -138,7 +173,7 @@ static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
     lc_buf_clear(&sl->out);
     sl->overflow = false;
     sl->tail_len = 0;
-    sl->timed_out = false;
+    sl->timed_out = sl->killed = sl->exited = false;
     sl->started = lc_clock_now();
     sl->timeout_s = timeout_s;
     rc = 0;
@@ -234,29 +269,68 @@ static void drain(struct slot *sl, int fd)
         sl->overflow = true; /* read and dropped */
 }
 
-/* How a worker that left no whole output ended, for messages. */
-static void describe_end(const struct slot *sl, int status, char *how,
-                         size_t len)
+/* What a worker's channel held: the records, in order. */
+struct answer {
+    enum lc_phase phase;               /* of the last PHASE record */
+    const struct lc_wire_record *rec;  /* RESULT, JSON, TEXT: in order */
+    struct lc_wire_record recs[2];
+    int n;                             /* answer records seen */
+};
+
+static void take_record(void *ctx, const struct lc_wire_record *rec)
+{
+    struct answer *a = ctx;
+
+    if (rec->type == LC_WIRE_PHASE && rec->len == sizeof(struct lc_wire_phase)) {
+        struct lc_wire_phase ph;
+
+        memcpy(&ph, rec->payload, sizeof(ph));
+        if ((unsigned)ph.phase < LC_PHASE_COUNT)
+            a->phase = ph.phase;
+        return;
+    }
+    if (a->n < 2)
+        a->recs[a->n] = *rec;
+    a->n++;
+}
+
+/* Read the slot's channel: 0 when it is nothing but whole records. */
+static int read_answer(const struct slot *sl, struct answer *a)
+{
+    long used;
+
+    memset(a, 0, sizeof(*a));
+    a->phase = LC_PHASE_NONE;
+    if (sl->overflow)
+        return -LC_EWIRE;
+    used = lc_wire_each(sl->out.data ? sl->out.data : "", sl->out.len,
+                        take_record, a);
+    return used == (long)sl->out.len ? 0 : -LC_EWIRE;
+}
+
+/* How a worker that left no whole answer ended, for messages. */
+static void describe_end(const struct slot *sl, enum lc_phase phase,
+                         char *how, size_t len)
 {
     if (sl->timed_out)
-        snprintf(how, len, "killed after the timeout of %g s", sl->timeout_s);
-    else if (WIFSIGNALED(status))
-        snprintf(how, len, "killed by signal %d (%s)", WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
+        snprintf(how, len,
+                 "killed after the timeout of %g s, in %s (its Python stack, "
+                 "when it could print it, is below)",
+                 sl->timeout_s,
+                 phase == LC_PHASE_NONE ? "start-up" : lc_phase_name(phase));
+    else if (WIFSIGNALED(sl->status))
+        snprintf(how, len, "killed by signal %d (%s)", WTERMSIG(sl->status),
+                 strsignal(WTERMSIG(sl->status)));
     else
         snprintf(how, len, "exited with status %d before reporting",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                 WIFEXITED(sl->status) ? WEXITSTATUS(sl->status) : -1);
 }
 
 /* The one RESULT record the channel must hold; -LC_EWIRE otherwise. */
-static int take_result(const struct slot *sl, struct lc_result *r)
+static int take_result(const struct answer *a, struct lc_result *r)
 {
-    struct lc_wire_record rec;
-
-    if (sl->overflow ||
-        lc_wire_parse(sl->out.data, sl->out.len, &rec) < 0 ||
-        rec.used != sl->out.len ||
-        lc_wire_copy(&rec, LC_WIRE_RESULT, r, sizeof(*r)) < 0 ||
+    if (a->n != 1 ||
+        lc_wire_copy(&a->recs[0], LC_WIRE_RESULT, r, sizeof(*r)) < 0 ||
         r->magic != LC_RESULT_MAGIC ||
         (unsigned)r->verdict >= LC_VERDICT_COUNT ||
         (unsigned)r->phase >= LC_PHASE_COUNT)
@@ -266,16 +340,19 @@ static int take_result(const struct slot *sl, struct lc_result *r)
     return 0;
 }
 
-static void finish_verdict(struct slot *sl, int status, struct lc_result *r)
+static void finish_verdict(struct slot *sl, struct lc_result *r)
 {
-    bool exited = !sl->timed_out && WIFEXITED(status);
-    char how[128];
+    bool exited = !sl->timed_out && WIFEXITED(sl->status);
+    struct answer a;
+    bool whole = read_answer(sl, &a) == 0;
+    char how[192];
 
-    if (exited && WEXITSTATUS(status) == 0 && take_result(sl, r) == 0)
+    if (exited && WEXITSTATUS(sl->status) == 0 && whole &&
+        take_result(&a, r) == 0)
         return;
-    describe_end(sl, status, how, sizeof(how));
+    describe_end(sl, a.phase, how, sizeof(how));
     memset(r, 0, sizeof(*r));
-    if (exited && sl->out.len > 0)
+    if (exited && (!whole || a.n > 0))
         lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_WORKER,
                        "the result channel held %zu bytes that are not one "
                        "whole result record: the case wrote into it (worker "
@@ -284,47 +361,40 @@ static void finish_verdict(struct slot *sl, int status, struct lc_result *r)
     else
         lc_result_fail(r, sl->timed_out ? LC_VERDICT_TIMEOUT
                                         : LC_VERDICT_CRASH,
-                       LC_PHASE_WORKER, "worker %s\n%.*s", how,
-                       (int)sl->tail_len, sl->tail);
+                       sl->timed_out && a.phase != LC_PHASE_NONE
+                           ? a.phase
+                           : LC_PHASE_WORKER,
+                       "worker %s\n%.*s", how, (int)sl->tail_len, sl->tail);
     r->elapsed_s = lc_clock_now() - sl->started;
 }
 
 /* The JSON and TEXT records of an explain pass, as heap strings. */
-static int take_explanation(const struct slot *sl, char **json, char **text)
+static int take_explanation(const struct answer *a, char **json, char **text)
 {
-    struct lc_wire_record rec[2];
-    size_t pos = 0;
-
-    if (sl->overflow)
+    if (a->n != 2 || a->recs[0].type != LC_WIRE_JSON ||
+        a->recs[1].type != LC_WIRE_TEXT)
         return -LC_EWIRE;
-    for (int i = 0; i < 2; i++) {
-        if (lc_wire_parse(sl->out.data + pos, sl->out.len - pos, &rec[i]) ||
-            rec[i].type != (i ? LC_WIRE_TEXT : LC_WIRE_JSON))
-            return -LC_EWIRE;
-        pos += rec[i].used;
-    }
-    if (pos != sl->out.len)
-        return -LC_EWIRE;
-    *json = strndup(rec[0].payload, rec[0].len);
-    *text = strndup(rec[1].payload, rec[1].len);
+    *json = strndup(a->recs[0].payload, a->recs[0].len);
+    *text = strndup(a->recs[1].payload, a->recs[1].len);
     return *json && *text ? 0 : -LC_ENOMEM;
 }
 
-static void finish_explain(struct slot *sl, int status, struct lc_result *r)
+static void finish_explain(struct slot *sl, struct lc_result *r)
 {
+    struct answer a;
     struct lc_buf msg;
-    char how[128];
+    char how[192];
 
-    if (!sl->timed_out &&
-        take_explanation(sl, &r->explain_json, &r->explain_text) == 0)
+    if (!sl->timed_out && read_answer(sl, &a) == 0 &&
+        take_explanation(&a, &r->explain_json, &r->explain_text) == 0)
         return;
     free(r->explain_json);
     free(r->explain_text);
     r->explain_json = NULL;
-    describe_end(sl, status, how, sizeof(how));
+    describe_end(sl, a.phase, how, sizeof(how));
     lc_buf_init(&msg, LC_MSG_MAX);
     lc_buf_printf(&msg, "explanation failed: the pass %s%s\n%.*s", how,
-                  sl->timed_out ? " (--timeout gives it more)" : "",
+                  sl->timed_out ? "; --timeout gives it more" : "",
                   (int)sl->tail_len, sl->tail);
     r->explain_text = lc_buf_take(&msg);
 }
@@ -339,23 +409,20 @@ static bool wants_explain(const struct lc_runner_opts *o,
              r->verdict == LC_VERDICT_CLEAN));
 }
 
-/* The worker has closed both pipes or was killed: reap it. Returns true
- * when the case is complete, false when its explain pass was started. */
+/* The keeper was reaped and both pipes are done. Returns true when the
+ * case is complete, false when its explain pass was started. */
 static bool finish(struct run *rn, struct slot *sl)
 {
     struct lc_result *r = &rn->results[sl->index];
-    int status = 0;
 
-    while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
-        ;
     close_fd(&sl->out_fd);
     close_fd(&sl->err_fd);
     sl->pid = 0;
     if (sl->kind == LC_JOB_EXPLAIN) {
-        finish_explain(sl, status, r);
+        finish_explain(sl, r);
         return true;
     }
-    finish_verdict(sl, status, r);
+    finish_verdict(sl, r);
     if (!wants_explain(rn->o, r))
         return true;
     return start(rn, sl, sl->index, LC_JOB_EXPLAIN) < 0;
@@ -397,27 +464,63 @@ static void fill(struct run *rn)
     }
 }
 
-/* Kill what ran out of time, finish what ended, and list the descriptors
- * to wait on; *wait_s becomes the time to the nearest deadline. */
+/* The slot's keeper: reaped yet? A keeper gone while its pipes stay open
+ * (a case killed its keeper) takes its group with it. */
+static void reap(struct slot *sl, double t)
+{
+    if (sl->exited || waitpid(sl->pid, &sl->status, WNOHANG) != sl->pid)
+        return;
+    sl->exited = true;
+    sl->ended_at = t;
+    kill(-sl->pid, SIGKILL);
+}
+
+/* Timeouts: first SIGUSR2 to the group (the worker's faulthandler prints
+ * its Python stack; the keeper ignores it), DUMP_GRACE_S later SIGKILL. */
+static void enforce(struct slot *sl, double t)
+{
+    if (!sl->timed_out && t >= sl->started + sl->timeout_s) {
+        sl->timed_out = true;
+        sl->kill_at = t + DUMP_GRACE_S;
+        kill(-sl->pid, SIGUSR2);
+    }
+    if (sl->timed_out && !sl->killed && t >= sl->kill_at) {
+        sl->killed = true;
+        kill(-sl->pid, SIGKILL);
+        kill(sl->pid, SIGKILL);
+    }
+    if (sl->exited && t >= sl->ended_at + PIPE_GRACE_S) {
+        close_fd(&sl->out_fd);
+        close_fd(&sl->err_fd);
+    }
+}
+
+/* The next moment watch() must look at sl again. */
+static double next_look(const struct slot *sl)
+{
+    if (sl->exited)
+        return sl->ended_at + PIPE_GRACE_S;
+    if (sl->timed_out)
+        return sl->killed ? lc_clock_now() + 0.05 : sl->kill_at;
+    return sl->started + sl->timeout_s;
+}
+
+/* Enforce timeouts, finish what ended, kill orphans, and list the
+ * descriptors to wait on; *wait_s becomes the time to the next look. */
 static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
 {
+    pid_t known[LC_JOBS_MAX];
     double t = lc_clock_now();
-    int npfd = 0;
+    int npfd = 0, nknown = 0;
 
     for (int j = 0; j < rn->jobs; j++) {
         struct slot *sl = &rn->slots[j];
-        double deadline = sl->started + sl->timeout_s;
 
         if (!sl->pid)
             continue;
-        if (!sl->timed_out && t >= deadline) {
-            sl->timed_out = true;
-            kill(-sl->pid, SIGKILL);
-            kill(sl->pid, SIGKILL);
-            close_fd(&sl->out_fd);
-            close_fd(&sl->err_fd);
-        }
-        if (sl->out_fd < 0 && sl->err_fd < 0) {
+        reap(sl, t);
+        enforce(sl, t);
+        if (sl->exited && sl->out_fd < 0 && sl->err_fd < 0) {
             *wait_s = 0;
             if (finish(rn, sl)) {
                 rn->running--;
@@ -425,8 +528,9 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
             }
             continue;
         }
-        if (deadline - t < *wait_s)
-            *wait_s = deadline - t;
+        known[nknown++] = sl->pid;
+        if (next_look(sl) - t < *wait_s)
+            *wait_s = next_look(sl) - t;
         for (int k = 0; k < 2; k++) {
             int fd = k ? sl->err_fd : sl->out_fd;
 
@@ -436,6 +540,7 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
             map[npfd++] = j;
         }
     }
+    lc_keeper_kill_strays(known, (size_t)nknown);
     return npfd;
 }
 
@@ -462,6 +567,7 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     }
     for (int j = 0; j < rn.jobs; j++)
         lc_buf_init(&rn.slots[j].out, LC_WIRE_CHANNEL_MAX);
+    lc_keeper_adopt_orphans();
     while (rn.next < n || rn.running > 0) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
         int map[2 * LC_JOBS_MAX], npfd;
@@ -469,8 +575,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
 
         fill(&rn);
         npfd = watch(&rn, pfd, map, &wait_s);
-        if (npfd == 0)
-            continue;
+        if (wait_s > MAX_WAIT_S)
+            wait_s = MAX_WAIT_S; /* keepers are reaped by looking */
         if (poll(pfd, (nfds_t)npfd,
                  wait_s > 0 ? (int)(wait_s * 1000) + 1 : 0) < 0) {
             if (errno == EINTR)

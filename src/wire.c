@@ -79,7 +79,7 @@ int lc_wire_parse(const char *buf, size_t len, struct lc_wire_record *rec)
     }
     memcpy(&h, buf, sizeof(h));
     if (h.magic != LC_WIRE_MAGIC || h.version != LC_WIRE_VERSION ||
-        h.type < LC_WIRE_JOB || h.type > LC_WIRE_TEXT ||
+        h.type < LC_WIRE_JOB || h.type > LC_WIRE_PHASE ||
         h.len > LC_WIRE_PAYLOAD_MAX)
         return -LC_EWIRE;
     if (len - sizeof(h) < h.len)
@@ -133,4 +133,24 @@ int lc_wire_copy(const struct lc_wire_record *rec, enum lc_wire_type want,
         return -LC_EWIRE;
     memcpy(out, rec->payload, size);
     return 0;
+}
+
+long lc_wire_each(const char *buf, size_t len,
+                  void (*fn)(void *ctx, const struct lc_wire_record *rec),
+                  void *ctx)
+{
+    size_t pos = 0;
+
+    while (pos < len) {
+        struct lc_wire_record rec;
+        int rc = lc_wire_parse(buf + pos, len - pos, &rec);
+
+        if (rc == -LC_EAGAIN)
+            break;
+        if (rc < 0)
+            return -LC_EWIRE;
+        fn(ctx, &rec);
+        pos += rec.used;
+    }
+    return (long)pos;
 }

@@ -17,8 +17,9 @@
  * never read as a verdict.
  *
  * The runner sends one JOB record on the job descriptor and closes it; the
- * worker answers on the result descriptor: a RESULT record for a verdict
- * job, a JSON then a TEXT record for an explain job. Both descriptors are
+ * worker answers on the result descriptor: PHASE records as it goes, then
+ * a RESULT record for a verdict job, a JSON then a TEXT record for an
+ * explain job. Both descriptors are
  * given on the worker's command line (`leakcheck __worker JOBFD RESULTFD`)
  * and the worker marks them close-on-exec at once, so a case's children
  * never hold them.
@@ -44,6 +45,13 @@ enum lc_wire_type {
     LC_WIRE_RESULT,  /* struct lc_result, its pointers NULL */
     LC_WIRE_JSON,    /* the explain pass's JSON object, UTF-8 */
     LC_WIRE_TEXT,    /* the explain pass's report for people, UTF-8 */
+    LC_WIRE_PHASE,   /* struct lc_wire_phase: where the worker is now */
+};
+
+/* Sent by a worker as it enters each phase, before the answer: a timeout
+ * then says where the case hung. */
+struct lc_wire_phase {
+    enum lc_phase phase;
 };
 
 enum lc_job_kind {
@@ -62,6 +70,7 @@ struct lc_job {
     unsigned growing;          /* bit per signal the verdict found growing */
     double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
 };
+
 
 /* A record found in a buffer; payload points into it. */
 struct lc_wire_record {
@@ -88,6 +97,13 @@ int lc_wire_recv(int fd, struct lc_buf *b, enum lc_wire_type want,
 /* The record's payload as a value of exactly size bytes: 0 or -LC_EWIRE. */
 int lc_wire_copy(const struct lc_wire_record *rec, enum lc_wire_type want,
                  void *out, size_t size);
+
+/* Call fn(ctx, rec) for each whole record at the start of buf[0..len);
+ * stops at the first that has not all arrived. Returns the bytes that
+ * were whole records, or -LC_EWIRE when bytes there are not a record. */
+long lc_wire_each(const char *buf, size_t len,
+                  void (*fn)(void *ctx, const struct lc_wire_record *rec),
+                  void *ctx);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of p[0..n). */
 uint32_t lc_wire_crc32(const void *p, size_t n);

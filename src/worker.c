@@ -13,18 +13,36 @@
 #include "plan.h"
 #include "wire.h"
 
+void lc_worker_mark(int fd, enum lc_phase phase)
+{
+    struct lc_wire_phase ph = {phase};
+
+    if (fd >= 0)
+        lc_wire_send(fd, LC_WIRE_PHASE, &ph, sizeof(ph));
+}
+
+/* faulthandler.register(SIGUSR2): the stack the runner asks for before it
+ * kills a case that hangs. Allocates, before anything is measured. */
+static const char dump_on_request[] =
+    "import faulthandler as _f, signal as _s\n"
+    "_f.register(_s.SIGUSR2, all_threads=True)\n"
+    "del _f, _s\n";
+
 int lc_worker_open(const struct lc_embed_opts *eo, const char *path,
-                   struct lc_script **out, enum lc_phase *phase, char *err,
-                   size_t errlen)
+                   int progress_fd, struct lc_script **out,
+                   enum lc_phase *phase, char *err, size_t errlen)
 {
     *out = NULL;
     *phase = LC_PHASE_WORKER;
-    if (lc_embed_start(eo, err, errlen))
+    if (lc_embed_start(eo, err, errlen) ||
+        (!eo->no_faulthandler && lc_embed_exec(dump_on_request, err, errlen)))
         return -1;
     *phase = LC_PHASE_LOAD;
+    lc_worker_mark(progress_fd, *phase);
     if (lc_script_load(path, out, err, errlen))
         return -1;
     *phase = LC_PHASE_SETUP;
+    lc_worker_mark(progress_fd, *phase);
     if (lc_script_call(*out, LC_ENTRY_SETUP, err, errlen)) {
         lc_script_free(*out);
         *out = NULL;
@@ -85,7 +103,8 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     return 0;
 }
 
-void lc_worker_run(const struct lc_case *c, struct lc_result *r)
+void lc_worker_run(const struct lc_case *c, int progress_fd,
+                   struct lc_result *r)
 {
     struct lc_embed_opts eo = {.hooks = true};
     struct lc_script *script = NULL;
@@ -103,17 +122,19 @@ void lc_worker_run(const struct lc_case *c, struct lc_result *r)
                        c->iterations);
         goto out;
     }
-    if (lc_worker_open(&eo, c->path, &script, &phase, r->message,
-                       sizeof(r->message))) {
+    if (lc_worker_open(&eo, c->path, progress_fd, &script, &phase,
+                       r->message, sizeof(r->message))) {
         r->phase = phase;
         goto out_release;
     }
+    lc_worker_mark(progress_fd, LC_PHASE_RUN);
     if (judge(c, script, &m, r)) {
         r->verdict = LC_VERDICT_ERROR;
         r->phase = LC_PHASE_RUN;
         goto out_script;
     }
     r->gc_enabled = lc_embed_gc_enabled();
+    lc_worker_mark(progress_fd, LC_PHASE_TEARDOWN);
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, r->message,
                        sizeof(r->message))) {
         r->verdict = LC_VERDICT_ERROR;
@@ -136,6 +157,7 @@ static int explain_job(const struct lc_job *job, int result_fd)
         .depth = job->explain_depth,
         .dot_path = job->dot_path[0] ? job->dot_path : NULL,
         .growing = job->growing,
+        .progress_fd = result_fd,
     };
     char *json = NULL, *text = NULL;
     int rc;
@@ -175,7 +197,7 @@ int lc_worker_main(int job_fd, int result_fd)
     if (job.kind == LC_JOB_EXPLAIN) {
         rc = explain_job(&job, result_fd);
     } else {
-        lc_worker_run(&job.c, &r);
+        lc_worker_run(&job.c, result_fd, &r);
         r.explain_json = r.explain_text = NULL;
         rc = lc_wire_send(result_fd, LC_WIRE_RESULT, &r, sizeof(r));
     }

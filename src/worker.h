@@ -23,14 +23,23 @@
 
 /* Start the interpreter, load the case, call its setup(): how every
  * process that runs a case begins (the verdict worker, the explain pass,
- * the leak fuzzer). 0, or -1 with *phase set and err filled. */
+ * the leak fuzzer). With faulthandler on (eo), SIGUSR2 makes it print
+ * every thread's Python stack on stderr: the runner asks for it before a
+ * timeout's kill. Each phase entered is announced on progress_fd (a PHASE
+ * record, wire.h) when it is >= 0. 0, or -1 with *phase set and err
+ * filled. */
 int lc_worker_open(const struct lc_embed_opts *eo, const char *path,
-                   struct lc_script **out, enum lc_phase *phase, char *err,
-                   size_t errlen);
+                   int progress_fd, struct lc_script **out,
+                   enum lc_phase *phase, char *err, size_t errlen);
 
-/* Fill *r (magic included) with the verdict on c. Never exits; errors of the
- * case become verdict "error" with the phase and message set. */
-void lc_worker_run(const struct lc_case *c, struct lc_result *r);
+/* Announce phase on fd (a PHASE record) when fd >= 0. */
+void lc_worker_mark(int fd, enum lc_phase phase);
+
+/* Fill *r (magic included) with the verdict on c, announcing phases on
+ * progress_fd. Never exits; errors of the case become verdict "error" with
+ * the phase and message set. */
+void lc_worker_run(const struct lc_case *c, int progress_fd,
+                   struct lc_result *r);
 
 /* The whole worker: read the job from job_fd, run it, answer on
  * result_fd. Returns 0, or -LC_EWIRE when the job is unusable and

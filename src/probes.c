@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "refs.h"
 
 /* The record getdents64(2) fills, as the kernel lays it out. */
 struct linux_dirent64 {
@@ -77,4 +78,5 @@ void lc_probes_read(struct lc_sample *out)
     out->v[LC_SIG_NATIVE] = lc_probes_heap_in_use() - c.raw_chunk_bytes;
     out->v[LC_SIG_FDS] = lc_probes_fds();
     out->v[LC_SIG_THREADS] = lc_probes_threads();
+    out->v[LC_SIG_REFS] = lc_refs_total();
 }

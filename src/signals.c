@@ -8,6 +8,7 @@ static const char *const names[LC_SIG_COUNT] = {
     [LC_SIG_NATIVE] = "native_bytes",
     [LC_SIG_FDS] = "fds",
     [LC_SIG_THREADS] = "threads",
+    [LC_SIG_REFS] = "refs",
 };
 
 static const char *const units[LC_SIG_COUNT] = {
@@ -16,6 +17,7 @@ static const char *const units[LC_SIG_COUNT] = {
     [LC_SIG_NATIVE] = "B",
     [LC_SIG_FDS] = "fds",
     [LC_SIG_THREADS] = "threads",
+    [LC_SIG_REFS] = "refs",
 };
 
 const char *lc_signal_name(enum lc_signal s)

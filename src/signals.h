@@ -15,6 +15,8 @@ enum lc_signal {
     LC_SIG_NATIVE,     /* bytes of malloc heap held outside Python's allocators */
     LC_SIG_FDS,        /* open file descriptors */
     LC_SIG_THREADS,    /* live OS threads of the process */
+    LC_SIG_REFS,       /* sum of reference counts over what the collector
+                          reaches (refs.h) */
     LC_SIG_COUNT
 };
 

@@ -7,6 +7,12 @@
 #include "internal/pycore_runtime.h" /* _PyRuntime.global_objects */
 #include "internal/pycore_object.h"  /* _PyObject_IS_GC, inline */
 
+/* Built for python3.11d, the headers must be its own (CMakeLists.txt:
+ * Debian's -isystem trap gives the release pyconfig.h). */
+#if LC_PYTHON_DEBUG && !defined(Py_REF_DEBUG)
+#error "building for the debug interpreter with release headers"
+#endif
+
 #include "refs.h"
 
 #include <string.h>

@@ -14,6 +14,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* Built for python3.11d, the headers must be its own (CMakeLists.txt:
+ * Debian's -isystem trap gives the release pyconfig.h). */
+#if LC_PYTHON_DEBUG && !defined(Py_REF_DEBUG)
+#error "building for the debug interpreter with release headers"
+#endif
+
 #include <stdlib.h>
 #include <string.h>
 

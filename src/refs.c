@@ -302,6 +302,15 @@ int64_t lc_refs_total(void)
     return sum;
 }
 
+int64_t lc_refs_debug_total(void)
+{
+#ifdef Py_REF_DEBUG
+    return Py_IsInitialized() ? (int64_t)_Py_GetRefTotal() : 0;
+#else
+    return -1;
+#endif
+}
+
 int64_t lc_refs_last_objects(void)
 {
     return last_objects;

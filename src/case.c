@@ -108,7 +108,7 @@ static int parse_signals(struct parser *p, const char *v)
         if (sig < 0)
             return fail(p,
                         "signals: unknown signal '%.*s' (known: py_blocks, "
-                        "py_bytes, native_bytes, fds, threads, or all)",
+                        "py_bytes, native_bytes, fds, threads, refs, or all)",
                         (int)len, s);
         mask |= 1u << sig;
         s += len;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "refs.h"
 
 /* The record getdents64(2) fills, as the kernel lays it out. */
 struct linux_dirent64 {
@@ -94,6 +95,12 @@ static int64_t read_threads(const struct lc_alloc_counts *c)
 {
     (void)c;
     return lc_probes_threads();
+}
+
+static int64_t read_refs(const struct lc_alloc_counts *c)
+{
+    (void)c;
+    return lc_refs_total();
 }
 
 static int64_t (*const readers[LC_SIG_COUNT])(const struct lc_alloc_counts *) = {

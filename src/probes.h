@@ -8,7 +8,8 @@
  * "in use" in that count, so workers run with it turned off
  * (GLIBC_TUNABLES=glibc.malloc.tcache_count=0, set by the runner).
  * Descriptors and threads are counted from /proc/self with getdents64 into a
- * stack buffer.
+ * stack buffer. References are summed over what the collector reaches
+ * (refs.h). Each signal's reader is a row of LC_SIGNAL_MAP (signals.h).
  *
  * lc_probes_read() allocates nothing and creates no Python object.
  */

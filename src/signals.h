@@ -35,7 +35,10 @@
     /* open file descriptors */                                              \
     X(FDS, "fds", "fds", 0.0, 128, read_fds)                             \
     /* live OS threads of the process */                                     \
-    X(THREADS, "threads", "threads", 0.0, 128, read_threads)
+    X(THREADS, "threads", "threads", 0.0, 128, read_threads)                 \
+    /* references held to what the collector reaches (refs.h): a leaked      \
+     * reference to an object that stays alive, no new memory */            \
+    X(REFS, "refs", "refs", 0.0, 0, read_refs)
 
 enum lc_signal {
 #define LC_SIG_ENUM(id, name, unit, floor, horizon, reader) LC_SIG_##id,

@@ -49,7 +49,7 @@ Test(case, init_sets_the_documented_defaults)
     cr_expect_float_eq(c.timeout_s, LC_DEFAULT_TIMEOUT_S, 1e-9);
     cr_expect_eq(c.signals, LC_SIG_ALL);
     cr_expect_eq(c.signals, SIG(PY_BLOCKS) | SIG(PY_BYTES) | SIG(NATIVE) |
-                                SIG(FDS) | SIG(THREADS));
+                                SIG(FDS) | SIG(THREADS) | SIG(REFS));
     cr_expect_str_eq(lc_expect_name(LC_EXPECT_CLEAN), "clean");
     cr_expect_str_eq(lc_expect_name(LC_EXPECT_LEAK), "leak");
 }
@@ -157,7 +157,7 @@ Test(case, each_key_sets_its_setting)
          SIG(NATIVE)},
         {"# leakcheck: signals=fds,threads\n", CLEAN, "", W, I, T, TO,
          SIG(FDS) | SIG(THREADS)},
-        {"# leakcheck: signals=threads,py_blocks,fds,py_bytes,native_bytes\n",
+        {"# leakcheck: signals=threads,py_blocks,fds,refs,py_bytes,native_bytes\n",
          CLEAN, "", W, I, T, TO, ALL},
         /* Windows line ends: the '\r' is not part of the value. */
         {"# leakcheck: expect=leak\r\n# leakcheck: warmup=3\r\n",

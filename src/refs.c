@@ -1,0 +1,328 @@
+/* A Python door (STYLE.md rule 8): the only module that reads the
+ * collector's internal lists, hence Py_BUILD_CORE here and nowhere else. */
+#define Py_BUILD_CORE 1
+#include <Python.h>
+#include "internal/pycore_interp.h" /* PyInterpreterState.gc */
+#include "internal/pycore_gc.h"     /* PyGC_Head, struct gc_generation */
+#include "internal/pycore_runtime.h" /* _PyRuntime.global_objects */
+#include "internal/pycore_object.h"  /* _PyObject_IS_GC, inline */
+
+/* Built for python3.11d, the headers must be its own (CMakeLists.txt:
+ * Debian's -isystem trap gives the release pyconfig.h). */
+#if LC_PYTHON_DEBUG && !defined(Py_REF_DEBUG)
+#error "building for the debug interpreter with release headers"
+#endif
+
+#include "refs.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+/*
+ * The visited set: open addressing with linear probing over object
+ * addresses, 0 meaning empty, zeroed at the start of every reading (a
+ * memset of the table, far cheaper than the walk; entries stamped with
+ * their reading instead measured no faster, at twice the size). The stack holds untracked containers still to traverse, so
+ * deep nesting never deepens the C stack. Both are mmap'd: glibc's heap
+ * (mallinfo2) and Python's allocators never see them.
+ */
+#define FIRST_SET_ENTRIES ((size_t)1 << 16) /* 512 KiB: a bare interpreter
+                                               needs ~12k of them */
+#define FIRST_STACK_ENTRIES ((size_t)1 << 12)
+
+static uintptr_t *set;      /* set_cap entries, a power of two */
+static size_t set_cap;
+static size_t set_used;     /* entries of this reading */
+static PyObject **stack;    /* stack_cap entries */
+static size_t stack_cap;
+static size_t stack_len;
+static int64_t sum;         /* the reading under way */
+static int64_t objects;     /* objects counted by it */
+static int64_t last_objects;
+static int full;            /* the set filled up: grow and read again */
+static int oom;
+
+static void *grow(void *old, size_t old_bytes, size_t new_bytes)
+{
+    void *p;
+
+    if (!old)
+        p = mmap(NULL, new_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    else
+        p = mremap(old, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t slot_of(uintptr_t key)
+{
+    /* Heap objects are 16-byte aligned: drop the zero bits, then Fibonacci
+     * hashing spreads consecutive addresses. */
+    return (size_t)(((key >> 4) * 0x9E3779B97F4A7C15ull) >> 32) &
+           (set_cap - 1);
+}
+
+/* True when op was not in the set (it is now). */
+static int insert(PyObject *op)
+{
+    uintptr_t key = (uintptr_t)op;
+    size_t i = slot_of(key);
+
+    if (set_used * 2 >= set_cap) {
+        full = 1;
+        return 0;
+    }
+    for (;; i = (i + 1) & (set_cap - 1)) {
+        if (set[i] == 0) {
+            set[i] = key;
+            set_used++;
+            return 1;
+        }
+        if (set[i] == key)
+            return 0;
+    }
+}
+
+static int tracked(PyObject *op)
+{
+    return _PyObject_IS_GC(op) && _PyObject_GC_IS_TRACKED(op);
+}
+
+/* Whether op's references are followed: untracked containers (an untracked
+ * tuple or dict is still a GC type with tp_traverse), and code objects,
+ * which in 3.11 are not GC types but hold the constants and names. */
+static int followed(PyObject *op)
+{
+    return _PyObject_IS_GC(op) || PyCode_Check(op);
+}
+
+static void push(PyObject *op)
+{
+    if (stack_len == stack_cap) {
+        size_t bytes = stack_cap * sizeof(*stack);
+        PyObject **p = grow(stack, bytes, 2 * bytes);
+
+        if (!p) {
+            oom = 1;
+            return;
+        }
+        stack = p;
+        stack_cap *= 2;
+    }
+    stack[stack_len++] = op;
+}
+
+/* Whether op is one of the objects count_statics() counts: an address
+ * test, no memory read, for the referents most edges lead to. */
+static int is_static(PyObject *op)
+{
+    const char *lo = (const char *)&_PyRuntime.global_objects.singletons;
+    const char *p = (const char *)op;
+
+    return (p >= lo && p < lo + sizeof(_PyRuntime.global_objects.singletons))
+        || op == Py_None || op == Py_True || op == Py_False
+        || op == Py_Ellipsis || op == Py_NotImplemented;
+}
+
+/* tp_traverse callback: count an untracked referent once. Tracked ones
+ * are counted by the walk of the lists, statics by count_statics(). */
+static int visit(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (!op || full || oom || is_static(op) || tracked(op) || !insert(op))
+        return 0;
+    sum += Py_REFCNT(op);
+    objects++;
+    if (followed(op))
+        push(op);
+    return 0;
+}
+
+static void visit_code(PyCodeObject *co)
+{
+    visit(co->co_consts, NULL);
+    visit(co->co_names, NULL);
+    visit(co->co_exceptiontable, NULL);
+    visit(co->co_localsplusnames, NULL);
+    visit(co->co_localspluskinds, NULL);
+    visit(co->co_filename, NULL);
+    visit(co->co_name, NULL);
+    visit(co->co_qualname, NULL);
+    visit(co->co_linetable, NULL);
+}
+
+static void traverse(PyObject *op)
+{
+    if (PyCode_Check(op)) {
+        visit_code((PyCodeObject *)op);
+        return;
+    }
+    if (Py_TYPE(op)->tp_traverse)
+        Py_TYPE(op)->tp_traverse(op, visit, NULL);
+}
+
+static void drain(void)
+{
+    while (stack_len && !full && !oom)
+        traverse(stack[--stack_len]);
+}
+
+static void walk(PyGC_Head *head)
+{
+    for (PyGC_Head *g = _PyGCHead_NEXT(head); g != head && !full && !oom;
+         g = _PyGCHead_NEXT(g)) {
+        PyObject *op = (PyObject *)(g + 1); /* gcmodule.c's FROM_GC */
+
+        sum += Py_REFCNT(op);
+        objects++;
+        traverse(op);
+        drain();
+    }
+}
+
+/* Counted once per reading, here only: visit() skips them by address. */
+static void count_static(PyObject *op)
+{
+    sum += Py_REFCNT(op);
+    objects++;
+}
+
+/* The statically allocated strings of a struct of STRUCT_FOR_ASCII_STR
+ * fields (pycore_global_strings.h): each an ASCII object followed by its
+ * text and a NUL, padded to the object's alignment. */
+static void count_static_strings(char *p, size_t bytes)
+{
+    char *end = p + bytes;
+
+    while (p + sizeof(PyASCIIObject) <= end) {
+        PyASCIIObject *a = (PyASCIIObject *)p;
+        size_t size = sizeof(PyASCIIObject) + (size_t)a->length + 1;
+        size_t align = _Alignof(PyASCIIObject);
+
+        if (Py_TYPE(a) != &PyUnicode_Type)
+            break; /* a layout this code does not know: count less */
+        count_static((PyObject *)a);
+        p += (size + align - 1) / align * align;
+    }
+}
+
+/*
+ * Objects that live for the whole process whether anything reaches them
+ * or not: the singletons, and in 3.11 the statically allocated small ints,
+ * one-byte bytes, one-character and identifier strings and the empty
+ * tuple, whose counts start at 999999999 (_PyObject_IMMORTAL_INIT; 3.11
+ * has no real immortals, their counts do move). Counted always, so that
+ * one becoming reached or unreached (a small int stored in a new untracked
+ * dict) moves the sum by nothing rather than by a billion.
+ */
+static void count_statics(void)
+{
+    typeof(_PyRuntime.global_objects.singletons) *g =
+        &_PyRuntime.global_objects.singletons;
+
+    count_static(Py_None);
+    count_static(Py_True);
+    count_static(Py_False);
+    count_static(Py_Ellipsis);
+    count_static(Py_NotImplemented);
+    for (size_t i = 0; i < sizeof(g->small_ints) / sizeof(g->small_ints[0]);
+         i++)
+        count_static((PyObject *)&g->small_ints[i]);
+    count_static((PyObject *)&g->bytes_empty);
+    for (size_t i = 0; i < 256; i++)
+        count_static((PyObject *)&g->bytes_characters[i].ob);
+    count_static_strings((char *)&g->strings.literals,
+                         sizeof(g->strings.literals));
+    count_static_strings((char *)&g->strings.identifiers,
+                         sizeof(g->strings.identifiers));
+    for (size_t i = 0; i < 128; i++)
+        count_static((PyObject *)&g->strings.ascii[i]);
+    for (size_t i = 0; i < 128; i++)
+        count_static((PyObject *)&g->strings.latin1[i]);
+    count_static((PyObject *)&g->tuple_empty);
+}
+
+static int read_once(struct _gc_runtime_state *gc)
+{
+    memset(set, 0, set_cap * sizeof(*set));
+    set_used = 0;
+    stack_len = 0;
+    sum = 0;
+    objects = 0;
+    full = 0;
+    count_statics();
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        walk(&gc->generations[i].head);
+    walk(&gc->permanent_generation.head);
+    return full ? 1 : 0;
+}
+
+static int map_first(void)
+{
+    if (!set) {
+        set = grow(NULL, 0, FIRST_SET_ENTRIES * sizeof(*set));
+        if (!set)
+            return -1;
+        set_cap = FIRST_SET_ENTRIES;
+    }
+    if (!stack) {
+        stack = grow(NULL, 0, FIRST_STACK_ENTRIES * sizeof(*stack));
+        if (!stack)
+            return -1;
+        stack_cap = FIRST_STACK_ENTRIES;
+    }
+    return 0;
+}
+
+int64_t lc_refs_total(void)
+{
+    PyInterpreterState *interp;
+
+    if (!Py_IsInitialized())
+        return 0;
+    if (map_first())
+        return -1;
+    interp = PyInterpreterState_Get();
+    oom = 0;
+    /* The walk is deterministic under the GIL: when the set fills, double
+     * it and read again from the start (rare: only when the heap passed
+     * every earlier size). */
+    while (read_once(&interp->gc)) {
+        size_t bytes = set_cap * sizeof(*set);
+        uintptr_t *p = grow(set, bytes, 2 * bytes);
+
+        if (!p)
+            return -1;
+        set = p;
+        set_cap *= 2;
+    }
+    if (oom)
+        return -1;
+    last_objects = objects;
+    return sum;
+}
+
+int64_t lc_refs_debug_total(void)
+{
+#ifdef Py_REF_DEBUG
+    return Py_IsInitialized() ? (int64_t)_Py_GetRefTotal() : 0;
+#else
+    return -1;
+#endif
+}
+
+int64_t lc_refs_last_objects(void)
+{
+    return last_objects;
+}
+
+void lc_refs_release(void)
+{
+    if (set)
+        munmap(set, set_cap * sizeof(*set));
+    if (stack)
+        munmap(stack, stack_cap * sizeof(*stack));
+    set = NULL;
+    stack = NULL;
+    set_cap = stack_cap = set_used = stack_len = 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * refs.h - the reference signal: a sum of reference counts that a leaked
+ * reference moves by one, on the release build.
+ *
+ * A Py_INCREF without its Py_DECREF on an object that stays alive anyway
+ * (None, a small int, an interned string, a module global) allocates
+ * nothing, so no block or byte count can see it. lc_refs_total() walks the
+ * collector's lists (generations 0, 1, 2 and the permanent generation) and
+ * sums ob_refcnt over every gc-tracked object and over every distinct
+ * object reached from them that is not tracked (untracked containers are
+ * followed through their tp_traverse, code objects through their constant
+ * and name tuples). Every reference to a reached object counts, whoever
+ * holds it: a C extension's static, a thread's frame, the C stack.
+ *
+ * What it cannot see: a leaked reference to an object reached from no
+ * tracked object (a string held only by code objects of a module that
+ * keeps no function, the interned dict's strings, static types that no
+ * tracked object names). What moves it without a leak: anything that also
+ * grows blocks (a growing list holds one more reference per element); an
+ * unreached object becoming reached (its whole count appears at once: a
+ * step, not a trend). What does not: the reading itself (no Python object
+ * is created or freed, no reference taken), the collector (read after a
+ * collection, nothing held), freelists (their objects are unreferenced).
+ *
+ * The visited set lives in memory mapped with mmap(2), kept between
+ * readings and grown with mremap(2): the reading allocates nothing through
+ * Python's allocators and does not move mallinfo2(). Call with the GIL held,
+ * from C with no Python frame of the case running.
+ */
+#ifndef LC_REFS_H
+#define LC_REFS_H
+
+#include <stdint.h>
+
+/* The sum, or 0 when the interpreter is not running; -1 when the visited
+ * set could not be mapped (out of memory). */
+int64_t lc_refs_total(void);
+
+/* The debug interpreter's own total (sys.gettotalrefcount(),
+ * _Py_GetRefTotal()): every Py_INCREF/Py_DECREF compiled with Py_REF_DEBUG
+ * moves it, so it sees references to objects nothing reached holds; but
+ * extensions built for the release ABI never move it (doc/debug-build.md).
+ * -1 on a release build. */
+int64_t lc_refs_debug_total(void);
+
+/* Objects counted by the last reading, tracked and untracked (for
+ * benchmarks and tests). */
+int64_t lc_refs_last_objects(void);
+
+/* Unmap the visited set (tests; the worker keeps it until exit). */
+void lc_refs_release(void);
+
+#endif

@@ -21,7 +21,8 @@
     X(EWIRE, "a record between the runner and a worker is corrupt")          \
     X(EAGAIN, "a record has not all arrived")                                \
     X(EINPUT, "an input file is unusable")                                   \
-    X(EFAILED, "a case did not get its expected verdict")
+    X(EFAILED, "a case did not get its expected verdict")                    \
+    X(EINTR, "interrupted by a signal")
 
 enum lc_error {
     LC_OK = 0,

@@ -62,8 +62,16 @@
 /* Most worker processes at once (-j); far above any core count we target. */
 #define LC_JOBS_MAX 64
 
+/* Most shards of a run (--shard K/N): far above any CI matrix. */
+#define LC_SHARDS_MAX 1024
+
 /* Most cases in one run; a folder with more is an error, not a truncation. */
 #define LC_CASES_MAX 4096
+
+/* Largest report or journal `leakcheck report` reads, and the deepest
+ * nesting in it: a report of LC_CASES_MAX cases with explanations fits. */
+#define LC_JSON_INPUT_MAX (256 * 1024 * 1024)
+#define LC_JSON_DEPTH_MAX 64
 
 /* Most entries one folder may list (discovery, corpus replay). */
 #define LC_DIR_ENTRIES_MAX 65536

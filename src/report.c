@@ -104,6 +104,14 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
         put_indented(f, r->explain_text);
 }
 
+/* "INT" for SIGINT. */
+static const char *signal_abbrev(int sig)
+{
+    const char *s = sigabbrev_np(sig);
+
+    return s ? s : "?";
+}
+
 void lc_report_text_summary(FILE *f, const struct lc_summary *s)
 {
     fprintf(f, "%zu cases: ", s->cases);
@@ -112,6 +120,10 @@ void lc_report_text_summary(FILE *f, const struct lc_summary *s)
                 lc_verdict_name(v));
     fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok,
             s->cases - s->ok, s->elapsed_s);
+    if (s->interrupted)
+        fprintf(f, "interrupted by SIG%s: the cases in phase \"interrupted\" "
+                   "were cut short or never started\n",
+                signal_abbrev(s->interrupted));
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0 when it is invalid. */
@@ -174,6 +186,78 @@ static void json_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The growth of each leaking signal, and the plan's evidence. */
+static void json_evidence(FILE *f, const struct lc_result *r)
+{
+    fputs(", \"growth\": {", f);
+    for (int s = 0, first = 1; s < LC_SIG_COUNT; s++) {
+        if (!(r->leaking & (1u << s)))
+            continue;
+        fprintf(f, "%s\"%s\": %.6g", first ? "" : ", ", lc_signal_name(s),
+                r->trend[s].per_iter);
+        first = 0;
+    }
+    fputs("}", f);
+    if (r->verdict != LC_VERDICT_LEAK && r->verdict != LC_VERDICT_CLEAN)
+        return;
+    fputs(", \"signals\": {", f);
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        const struct lc_trend *t = &r->trend[s];
+
+        fprintf(f,
+                "%s\"%s\": {\"leak\": %s, \"state\": \"%s\", "
+                "\"per_iter\": %.6g, \"total\": %lld, "
+                "\"grew\": %ld, \"steps\": %ld, "
+                "\"floor_gap\": %lld, \"detected_at\": %ld}",
+                s ? ", " : "", lc_signal_name(s),
+                (r->leaking & (1u << s)) ? "true" : "false",
+                lc_trend_state_name(r->state[s]), t->per_iter,
+                (long long)t->total, t->grew, t->steps,
+                (long long)t->floor_gap, r->detected_at[s]);
+    }
+    fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
+            lc_plan_reason_text(r->reason), r->gc_enabled ? "true" : "false");
+}
+
+void lc_report_json_case(FILE *f, const struct lc_case *c,
+                         const struct lc_result *r)
+{
+    fputs("{\"path\": ", f);
+    json_text(f, c->path);
+    fprintf(f, ", \"expect\": \"%s\", \"verdict\": \"%s\", \"ok\": %s",
+            lc_expect_name(c->expect), lc_verdict_name(r->verdict),
+            lc_report_ok(c, r) ? "true" : "false");
+    fprintf(f, ", \"iterations\": %ld, \"measured\": %ld, \"elapsed_s\": %.3f",
+            r->iterations, r->measured, r->elapsed_s);
+    if (c->source[0]) {
+        fputs(", \"source\": ", f);
+        json_text(f, c->source);
+    }
+    json_evidence(f, r);
+    if (r->phase != LC_PHASE_NONE)
+        fprintf(f, ", \"phase\": \"%s\"", lc_phase_name(r->phase));
+    if (r->message[0]) {
+        fputs(", \"message\": ", f);
+        json_text(f, r->message);
+    }
+    /* The explain pass's own JSON object, as it came (json.dumps), or its
+     * failure as text; and its text for people, so that `leakcheck report`
+     * can render any format from JSON. */
+    if (r->explain_json && r->explain_json[0] == '{') {
+        fputs(", \"explanation\": ", f);
+        fputs(r->explain_json, f);
+    } else if (r->explain_text) {
+        fputs(", \"explanation\": {\"error\": ", f);
+        json_text(f, r->explain_text);
+        fputs("}", f);
+    }
+    if (r->explain_text) {
+        fputs(", \"explanation_text\": ", f);
+        json_text(f, r->explain_text);
+    }
+    fputs("}", f);
+}
+
 static void write_json(FILE *f, const struct lc_case *cases,
                        const struct lc_result *results, size_t n,
                        const struct lc_summary *sum)
@@ -181,74 +265,17 @@ static void write_json(FILE *f, const struct lc_case *cases,
     fprintf(f, "{\"schema_version\": %d, \"cases\": [",
             LC_REPORT_SCHEMA_VERSION);
     for (size_t i = 0; i < n; i++) {
-        const struct lc_case *c = &cases[i];
-        const struct lc_result *r = &results[i];
-
-        fputs(i ? ",\n  {" : "\n  {", f);
-        fputs("\"path\": ", f);
-        json_text(f, c->path);
-        fprintf(f, ", \"expect\": \"%s\", \"verdict\": \"%s\", \"ok\": %s",
-                lc_expect_name(c->expect), lc_verdict_name(r->verdict),
-                lc_report_ok(c, r) ? "true" : "false");
-        fprintf(f, ", \"iterations\": %ld, \"measured\": %ld, "
-                   "\"elapsed_s\": %.3f",
-                r->iterations, r->measured, r->elapsed_s);
-        if (c->source[0]) {
-            fputs(", \"source\": ", f);
-            json_text(f, c->source);
-        }
-        fputs(", \"growth\": {", f);
-        for (int s = 0, first = 1; s < LC_SIG_COUNT; s++) {
-            if (!(r->leaking & (1u << s)))
-                continue;
-            fprintf(f, "%s\"%s\": %.6g", first ? "" : ", ",
-                    lc_signal_name(s), r->trend[s].per_iter);
-            first = 0;
-        }
-        fputs("}", f);
-        if (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN) {
-            fputs(", \"signals\": {", f);
-            for (int s = 0; s < LC_SIG_COUNT; s++) {
-                const struct lc_trend *t = &r->trend[s];
-
-                fprintf(f,
-                        "%s\"%s\": {\"leak\": %s, \"state\": \"%s\", "
-                        "\"per_iter\": %.6g, \"total\": %lld, "
-                        "\"grew\": %ld, \"steps\": %ld, "
-                        "\"floor_gap\": %lld, \"detected_at\": %ld}",
-                        s ? ", " : "", lc_signal_name(s),
-                        (r->leaking & (1u << s)) ? "true" : "false",
-                        lc_trend_state_name(r->state[s]), t->per_iter,
-                        (long long)t->total, t->grew, t->steps,
-                        (long long)t->floor_gap, r->detected_at[s]);
-            }
-            fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
-                    lc_plan_reason_text(r->reason),
-                    r->gc_enabled ? "true" : "false");
-        }
-        if (r->phase != LC_PHASE_NONE)
-            fprintf(f, ", \"phase\": \"%s\"", lc_phase_name(r->phase));
-        if (r->message[0]) {
-            fputs(", \"message\": ", f);
-            json_text(f, r->message);
-        }
-        /* The explain pass's own JSON object, as it came (json.dumps), or
-         * its failure as text. */
-        if (r->explain_json && r->explain_json[0] == '{') {
-            fputs(", \"explanation\": ", f);
-            fputs(r->explain_json, f);
-        } else if (r->explain_text) {
-            fputs(", \"explanation\": {\"error\": ", f);
-            json_text(f, r->explain_text);
-            fputs("}", f);
-        }
-        fputs("}", f);
+        fputs(i ? ",\n  " : "\n  ", f);
+        lc_report_json_case(f, &cases[i], &results[i]);
     }
     fprintf(f, "\n], \"summary\": {\"cases\": %zu", sum->cases);
     for (int v = 0; v < LC_VERDICT_COUNT; v++)
         fprintf(f, ", \"%s\": %zu", lc_verdict_name(v), sum->by_verdict[v]);
-    fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f}}\n",
+    fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f",
             sum->ok, sum->cases - sum->ok, sum->elapsed_s);
+    if (sum->interrupted)
+        fprintf(f, ", \"interrupted\": \"SIG%s\"", signal_abbrev(sum->interrupted));
+    fputs("}}\n", f);
 }
 
 /* U+FFFE and U+FFFF: valid UTF-8, but not characters XML 1.0 allows. */
@@ -384,6 +411,28 @@ static void write_junit(FILE *f, const struct lc_case *cases,
     fputs("</testsuite>\n</testsuites>\n", f);
 }
 
+int lc_report_write_summary(FILE *f, enum lc_format fmt,
+                            const struct lc_case *cases,
+                            const struct lc_result *results, size_t n,
+                            const struct lc_summary *sum)
+{
+    switch (fmt) {
+    case LC_FORMAT_TEXT:
+        for (size_t i = 0; i < n; i++)
+            lc_report_text_case(f, &cases[i], &results[i]);
+        lc_report_text_summary(f, sum);
+        break;
+    case LC_FORMAT_JSON:
+        write_json(f, cases, results, n, sum);
+        break;
+    case LC_FORMAT_JUNIT:
+    case LC_FORMAT_COUNT:
+        write_junit(f, cases, results, n, sum);
+        break;
+    }
+    return fflush(f) == 0 && !ferror(f) ? 0 : -LC_EIO;
+}
+
 int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
                     const struct lc_result *results, size_t n,
                     double elapsed_s)
@@ -391,19 +440,5 @@ int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
     struct lc_summary sum;
 
     lc_report_summarize(cases, results, n, elapsed_s, &sum);
-    switch (fmt) {
-    case LC_FORMAT_TEXT:
-        for (size_t i = 0; i < n; i++)
-            lc_report_text_case(f, &cases[i], &results[i]);
-        lc_report_text_summary(f, &sum);
-        break;
-    case LC_FORMAT_JSON:
-        write_json(f, cases, results, n, &sum);
-        break;
-    case LC_FORMAT_JUNIT:
-    case LC_FORMAT_COUNT:
-        write_junit(f, cases, results, n, &sum);
-        break;
-    }
-    return fflush(f) == 0 && !ferror(f) ? 0 : -LC_EIO;
+    return lc_report_write_summary(f, fmt, cases, results, n, &sum);
 }

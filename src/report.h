@@ -46,6 +46,8 @@ struct lc_summary {
     size_t by_verdict[LC_VERDICT_COUNT]; /* cases per verdict */
     size_t ok;                           /* verdict == expect */
     double elapsed_s;                    /* wall seconds of the whole run */
+    int interrupted;                     /* the signal that cut the run
+                                            short, 0 if none */
 };
 
 /* Whether a case got the verdict it expects. */
@@ -59,6 +61,11 @@ void lc_report_summarize(const struct lc_case *cases,
 void lc_report_text_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r);
 
+/* One case as the JSON object of the report's "cases" array (no newline):
+ * what a journal line holds too. */
+void lc_report_json_case(FILE *f, const struct lc_case *c,
+                         const struct lc_result *r);
+
 /* The text summary line. */
 void lc_report_text_summary(FILE *f, const struct lc_summary *s);
 
@@ -67,6 +74,12 @@ void lc_report_text_summary(FILE *f, const struct lc_summary *s);
 int lc_report_write(FILE *f, enum lc_format fmt, const struct lc_case *cases,
                     const struct lc_result *results, size_t n,
                     double elapsed_s);
+
+/* The same with the summary given (an interrupted run says so). */
+int lc_report_write_summary(FILE *f, enum lc_format fmt,
+                            const struct lc_case *cases,
+                            const struct lc_result *results, size_t n,
+                            const struct lc_summary *sum);
 
 /* "text", "json", "junit" -> format; -1 if unknown. */
 int lc_report_format_lookup(const char *name);

@@ -40,7 +40,8 @@ enum lc_verdict {
     X(SETUP, "setup")                                                        \
     X(RUN, "run")                                                            \
     X(TEARDOWN, "teardown")                                                  \
-    X(WORKER, "worker")     /* the worker process itself */
+    X(WORKER, "worker")     /* the worker process itself */              \
+    X(INTERRUPTED, "interrupted") /* the run was stopped by a signal */
 
 enum lc_phase {
 #define LC_PHASE_ENUM(id, name) LC_PHASE_##id,

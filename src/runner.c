@@ -526,9 +526,8 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
                 rn->running--;
                 done(rn, sl->index);
             }
-            continue;
+            continue; /* or its explain pass: looked at next time */
         }
-        known[nknown++] = sl->pid;
         if (next_look(sl) - t < *wait_s)
             *wait_s = next_look(sl) - t;
         for (int k = 0; k < 2; k++) {
@@ -540,8 +539,64 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
             map[npfd++] = j;
         }
     }
+    for (int j = 0; j < rn->jobs; j++)
+        if (rn->slots[j].pid)
+            known[nknown++] = rn->slots[j].pid;
     lc_keeper_kill_strays(known, (size_t)nknown);
     return npfd;
+}
+
+static volatile sig_atomic_t stop_signal; /* the first one that came */
+
+static void on_stop(int sig)
+{
+    if (!stop_signal)
+        stop_signal = sig;
+}
+
+int lc_runner_interrupted(void)
+{
+    return stop_signal;
+}
+
+/* The run was stopped by stop_signal: kill every worker's tree, and say of
+ * each case not done that it was cut short or never started. */
+static void cut_short(struct run *rn)
+{
+    const char *sig = sigabbrev_np(stop_signal);
+
+    for (int j = 0; j < rn->jobs; j++) {
+        struct slot *sl = &rn->slots[j];
+        struct lc_result *r = &rn->results[sl->index];
+
+        if (!sl->pid)
+            continue;
+        kill(-sl->pid, SIGKILL);
+        kill(sl->pid, SIGKILL);
+        if (!sl->exited)
+            waitpid(sl->pid, NULL, 0);
+        close_fd(&sl->out_fd);
+        close_fd(&sl->err_fd);
+        sl->pid = 0;
+        if (sl->kind == LC_JOB_EXPLAIN)
+            r->explain_text = strdup("explanation cut short by the "
+                                     "interrupt");
+        else
+            lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
+                           "cut short by SIG%s after %.1f s, before its "
+                           "verdict",
+                           sig ? sig : "?", lc_clock_now() - sl->started);
+        done(rn, sl->index);
+    }
+    lc_keeper_kill_strays(NULL, 0);
+    for (; rn->next < rn->n; rn->next++) {
+        if (rn->results[rn->next].magic != LC_RESULT_MAGIC)
+            lc_result_fail(&rn->results[rn->next], LC_VERDICT_ERROR,
+                           LC_PHASE_INTERRUPTED,
+                           "not started: the run was interrupted by SIG%s",
+                           sig ? sig : "?");
+        done(rn, rn->next);
+    }
 }
 
 static void release(struct run *rn)
@@ -556,6 +611,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *o)
 {
     struct run rn = {.cases = cases, .results = results, .n = n, .o = o};
+    struct sigaction stop = {.sa_handler = on_stop}, old[3];
+    static const int stops[3] = {SIGINT, SIGTERM, SIGHUP};
     int rc = 0;
 
     rn.jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
@@ -568,7 +625,10 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     for (int j = 0; j < rn.jobs; j++)
         lc_buf_init(&rn.slots[j].out, LC_WIRE_CHANNEL_MAX);
     lc_keeper_adopt_orphans();
-    while (rn.next < n || rn.running > 0) {
+    stop_signal = 0;
+    for (int k = 0; k < 3; k++)
+        sigaction(stops[k], &stop, &old[k]);
+    while ((rn.next < n || rn.running > 0) && !stop_signal) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
         int map[2 * LC_JOBS_MAX], npfd;
         double wait_s = 1.0;
@@ -588,6 +648,12 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
             if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
                 drain(&rn.slots[map[k]], pfd[k].fd);
     }
+    if (stop_signal) {
+        cut_short(&rn);
+        rc = -LC_EINTR;
+    }
+    for (int k = 0; k < 3; k++)
+        sigaction(stops[k], &old[k], NULL);
     release(&rn);
     return rc;
 }

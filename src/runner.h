@@ -45,11 +45,18 @@ struct lc_runner_opts {
     void *ctx;
 };
 
-/* Run cases[0..n) into results[0..n). Cases whose result already has a
+/* Run cases[0..n) into results[0..n). SIGINT, SIGTERM and SIGHUP stop
+ * the run: every worker's tree is killed, the cases it ran and those never
+ * started get verdict "error" in phase "interrupted" (reported through
+ * on_done like the others), and -LC_EINTR is returned;
+ * lc_runner_interrupted() then names the signal. Cases whose result already has a
  * magic (a header error found by the caller) are not run but still
  * reported through on_done. A worker that cannot be started gives its case
  * verdict "crash". Returns 0, -LC_ENOMEM, or -LC_ESPAWN if poll() fails. */
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *opts);
+
+/* The signal that stopped the last run, or 0. */
+int lc_runner_interrupted(void);
 
 #endif

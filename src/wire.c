@@ -1,6 +1,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,11 +18,12 @@ struct header {
 _Static_assert(sizeof(struct header) == LC_WIRE_HEADER_SIZE,
                "the record header is 16 bytes");
 
-uint32_t lc_wire_crc32(const void *p, size_t n)
+/* CRC-32 over more bytes: crc is the running value, ~0 to start; the
+ * final value is its complement. */
+static uint32_t crc_update(uint32_t crc, const void *p, size_t n)
 {
     static uint32_t table[256];
     const unsigned char *s = p;
-    uint32_t crc = 0xffffffffu;
 
     if (!table[1])
         for (uint32_t i = 0; i < 256; i++) {
@@ -33,7 +35,21 @@ uint32_t lc_wire_crc32(const void *p, size_t n)
         }
     while (n--)
         crc = table[(crc ^ *s++) & 0xff] ^ (crc >> 8);
-    return crc ^ 0xffffffffu;
+    return crc;
+}
+
+uint32_t lc_wire_crc32(const void *p, size_t n)
+{
+    return crc_update(0xffffffffu, p, n) ^ 0xffffffffu;
+}
+
+/* The record's checksum: its header up to the checksum, then the payload,
+ * so a flipped type or length is caught like a flipped payload byte. */
+static uint32_t record_crc(const struct header *h, const void *payload)
+{
+    uint32_t crc = crc_update(0xffffffffu, h, offsetof(struct header, crc));
+
+    return crc_update(crc, payload, h->len) ^ 0xffffffffu;
 }
 
 static int write_all(int fd, const void *buf, size_t n)
@@ -57,10 +73,11 @@ int lc_wire_send(int fd, enum lc_wire_type type, const void *payload,
                  size_t len)
 {
     struct header h = {LC_WIRE_MAGIC, LC_WIRE_VERSION, (uint16_t)type,
-                       (uint32_t)len, lc_wire_crc32(payload, len)};
+                       (uint32_t)len, 0};
 
     if (len > LC_WIRE_PAYLOAD_MAX)
         return -LC_ETOOBIG;
+    h.crc = record_crc(&h, payload);
     if (write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, payload, len) < 0)
         return -LC_EIO;
     return 0;
@@ -84,7 +101,7 @@ int lc_wire_parse(const char *buf, size_t len, struct lc_wire_record *rec)
         return -LC_EWIRE;
     if (len - sizeof(h) < h.len)
         return -LC_EAGAIN;
-    if (lc_wire_crc32(buf + sizeof(h), h.len) != h.crc)
+    if (record_crc(&h, buf + sizeof(h)) != h.crc)
         return -LC_EWIRE;
     rec->type = (enum lc_wire_type)h.type;
     rec->payload = buf + sizeof(h);

@@ -9,7 +9,7 @@
  *        4     2  version (LC_WIRE_VERSION); another version is refused
  *        6     2  type (enum lc_wire_type)
  *        8     4  payload length in bytes, at most LC_WIRE_PAYLOAD_MAX
- *       12     4  CRC-32 (IEEE) of the payload
+ *       12     4  CRC-32 (IEEE) of bytes 0..11 and the payload
  *
  * in the byte order of the host (both ends are this program). A reader
  * takes a record only when all of it arrived and its checksum holds; bytes

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "runner.h"
 
 static const struct lc_command commands[] = {
     {"run", "[options] PATH...",
@@ -15,6 +16,9 @@ static const struct lc_command commands[] = {
      lc_cmd_explain},
     {"repro", "CASE ARTIFACT [-o OUT] [--minimize] ...",
      "turn a leak fuzzer finding into a regression case", lc_cmd_repro},
+    {"report", "[--format F] [-o OUT] FILE...",
+     "render journals and JSON reports; join the reports of shards",
+     lc_cmd_report},
     {"__worker", "JOBFD RESULTFD", NULL, lc_cmd_worker},
 };
 
@@ -55,6 +59,8 @@ int lc_exit_status(int rc)
 {
     if (rc == 0)
         return 0;
+    if (rc == -LC_EINTR && lc_runner_interrupted())
+        return 128 + lc_runner_interrupted(); /* as a shell reports it */
     return rc == -LC_EFAILED ? 1 : 2;
 }
 

@@ -10,6 +10,8 @@
  *      its expected verdict, the minimizer found no leaking input)
  *   2  anything else: a bad command line, an unusable case file or input,
  *      a report that cannot be written, a runner that cannot run
+ *   128 + N  -LC_EINTR: signal N stopped the run (130 SIGINT, 143 SIGTERM,
+ *      129 SIGHUP), after the report of what was done
  */
 #ifndef LC_COMMANDS_H
 #define LC_COMMANDS_H
@@ -24,6 +26,7 @@ struct lc_command {
 int lc_cmd_run(int argc, char **argv);     /* cmd/run.c */
 int lc_cmd_explain(int argc, char **argv); /* cmd/explain.c */
 int lc_cmd_repro(int argc, char **argv);   /* cmd/repro.c */
+int lc_cmd_report(int argc, char **argv);  /* cmd/report.c */
 int lc_cmd_worker(int argc, char **argv);  /* cmd/worker.c */
 
 /* The whole program: find argv[1] in the table and run it. Returns the

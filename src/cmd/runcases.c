@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "discover.h"
 #include "errors.h"
 #include "explain.h"
+#include "journal.h"
 
 const char lc_run_options_help[] =
     "options:\n"
@@ -31,15 +33,26 @@ const char lc_run_options_help[] =
     "  --explain-iterations N     iterations between the explain snapshots\n"
     "                             (default 100)\n"
     "  --depth N                  frames per allocation site (default 8)\n"
-    "  -q, --quiet                no progress on the terminal\n";
+    "  -q, --quiet                no progress on the terminal\n"
+    "  --journal FILE             write each case's JSON object to FILE as a\n"
+    "                             line as soon as it ends (leakcheck report\n"
+    "                             renders it)\n"
+    "  --shard K/N                run only the K-th of N disjoint shards (by a\n"
+    "                             hash of each case's path); leakcheck report\n"
+    "                             joins the shards' JSON reports\n"
+    "\n"
+    "SIGINT, SIGTERM and SIGHUP stop every worker, write the report of what\n"
+    "was done, and exit 130, 143 and 129.\n";
 
 /* What the progress callbacks see. */
 struct progress {
     const struct lc_case *cases;
     const struct lc_result *results;
     size_t n, done;
-    FILE *text; /* stream for per-case lines as they finish, or NULL */
-    bool tty;   /* show a progress line on stderr */
+    FILE *text;    /* stream for per-case lines as they finish, or NULL */
+    FILE *journal; /* a JSON line per case as it finishes, or NULL */
+    bool journal_failed;
+    bool tty;      /* show a progress line on stderr */
 };
 
 static int parse_long(const char *name, const char *s, long lo, long hi,
@@ -81,9 +94,42 @@ static const struct option longopts[] = {
     {"explain-iterations", required_argument, NULL, 'e'},
     {"depth", required_argument, NULL, 'D'},
     {"quiet", no_argument, NULL, 'q'},
+    {"journal", required_argument, NULL, 'J'},
+    {"shard", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* K/N with 1 <= K <= N <= LC_SHARDS_MAX. */
+static int parse_shard(const char *arg, struct lc_run_args *a)
+{
+    char *end;
+    long k, n;
+
+    errno = 0;
+    k = strtol(arg, &end, 10);
+    if (*end != '/' || end == arg)
+        return lc_usage_error("--shard %s: want K/N, e.g. 2/3", arg);
+    n = strtol(end + 1, &end, 10);
+    if (*end || errno || n < 1 || n > LC_SHARDS_MAX || k < 1 || k > n)
+        return lc_usage_error("--shard %s: want K/N with 1 <= K <= N <= %d",
+                              arg, LC_SHARDS_MAX);
+    a->shard = (int)k;
+    a->shards = (int)n;
+    return 0;
+}
+
+/* FNV-1a of the path: a case's shard depends on nothing but its path. */
+static bool in_shard(const struct lc_run_args *a, const char *path)
+{
+    uint32_t h = 2166136261u;
+
+    if (a->shards == 0)
+        return true;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h % (uint32_t)a->shards == (uint32_t)(a->shard - 1);
+}
 
 /* One option; 0 or -LC_EUSAGE. */
 static int take_option(int opt, const char *arg, struct lc_run_args *a)
@@ -130,6 +176,11 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     case 'q':
         a->quiet = true;
         return 0;
+    case 'J':
+        a->journal = arg;
+        return 0;
+    case 'S':
+        return parse_shard(arg, a);
     }
     return lc_usage_error("bad option");
 }
@@ -173,8 +224,11 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
     if (rc < 0)
         fprintf(stderr, "leakcheck: %s\n", err);
     for (size_t i = 0; rc == 0 && i < lc_discover_count(&paths); i++) {
-        struct lc_case *c = lc_buf_grow(cases, sizeof(*c));
+        struct lc_case *c;
 
+        if (!in_shard(a, lc_discover_path(&paths, i)))
+            continue;
+        c = lc_buf_grow(cases, sizeof(*c));
         if (!c) {
             rc = -LC_ENOMEM;
             break;
@@ -182,7 +236,7 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
         lc_case_init(c, lc_discover_path(&paths, i));
     }
     lc_discover_free(&paths);
-    if (rc == 0 && cases->len == 0) {
+    if (rc == 0 && cases->len == 0 && a->shards == 0) {
         fprintf(stderr, "leakcheck: no cases found (a case is a .py file "
                         "whose name does not start with '_')\n");
         rc = -LC_EINPUT;
@@ -243,24 +297,39 @@ static void on_done(void *ctx, size_t i)
         lc_report_text_case(p->text, &p->cases[i], &p->results[i]);
         fflush(p->text);
     }
+    if (p->journal &&
+        lc_journal_write(p->journal, &p->cases[i], &p->results[i]) < 0)
+        p->journal_failed = true;
 }
 
-/* The report file, refused when it is one of the cases (opening it for
- * writing would destroy the case before it runs). */
-static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
-                       size_t n, FILE **out)
+/* Whether path is one of the cases: writing it would destroy the case
+ * before it runs. */
+static bool names_a_case(const char *path, const struct lc_case *cases,
+                         size_t n)
 {
     struct stat os, cs;
 
+    if (!path || stat(path, &os) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (stat(cases[i].path, &cs) == 0 && cs.st_dev == os.st_dev &&
+            cs.st_ino == os.st_ino)
+            return true;
+    return false;
+}
+
+/* The report file; stdout when none is given. */
+static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
+                       size_t n, FILE **out)
+{
     *out = stdout;
+    if (names_a_case(a->output, cases, n))
+        return lc_usage_error("-o %s names a case of this run", a->output);
+    if (names_a_case(a->journal, cases, n))
+        return lc_usage_error("--journal %s names a case of this run",
+                              a->journal);
     if (!a->output)
         return 0;
-    if (stat(a->output, &os) == 0)
-        for (size_t i = 0; i < n; i++)
-            if (stat(cases[i].path, &cs) == 0 && cs.st_dev == os.st_dev &&
-                cs.st_ino == os.st_ino)
-                return lc_usage_error("-o %s names a case of this run",
-                                      a->output);
     *out = fopen(a->output, "w");
     if (!*out) {
         fprintf(stderr, "leakcheck: %s: %s\n", a->output, strerror(errno));
@@ -313,11 +382,12 @@ static int report(const struct lc_run_args *a, FILE *out,
     int rc;
 
     lc_report_summarize(cases, results, n, elapsed_s, &sum);
+    sum.interrupted = lc_runner_interrupted();
     if (a->fmt == LC_FORMAT_TEXT) {
         lc_report_text_summary(out, &sum);
         rc = fflush(out) == 0 && !ferror(out) ? 0 : -LC_EIO;
     } else {
-        rc = lc_report_write(out, a->fmt, cases, results, n, sum.elapsed_s);
+        rc = lc_report_write_summary(out, a->fmt, cases, results, n, &sum);
     }
     if (out != stdout && fclose(out) != 0)
         rc = -LC_EIO;
@@ -328,6 +398,8 @@ static int report(const struct lc_run_args *a, FILE *out,
     }
     if (a->output && a->fmt != LC_FORMAT_TEXT)
         lc_report_text_summary(stderr, &sum);
+    if (sum.interrupted)
+        return -LC_EINTR;
     return sum.ok == sum.cases ? 0 : -LC_EFAILED;
 }
 
@@ -362,8 +434,15 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         goto out_close;
     /* Text lines appear as cases finish; on a terminal as progress too. */
     prog.text = a->fmt == LC_FORMAT_TEXT ? out : NULL;
+    if (a->journal && !(prog.journal = fopen(a->journal, "w"))) {
+        fprintf(stderr, "leakcheck: --journal %s: %s\n", a->journal,
+                strerror(errno));
+        rc = -LC_EIO;
+        goto out_close;
+    }
     t0 = lc_clock_now();
-    if ((rc = lc_runner_run(prog.cases, results, n, &ro)) < 0) {
+    rc = lc_runner_run(prog.cases, results, n, &ro);
+    if (rc < 0 && rc != -LC_EINTR) {
         fprintf(stderr, "leakcheck: the runner failed: %s\n", lc_strerror(rc));
         goto out_close;
     }
@@ -371,9 +450,16 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
     out = NULL;
     if (rc == 0 || rc == -LC_EFAILED)
         rc = header_rc ? header_rc : rc;
+    if (prog.journal_failed && rc != -LC_EINTR) {
+        fprintf(stderr, "leakcheck: cannot write the journal %s\n",
+                a->journal);
+        rc = -LC_EIO;
+    }
 out_close:
     if (out && out != stdout)
         fclose(out);
+    if (prog.journal)
+        fclose(prog.journal);
 out_free:
     for (size_t i = 0; results && i < n; i++) {
         free(results[i].explain_json);

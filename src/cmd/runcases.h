@@ -24,6 +24,8 @@ struct lc_run_args {
     const char *explain_dir; /* folder for DOT/SVG files; NULL: none */
     long explain_iterations; /* run() calls between the explain snapshots */
     int depth;               /* frames per allocation site */
+    const char *journal;     /* JSON Lines file, a line per case; NULL */
+    int shard, shards;       /* run only shard K of N (1-based); 0 0: all */
     char **paths;            /* the operands */
     int npaths;
 };

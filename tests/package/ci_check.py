@@ -21,7 +21,7 @@ import sys
 
 import yaml
 
-PENDING = {"--shard"}
+PENDING = set()
 
 
 def commands_github(doc):

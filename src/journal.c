@@ -1,0 +1,216 @@
+#include "journal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "json.h"
+#include "lc_limits.h"
+#include "plan.h"
+#include "report.h"
+#include "signals.h"
+
+int lc_journal_write(FILE *f, const struct lc_case *c,
+                     const struct lc_result *r)
+{
+    lc_report_json_case(f, c, r);
+    fputc('\n', f);
+    return fflush(f) == 0 && !ferror(f) ? 0 : -LC_EIO;
+}
+
+/* The index of s among names[0..n), or -1. */
+static int lookup(const char *s, const char *(*name)(int), int n)
+{
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(name(i), s) == 0)
+            return i;
+    return -1;
+}
+
+static const char *verdict_at(int i) { return lc_verdict_name(i); }
+static const char *phase_at(int i) { return lc_phase_name(i); }
+static const char *reason_at(int i) { return lc_plan_reason_text(i); }
+static const char *state_at(int i) { return lc_trend_state_name(i); }
+static const char *expect_at(int i) { return lc_expect_name(i); }
+
+/* One signal's evidence from the report's "signals" object. */
+static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
+{
+    struct lc_trend *t = &r->trend[s];
+    int state = lookup(lc_json_string(o, "state", NULL), state_at,
+                       LC_TREND_STATE_COUNT);
+
+    t->leak = lc_json_bool(o, "leak", false);
+    t->per_iter = lc_json_number(o, "per_iter", 0);
+    t->total = (int64_t)lc_json_number(o, "total", 0);
+    t->grew = (long)lc_json_number(o, "grew", 0);
+    t->steps = (long)lc_json_number(o, "steps", 0);
+    t->floor_gap = (int64_t)lc_json_number(o, "floor_gap", 0);
+    r->detected_at[s] = (long)lc_json_number(o, "detected_at", 0);
+    r->state[s] = state < 0 ? LC_TREND_FLAT : (enum lc_trend_state)state;
+}
+
+/* Growth, signals, reason: the evidence of a judged case. */
+static void read_evidence(const struct lc_json *o, struct lc_result *r)
+{
+    const struct lc_json *growth = lc_json_get(o, "growth");
+    const struct lc_json *signals = lc_json_get(o, "signals");
+    int reason = lookup(lc_json_string(o, "reason", NULL), reason_at,
+                        LC_PLAN_REASON_COUNT);
+
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        const struct lc_json *g = lc_json_get(growth, lc_signal_name(s));
+        const struct lc_json *sig = lc_json_get(signals, lc_signal_name(s));
+
+        if (sig)
+            read_signal(sig, s, r);
+        if (g && g->type == LC_JSON_NUMBER) {
+            r->leaking |= 1u << s;
+            r->trend[s].per_iter = g->number;
+        }
+    }
+    r->reason = reason < 0 ? LC_PLAN_UNDECIDED : (enum lc_plan_reason)reason;
+    r->gc_enabled = lc_json_bool(o, "gc_enabled", true);
+}
+
+/* A case object into c and r; -LC_EINPUT with err when it is not one. */
+static int read_case(const struct lc_json *o, struct lc_case *c,
+                     struct lc_result *r, char *err, size_t errlen)
+{
+    const char *path = lc_json_string(o, "path", NULL);
+    const struct lc_json *ex = lc_json_get(o, "explanation");
+    const char *text = lc_json_string(o, "explanation_text", NULL);
+    int verdict = lookup(lc_json_string(o, "verdict", NULL), verdict_at,
+                         LC_VERDICT_COUNT);
+    int expect = lookup(lc_json_string(o, "expect", NULL), expect_at, 2);
+    int phase = lookup(lc_json_string(o, "phase", ""), phase_at,
+                       LC_PHASE_COUNT);
+
+    if (!path || verdict < 0 || expect < 0 || phase < 0) {
+        snprintf(err, errlen, "not a case: path, expect, verdict or phase "
+                              "missing or unknown");
+        return -LC_EINPUT;
+    }
+    lc_case_init(c, path);
+    c->expect = (enum lc_expect)expect;
+    snprintf(c->source, sizeof(c->source), "%s",
+             lc_json_string(o, "source", ""));
+    memset(r, 0, sizeof(*r));
+    r->magic = LC_RESULT_MAGIC;
+    r->verdict = (enum lc_verdict)verdict;
+    r->phase = (enum lc_phase)phase;
+    r->iterations = (long)lc_json_number(o, "iterations", 0);
+    r->measured = (long)lc_json_number(o, "measured", 0);
+    r->elapsed_s = lc_json_number(o, "elapsed_s", 0);
+    snprintf(r->message, sizeof(r->message), "%s",
+             lc_json_string(o, "message", ""));
+    read_evidence(o, r);
+    if (ex && ex->type == LC_JSON_OBJECT)
+        r->explain_json = strndup(ex->raw, ex->raw_len);
+    if (text)
+        r->explain_text = strdup(text);
+    return 0;
+}
+
+static int add_case(const struct lc_json *o, struct lc_buf *cases,
+                    struct lc_buf *results, char *err, size_t errlen)
+{
+    struct lc_case *c = lc_buf_grow(cases, sizeof(*c));
+    struct lc_result *r = c ? lc_buf_grow(results, sizeof(*r)) : NULL;
+
+    if (!c || !r) {
+        snprintf(err, errlen, "more than %d cases", LC_CASES_MAX);
+        return -LC_EINPUT;
+    }
+    return read_case(o, c, r, err, errlen);
+}
+
+/* One parsed value: a report (its "cases") or one journal line. */
+static int add_value(const struct lc_json *v, struct lc_buf *cases,
+                     struct lc_buf *results, char *err, size_t errlen)
+{
+    const struct lc_json *list = lc_json_get(v, "cases");
+    int rc = 0;
+
+    if (!list)
+        return add_case(v, cases, results, err, errlen);
+    if (list->type != LC_JSON_ARRAY) {
+        snprintf(err, errlen, "\"cases\" is not an array");
+        return -LC_EINPUT;
+    }
+    for (size_t i = 0; i < list->len && rc == 0; i++)
+        rc = add_case(&list->items[i], cases, results, err, errlen);
+    return rc;
+}
+
+static int read_all(const char *path, struct lc_buf *text, char *err,
+                    size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -LC_EIO;
+    }
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = lc_buf_append(text, chunk, n);
+    if (rc == 0 && ferror(f))
+        rc = -LC_EIO;
+    fclose(f);
+    if (rc)
+        snprintf(err, errlen, "%s: %s", path,
+                 rc == -LC_ETOOBIG ? "too large" : "cannot be read");
+    return rc ? -LC_EINPUT : 0;
+}
+
+/* The line number of byte pos. */
+static size_t line_of(const struct lc_buf *text, size_t pos)
+{
+    size_t line = 1;
+
+    for (size_t i = 0; i < pos && i < text->len; i++)
+        line += text->data[i] == '\n';
+    return line;
+}
+
+int lc_journal_read(const char *path, struct lc_buf *cases,
+                    struct lc_buf *results, char *err, size_t errlen)
+{
+    struct lc_buf text;
+    char why[256];
+    size_t pos = 0;
+    int rc;
+
+    lc_buf_init(&text, LC_JSON_INPUT_MAX);
+    if ((rc = read_all(path, &text, err, errlen)) < 0)
+        return rc;
+    /* A journal is one case object per line; a report one value that
+     * spans lines (its first line does not end its object). */
+    while (rc == 0 && pos < text.len) {
+        const char *nl = memchr(text.data + pos, '\n', text.len - pos);
+        size_t end = nl ? (size_t)(nl - text.data) : text.len;
+        struct lc_json v;
+
+        if (end == pos) {
+            pos++; /* a blank line */
+            continue;
+        }
+        if (text.data[end - 1] != '}')
+            end = text.len;
+        rc = lc_json_parse(text.data + pos, end - pos, &v, why, sizeof(why));
+        if (rc == 0) {
+            rc = add_value(&v, cases, results, why, sizeof(why));
+            lc_json_release(&v);
+        }
+        if (rc)
+            snprintf(err, errlen, "%s:%zu: %s", path, line_of(&text, pos),
+                     why);
+        pos = end + 1;
+    }
+    lc_buf_release(&text);
+    return rc;
+}

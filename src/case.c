@@ -34,8 +34,8 @@ struct parser {
     struct lc_case *c;
     char *err;
     size_t errlen;
-    long line;                /* 1-based line number being parsed */
-    long seen_on[KEY_COUNT];  /* line where each key was set, 0 if not yet */
+    long line;               /* 1-based line number being parsed */
+    long seen_on[KEY_COUNT]; /* line where each key was set, 0 if not yet */
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -156,8 +156,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
         snprintf(p->c->source, sizeof(p->c->source), "%s", v);
         return 0;
     case KEY_WARMUP:
-        return parse_long(p, "warmup", v, 0, LC_ITERATIONS_MAX,
-                          &p->c->warmup);
+        return parse_long(p, "warmup", v, 0, LC_ITERATIONS_MAX, &p->c->warmup);
     case KEY_ITERATIONS:
         return parse_long(p, "iterations", v, LC_MIN_ITERATIONS,
                           LC_ITERATIONS_MAX, &p->c->iterations);
@@ -165,8 +164,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
     case KEY_TIMEOUT:
         errno = 0;
         t = strtod(v, &end);
-        if (*v == '\0' || *end != '\0' || errno != 0 || !(t > 0) ||
-            t > 86400)
+        if (*v == '\0' || *end != '\0' || errno != 0 || !(t > 0) || t > 86400)
             return fail(p, "%s=%s: must be seconds in (0, 86400]",
                         key_names[k], v);
         *(k == KEY_TIME ? &p->c->time_s : &p->c->timeout_s) = t;
@@ -216,8 +214,9 @@ static int parse_pairs(struct parser *p, const char *s, size_t len)
                     break;
                 if (ch == '\\') {
                     if (i == len || (s[i] != '"' && s[i] != '\\'))
-                        return fail(p, "bad escape in value of '%.*s' "
-                                       "(only \\\" and \\\\)",
+                        return fail(p,
+                                    "bad escape in value of '%.*s' "
+                                    "(only \\\" and \\\\)",
                                     (int)keylen, s + keystart);
                     ch = s[i++];
                 }
@@ -257,8 +256,8 @@ static int parse_pairs(struct parser *p, const char *s, size_t len)
 }
 
 enum line_kind {
-    LINE_COMMENT, /* an ordinary comment */
-    LINE_HEADER,  /* "# leakcheck: ..." */
+    LINE_COMMENT,   /* an ordinary comment */
+    LINE_HEADER,    /* "# leakcheck: ..." */
     LINE_LOOKALIKE, /* meant as one, but not spelled so: "# LeakCheck:" */
 };
 
@@ -296,7 +295,8 @@ static enum line_kind classify_comment(const char *s, size_t len)
 
     while (i < len && is_space(s[i]))
         i++;
-    if (len - i >= strlen(PREFIX) && memcmp(s + i, PREFIX, strlen(PREFIX)) == 0)
+    if (len - i >= strlen(PREFIX) &&
+        memcmp(s + i, PREFIX, strlen(PREFIX)) == 0)
         return LINE_HEADER;
     if (!take_word(s, len, &i, "leak"))
         return LINE_COMMENT;
@@ -335,8 +335,8 @@ int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
 {
     struct parser p = {.c = c, .err = err, .errlen = errlen};
     size_t pos = 0;
-    long ended_on = 0;       /* line that ended the header block, 0 if none */
-    const char *ended = "";  /* what it was */
+    long ended_on = 0;      /* line that ended the header block, 0 if none */
+    const char *ended = ""; /* what it was */
 
     if (errlen)
         err[0] = '\0';
@@ -458,15 +458,19 @@ int lc_case_parse(struct lc_case *c, const char *path, char *err,
         goto out_close;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file (%s): a case must be "
-                 "a Python source file", path, lc_case_file_kind(st.st_mode));
+        snprintf(err, errlen,
+                 "%s: not a regular file (%s): a case must be "
+                 "a Python source file",
+                 path, lc_case_file_kind(st.st_mode));
         rc = -LC_EIO;
         goto out_close;
     }
     if (st.st_size > LC_CASE_SCAN_MAX) {
-        snprintf(err, errlen, "%s: %lld bytes, more than the %d a case file "
+        snprintf(err, errlen,
+                 "%s: %lld bytes, more than the %d a case file "
                  "may have (every line is checked for misplaced header "
-                 "lines)", path, (long long)st.st_size, LC_CASE_SCAN_MAX);
+                 "lines)",
+                 path, (long long)st.st_size, LC_CASE_SCAN_MAX);
         rc = -LC_ETOOBIG;
         goto out_close;
     }

@@ -57,7 +57,7 @@ struct lc_case {
     long iterations;           /* iteration bound on measuring */
     double time_s;             /* time bound on measuring, seconds */
     double timeout_s;          /* seconds for the whole case, setup included */
-    unsigned signals;          /* bit (1 << enum lc_signal) per deciding signal */
+    unsigned signals; /* bit (1 << enum lc_signal) per deciding signal */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

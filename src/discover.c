@@ -154,8 +154,7 @@ static int list_folder(struct walk *w, const char *path, struct lc_buf *names)
                 strerror(errno));
     closedir(d);
     if (rc == 0)
-        qsort(names->data, lc_discover_count(names), sizeof(char *),
-              cmp_path);
+        qsort(names->data, lc_discover_count(names), sizeof(char *), cmp_path);
     return rc;
 }
 
@@ -207,16 +206,15 @@ static int walk_path(struct walk *w, const char *path)
 int lc_discover(const char *path, lc_discover_keep_fn *keep,
                 struct lc_buf *list, char *err, size_t errlen)
 {
-    struct walk w = {.keep = keep, .list = list, .err = err,
-                     .errlen = errlen};
+    struct walk w = {.keep = keep, .list = list, .err = err, .errlen = errlen};
     int rc;
 
     if (errlen)
         err[0] = '\0';
     /* As many as the list may hold, and the folders above them. */
-    lc_buf_init(&w.seen, 2 * (list->max / sizeof(char *) + 1) *
-                             sizeof(struct seen) +
-                         LC_DIR_ENTRIES_MAX * sizeof(struct seen));
+    lc_buf_init(&w.seen,
+                2 * (list->max / sizeof(char *) + 1) * sizeof(struct seen) +
+                    LC_DIR_ENTRIES_MAX * sizeof(struct seen));
     rc = walk_path(&w, path);
     lc_buf_release(&w.seen);
     if (rc == -LC_ENOMEM || (rc < 0 && errlen && !err[0]))

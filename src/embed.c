@@ -19,8 +19,8 @@ struct lc_script {
     PyObject *fn[LC_ENTRY_COUNT]; /* NULL when not defined */
 };
 
-static const char *const entry_names[LC_ENTRY_COUNT] = {
-    "setup", "run", "teardown", "fuzz"};
+static const char *const entry_names[LC_ENTRY_COUNT] = {"setup", "run",
+                                                        "teardown", "fuzz"};
 static bool started;
 static char executable[512];
 
@@ -95,9 +95,9 @@ static int capture_exception(char *err, size_t errlen)
         PyException_SetTraceback(value, tb);
     mod = PyImport_ImportModule("traceback");
     if (mod)
-        lines = PyObject_CallMethod(mod, "format_exception", "OOO", type,
-                                    value ? value : Py_None,
-                                    tb ? tb : Py_None);
+        lines =
+            PyObject_CallMethod(mod, "format_exception", "OOO", type,
+                                value ? value : Py_None, tb ? tb : Py_None);
     if (lines) {
         PyObject *empty = PyUnicode_FromString("");
 
@@ -199,8 +199,7 @@ int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
 
     exe = PySys_GetObject("executable"); /* borrowed */
     if (exe && PyUnicode_Check(exe))
-        snprintf(executable, sizeof(executable), "%s",
-                 PyUnicode_AsUTF8(exe));
+        snprintf(executable, sizeof(executable), "%s", PyUnicode_AsUTF8(exe));
     PyErr_Clear();
     return 0;
 }
@@ -357,8 +356,8 @@ int lc_script_load(const char *path, struct lc_script **out, char *err,
     }
     ns = PyDict_New();
     if (ns)
-        code = Py_CompileString(loader_src, "<leakcheck loader>",
-                                Py_file_input);
+        code =
+            Py_CompileString(loader_src, "<leakcheck loader>", Py_file_input);
     if (code) {
         PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins());
         res = PyEval_EvalCode(code, ns, ns);
@@ -423,8 +422,8 @@ int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
     return 0;
 }
 
-int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
-                   size_t size, char *err, size_t errlen)
+int lc_script_fuzz(struct lc_script *s, const unsigned char *data, size_t size,
+                   char *err, size_t errlen)
 {
     const char *kind;
     PyObject *arg, *res;

@@ -123,8 +123,7 @@ static void check_key_rows(const struct key_row *rows, size_t n)
         cr_expect_eq(parse(&c, r->text, err), 0, "%s-> %s", r->text, err);
         cr_expect_eq(c.expect, r->expect, "%s", r->text);
         cr_expect_str_eq(c.source, r->source, "%s", r->text);
-        cr_expect_eq(c.warmup, r->warmup, "%s: warmup %ld", r->text,
-                     c.warmup);
+        cr_expect_eq(c.warmup, r->warmup, "%s: warmup %ld", r->text, c.warmup);
         cr_expect_eq(c.iterations, r->iterations, "%s: iterations %ld",
                      r->text, c.iterations);
         cr_expect_float_eq(c.time_s, r->time_s, 1e-9, "%s: time %g", r->text,
@@ -196,8 +195,8 @@ Test(case, numbers_are_checked_against_their_bounds)
             struct lc_case c;
             int rc;
 
-            snprintf(text, sizeof(text), "# leakcheck: %s=%ld\n",
-                     keys[k].key, vals[v]);
+            snprintf(text, sizeof(text), "# leakcheck: %s=%ld\n", keys[k].key,
+                     vals[v]);
             rc = parse(&c, text, err);
             if (v < 2) {
                 cr_expect_eq(rc, 0, "%s-> %s", text, err);
@@ -239,8 +238,8 @@ Test(case, quoted_values_and_their_escapes)
         struct lc_case c;
         char err[ERRLEN];
 
-        cr_expect_eq(parse(&c, rows[i].text, err), 0, "%s-> %s",
-                     rows[i].text, err);
+        cr_expect_eq(parse(&c, rows[i].text, err), 0, "%s-> %s", rows[i].text,
+                     err);
         cr_expect_str_eq(c.source, rows[i].source, "%s", rows[i].text);
     }
 }
@@ -346,8 +345,8 @@ static void check_errors(const struct err_row *rows, size_t n)
                      "%s-> \"%s\" does not start with \"%s\"", rows[i].text,
                      err, prefix);
         cr_expect_neq(strstr(err, rows[i].needle), NULL,
-                      "%s-> \"%s\" does not mention \"%s\"", rows[i].text,
-                      err, rows[i].needle);
+                      "%s-> \"%s\" does not mention \"%s\"", rows[i].text, err,
+                      rows[i].needle);
     }
 }
 
@@ -395,16 +394,17 @@ Test(case, a_byte_order_mark_before_the_header_is_skipped)
     struct lc_case c;
     char err[ERRLEN];
 
-    cr_expect_eq(parse(&c, "\xEF\xBB\xBF# leakcheck: expect=leak\n"
-                           "# leakcheck: warmup=2\ndef run(): pass\n", err),
+    cr_expect_eq(parse(&c,
+                       "\xEF\xBB\xBF# leakcheck: expect=leak\n"
+                       "# leakcheck: warmup=2\ndef run(): pass\n",
+                       err),
                  0, "%s", err);
     cr_expect_eq(c.expect, LC_EXPECT_LEAK);
     cr_expect_eq(c.warmup, 2);
     /* Lines are still counted from 1. */
     cr_expect_eq(parse(&c, "\xEF\xBB\xBF# leakcheck: bogus=1\n", err),
                  -LC_EHEADER);
-    cr_expect_eq(strncmp(err, PATH ":1: ", strlen(PATH ":1: ")), 0, "%s",
-                 err);
+    cr_expect_eq(strncmp(err, PATH ":1: ", strlen(PATH ":1: ")), 0, "%s", err);
 }
 
 Test(case, a_header_line_past_the_line_limit_is_an_error)
@@ -417,7 +417,8 @@ Test(case, a_header_line_past_the_line_limit_is_an_error)
     for (int i = 0; i < LC_HEADER_LINES_MAX - 1; i++)
         n += (size_t)snprintf(text + n, sizeof(text) - n, "# comment\n");
     /* Line LC_HEADER_LINES_MAX itself is still header. */
-    n += (size_t)snprintf(text + n, sizeof(text) - n, "# leakcheck: warmup=1\n");
+    n += (size_t)snprintf(text + n, sizeof(text) - n,
+                          "# leakcheck: warmup=1\n");
     cr_expect_eq(parse(&c, text, err), 0, "%s", err);
     cr_expect_eq(c.warmup, 1);
     snprintf(text + n, sizeof(text) - n, "# leakcheck: expect=leak\n");
@@ -431,8 +432,7 @@ Test(case, unknown_and_repeated_keys_are_errors_naming_the_line)
 {
     static const struct err_row rows[] = {
         {"# leakcheck: colour=red\n", 1, "colour"},
-        {"# leakcheck: expect=leak\n# leakcheck: expext=leak\n", 2,
-         "expext"},
+        {"# leakcheck: expect=leak\n# leakcheck: expext=leak\n", 2, "expext"},
         {"\n# prose\n\n# leakcheck: Expect=leak\n", 4, "Expect"},
         {"# leakcheck: warmup=1\n#\n# leakcheck: warmup=2\n", 3,
          "first on line 1"},
@@ -458,8 +458,7 @@ Test(case, bad_values_are_errors_naming_the_line)
         {"# leakcheck: warmup=1.5\n", 1, "warmup"},
         {"# leakcheck: warmup=0x10\n", 1, "warmup"},
         {"# leakcheck: iterations=0\n", 1, "iterations"},
-        {"# leakcheck: iterations=99999999999999999999999\n", 1,
-         "iterations"},
+        {"# leakcheck: iterations=99999999999999999999999\n", 1, "iterations"},
         {"# leakcheck: iterations=1e3\n", 1, "iterations"},
         {"# leakcheck: timeout=0\n", 1, "timeout"},
         {"# leakcheck: timeout=-5\n", 1, "timeout"},
@@ -499,10 +498,9 @@ Test(case, malformed_lines_are_errors_naming_the_line)
     static const struct err_row rows[] = {
         /* Unterminated quote, also when a later pair follows. */
         {"# leakcheck: source=\"abc\n", 1, "unterminated"},
-        {"# leakcheck: expect=leak\n# leakcheck: source=\"a expect=leak\n",
-         2, "unterminated"},
-        {"# leakcheck: source=\"ends in a backslash\\\"\n", 1,
+        {"# leakcheck: expect=leak\n# leakcheck: source=\"a expect=leak\n", 2,
          "unterminated"},
+        {"# leakcheck: source=\"ends in a backslash\\\"\n", 1, "unterminated"},
         /* Only \" and \\ are escapes. */
         {"# leakcheck: source=\"a\\nb\"\n", 1, "escape"},
         {"# leakcheck: source=\"tab\\t\"\n", 1, "escape"},
@@ -537,8 +535,9 @@ Test(case, too_long_lines_and_values_are_errors)
 
     /* A header line of exactly LC_LINE_MAX bytes is read (spaces between
      * pairs are fine); one byte more is an error naming its line. */
-    n = (size_t)snprintf(text, sizeof(text), "# a comment\n# leakcheck: "
-                                             "expect=leak");
+    n = (size_t)snprintf(text, sizeof(text),
+                         "# a comment\n# leakcheck: "
+                         "expect=leak");
     memset(text + n, ' ', LC_LINE_MAX - (n - strlen("# a comment\n")));
     text[strlen("# a comment\n") + LC_LINE_MAX] = '\0';
     cr_expect_eq(parse(&c, text, err), 0, "%s", err);
@@ -645,8 +644,7 @@ Test(case, parse_reads_the_header_of_a_file, .init = make_dir,
     cr_expect_float_eq(c.timeout_s, LC_DEFAULT_TIMEOUT_S, 1e-9);
 }
 
-Test(case, parse_of_a_bad_file_names_it, .init = make_dir,
-     .fini = remove_dir)
+Test(case, parse_of_a_bad_file_names_it, .init = make_dir, .fini = remove_dir)
 {
     char path[128], want[160], err[ERRLEN];
     struct lc_case c;
@@ -660,8 +658,8 @@ Test(case, parse_of_a_bad_file_names_it, .init = make_dir,
     cr_expect_neq(strstr(err, "flavour"), NULL, "%s", err);
 }
 
-Test(case, parse_of_a_missing_file_is_an_io_error_naming_it,
-     .init = make_dir, .fini = remove_dir)
+Test(case, parse_of_a_missing_file_is_an_io_error_naming_it, .init = make_dir,
+     .fini = remove_dir)
 {
     char path[128], err[ERRLEN];
     struct lc_case c;
@@ -679,8 +677,8 @@ Test(case, parse_of_a_missing_file_is_an_io_error_naming_it,
     cr_expect_neq(strstr(err, dir), NULL, "%s", err);
 }
 
-Test(case, parse_refuses_a_fifo_without_waiting_for_a_writer,
-     .init = make_dir, .fini = remove_dir, .timeout = 10)
+Test(case, parse_refuses_a_fifo_without_waiting_for_a_writer, .init = make_dir,
+     .fini = remove_dir, .timeout = 10)
 {
     char path[128], err[ERRLEN];
     struct lc_case c;
@@ -688,8 +686,7 @@ Test(case, parse_refuses_a_fifo_without_waiting_for_a_writer,
     snprintf(path, sizeof(path), "%s/x.py", dir);
     cr_assert_eq(mkfifo(path, 0600), 0, "%s", strerror(errno));
     cr_expect_eq(lc_case_parse(&c, path, err, sizeof(err)), -LC_EIO);
-    cr_expect_neq(strstr(err, "not a regular file (a FIFO)"), NULL, "%s",
-                  err);
+    cr_expect_neq(strstr(err, "not a regular file (a FIFO)"), NULL, "%s", err);
     cr_expect_neq(strstr(err, path), NULL, "%s", err);
     /* A device is refused the same way, and nothing is read from it. */
     cr_expect_eq(lc_case_parse(&c, "/dev/zero", err, sizeof(err)), -LC_EIO);

@@ -65,8 +65,7 @@ static void folder(const char *rel)
 
 static void link_to(const char *target, const char *rel)
 {
-    cr_assert_eq(symlink(target, at(rel)), 0, "%s: %s", rel,
-                 strerror(errno));
+    cr_assert_eq(symlink(target, at(rel)), 0, "%s: %s", rel, strerror(errno));
 }
 
 /* The list as "a.py b/c.py ...", relative to dir. */
@@ -117,9 +116,9 @@ Test(discover, a_fifo_is_skipped_with_an_error_and_never_opened,
     /* Named as an operand, the same. */
     lc_discover_free(&list);
     lc_buf_init(&list, LC_CASES_MAX * sizeof(char *));
-    cr_expect_eq(lc_discover(at("x.py"), lc_discover_case, &list, err,
-                             sizeof(err)),
-                 -LC_EINPUT);
+    cr_expect_eq(
+        lc_discover(at("x.py"), lc_discover_case, &list, err, sizeof(err)),
+        -LC_EINPUT);
     cr_expect_eq(lc_discover_count(&list), 0u);
     cr_expect_neq(strstr(err, "a FIFO"), NULL, "%s", err);
 }
@@ -145,8 +144,8 @@ Test(discover, a_link_cycle_lists_each_case_once, .init = make_dir,
     folder("a");
     folder("a/b");
     touch("a/b/one.py");
-    link_to("..", "a/b/up");        /* a/b/up -> a: a cycle */
-    link_to(".", "a/here");         /* a/here -> a */
+    link_to("..", "a/b/up");         /* a/b/up -> a: a cycle */
+    link_to(".", "a/here");          /* a/here -> a */
     link_to("b/one.py", "a/two.py"); /* a second name for one file */
     cr_expect_eq(lc_discover(dir, lc_discover_case, &list, err, sizeof(err)),
                  0, "%s", err);
@@ -163,9 +162,9 @@ Test(discover, an_unusable_operand_is_reported, .init = make_dir,
                  -LC_EINPUT);
     cr_expect_neq(strstr(err, "file.py/sub: "), NULL, "%s", err);
     cr_expect_neq(strstr(err, strerror(ENOTDIR)), NULL, "%s", err);
-    cr_expect_eq(lc_discover(at("missing"), lc_discover_case, &list, err,
-                             sizeof(err)),
-                 -LC_EINPUT);
+    cr_expect_eq(
+        lc_discover(at("missing"), lc_discover_case, &list, err, sizeof(err)),
+        -LC_EINPUT);
     cr_expect_neq(strstr(err, strerror(ENOENT)), NULL, "%s", err);
     cr_expect_eq(lc_discover_count(&list), 0u);
 }
@@ -227,9 +226,9 @@ Test(discover, problems_past_the_error_buffer_are_counted, .init = make_dir,
         link_to("nowhere", name);
     }
     touch("good.py");
-    cr_expect_eq(lc_discover(dir, lc_discover_case, &list, small,
-                             sizeof(small)),
-                 -LC_EINPUT);
+    cr_expect_eq(
+        lc_discover(dir, lc_discover_case, &list, small, sizeof(small)),
+        -LC_EINPUT);
     cr_expect_str_eq(found(), "good.py");
     cr_expect_neq(strstr(small, " more unusable paths"), NULL, "%s", small);
     cr_expect_lt(strlen(small), sizeof(small));

@@ -106,8 +106,8 @@ Test(embed, a_case_without_run_is_refused, .init = start, .fini = fini)
     cr_assert_null(s);
 }
 
-Test(embed, fuzz_gets_the_bytes_and_its_exceptions_are_outcomes,
-     .init = start, .fini = fini)
+Test(embed, fuzz_gets_the_bytes_and_its_exceptions_are_outcomes, .init = start,
+     .fini = fini)
 {
     struct lc_script *s = load("seen = []\n"
                                "def run():\n    pass\n"
@@ -117,12 +117,12 @@ Test(embed, fuzz_gets_the_bytes_and_its_exceptions_are_outcomes,
                                "        raise ValueError('rejected')\n");
 
     cr_assert(lc_script_has(s, LC_ENTRY_FUZZ));
-    cr_assert_eq(lc_script_fuzz(s, (const unsigned char *)"ok\0z", 4, err,
-                                sizeof(err)),
-                 0);
-    cr_assert_eq(lc_script_fuzz(s, (const unsigned char *)"bad", 3, err,
-                                sizeof(err)),
-                 -LC_EPYTHON);
+    cr_assert_eq(
+        lc_script_fuzz(s, (const unsigned char *)"ok\0z", 4, err, sizeof(err)),
+        0);
+    cr_assert_eq(
+        lc_script_fuzz(s, (const unsigned char *)"bad", 3, err, sizeof(err)),
+        -LC_EPYTHON);
     cr_assert_neq(strstr(err, "ValueError: rejected"), NULL, "%s", err);
     err[0] = '\0';
     /* Quiet: the exception is cleared, nothing formatted. */
@@ -169,18 +169,20 @@ Test(embed, line_coverage_tells_python_paths_apart, .init = start,
     lc_script_fuzz(s, (const unsigned char *)"L", 1, NULL, 0);
     lc_pycov_end();
     magic = lc_pycov_edges();
-    cr_assert_gt(magic, other, "the longer branch hits more edges (%zu vs "
-                 "%zu)", magic, other);
+    cr_assert_gt(magic, other,
+                 "the longer branch hits more edges (%zu vs "
+                 "%zu)",
+                 magic, other);
     lc_script_free(s);
 }
 
 /* The locale facts a case sees, one line: file system encoding, stdout's
  * and stderr's encoding and errors, the preferred encoding, UTF-8 mode.
  * stdout is /dev/null and stderr a pipe, as in a worker. */
-#define LOCALE_PROBE                                                        \
-    "import sys, locale\n"                                                 \
-    "print(sys.getfilesystemencoding(), sys.stdout.encoding,"              \
-    " sys.stdout.errors, sys.stderr.encoding, sys.stderr.errors,"          \
+#define LOCALE_PROBE                                                          \
+    "import sys, locale\n"                                                    \
+    "print(sys.getfilesystemencoding(), sys.stdout.encoding,"                 \
+    " sys.stdout.errors, sys.stderr.encoding, sys.stderr.errors,"             \
     " locale.getpreferredencoding(), sys.flags.utf8_mode, file=sys.stderr)"
 
 /* Run this test program again as a child, with env as its only
@@ -269,8 +271,7 @@ Test(embed, the_locale_is_the_one_python3_11_dash_I_gets)
     }
 }
 
-Test(embed, sigpipe_and_sigxfsz_are_ignored_as_python3_11_does,
-     .init = start)
+Test(embed, sigpipe_and_sigxfsz_are_ignored_as_python3_11_does, .init = start)
 {
     struct sigaction sa;
 
@@ -304,8 +305,8 @@ static void refused(const char *src, const char *needle)
     f = fdopen(fd, "w");
     fputs(src, f);
     fclose(f);
-    cr_expect_eq(lc_script_load(path, &s, err, sizeof(err)), -LC_EPYTHON,
-                 "%s", src);
+    cr_expect_eq(lc_script_load(path, &s, err, sizeof(err)), -LC_EPYTHON, "%s",
+                 src);
     cr_expect_null(s);
     cr_expect_neq(strstr(err, needle), NULL, "%s-> %s", src, err);
     unlink(path);
@@ -317,8 +318,7 @@ Test(embed, coroutine_and_generator_entry_points_are_refused_at_load,
 {
     refused("async def run():\n    pass\n",
             "run is a coroutine function (async def)");
-    refused("def run():\n    yield 1\n",
-            "run is a generator function");
+    refused("def run():\n    yield 1\n", "run is a generator function");
     refused("async def run():\n    yield 1\n",
             "run is an async generator function");
     refused("import types\n@types.coroutine\ndef run():\n    yield\n",
@@ -364,12 +364,12 @@ Test(embed, a_call_returning_a_coroutine_is_an_error_and_warns_nothing,
                   err);
     cr_expect_eq(lc_script_call(s, LC_ENTRY_TEARDOWN, err, sizeof(err)),
                  -LC_EPYTHON);
-    cr_expect_neq(strstr(err, "teardown() returned an awaitable"), NULL,
-                  "%s", err);
+    cr_expect_neq(strstr(err, "teardown() returned an awaitable"), NULL, "%s",
+                  err);
     lc_embed_collect();
-    cr_assert_eq(lc_embed_exec("import sys\nsys.stderr.flush()\n", err,
-                               sizeof(err)),
-                 0, "%s", err);
+    cr_assert_eq(
+        lc_embed_exec("import sys\nsys.stderr.flush()\n", err, sizeof(err)), 0,
+        "%s", err);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -381,8 +381,8 @@ Test(embed, a_call_returning_a_coroutine_is_an_error_and_warns_nothing,
     lc_script_free(s);
 }
 
-Test(embed, a_long_traceback_keeps_its_head_and_its_last_line,
-     .init = start, .fini = fini)
+Test(embed, a_long_traceback_keeps_its_head_and_its_last_line, .init = start,
+     .fini = fini)
 {
     struct lc_script *s = load("def f(n):\n"
                                "    if n == 0:\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -33,8 +34,8 @@ struct parser {
     struct lc_case *c;
     char *err;
     size_t errlen;
-    long line;                /* 1-based line number being parsed */
-    long seen_on[KEY_COUNT];  /* line where each key was set, 0 if not yet */
+    long line;               /* 1-based line number being parsed */
+    long seen_on[KEY_COUNT]; /* line where each key was set, 0 if not yet */
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -155,8 +156,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
         snprintf(p->c->source, sizeof(p->c->source), "%s", v);
         return 0;
     case KEY_WARMUP:
-        return parse_long(p, "warmup", v, 0, LC_ITERATIONS_MAX,
-                          &p->c->warmup);
+        return parse_long(p, "warmup", v, 0, LC_ITERATIONS_MAX, &p->c->warmup);
     case KEY_ITERATIONS:
         return parse_long(p, "iterations", v, LC_MIN_ITERATIONS,
                           LC_ITERATIONS_MAX, &p->c->iterations);
@@ -164,8 +164,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
     case KEY_TIMEOUT:
         errno = 0;
         t = strtod(v, &end);
-        if (*v == '\0' || *end != '\0' || errno != 0 || !(t > 0) ||
-            t > 86400)
+        if (*v == '\0' || *end != '\0' || errno != 0 || !(t > 0) || t > 86400)
             return fail(p, "%s=%s: must be seconds in (0, 86400]",
                         key_names[k], v);
         *(k == KEY_TIME ? &p->c->time_s : &p->c->timeout_s) = t;
@@ -215,8 +214,9 @@ static int parse_pairs(struct parser *p, const char *s, size_t len)
                     break;
                 if (ch == '\\') {
                     if (i == len || (s[i] != '"' && s[i] != '\\'))
-                        return fail(p, "bad escape in value of '%.*s' "
-                                       "(only \\\" and \\\\)",
+                        return fail(p,
+                                    "bad escape in value of '%.*s' "
+                                    "(only \\\" and \\\\)",
                                     (int)keylen, s + keystart);
                     ch = s[i++];
                 }
@@ -255,19 +255,100 @@ static int parse_pairs(struct parser *p, const char *s, size_t len)
     return 0;
 }
 
+enum line_kind {
+    LINE_COMMENT,   /* an ordinary comment */
+    LINE_HEADER,    /* "# leakcheck: ..." */
+    LINE_LOOKALIKE, /* meant as one, but not spelled so: "# LeakCheck:" */
+};
+
+static bool is_letter(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static char lower(char ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* Whether s[0..len) starts with word, letters compared ignoring case;
+ * *at is moved past it. */
+static bool take_word(const char *s, size_t len, size_t *at, const char *word)
+{
+    size_t i = *at;
+
+    for (; *word; word++, i++)
+        if (i >= len || lower(s[i]) != *word)
+            return false;
+    *at = i;
+    return true;
+}
+
+/* What the comment s[0..len) (the text after its '#') is. A lookalike is
+ * "leak check" in any case, spelled with or without '-', '_' or a space,
+ * followed by ':' or '=' after optional blanks, or by a known key and '='
+ * ("# leakcheck expect=leak"): a line a writer meant as a header, which
+ * ignoring would change what the case is checked for without a word. */
+static enum line_kind classify_comment(const char *s, size_t len)
+{
+    size_t i = 0, k;
+
+    while (i < len && is_space(s[i]))
+        i++;
+    if (len - i >= strlen(PREFIX) &&
+        memcmp(s + i, PREFIX, strlen(PREFIX)) == 0)
+        return LINE_HEADER;
+    if (!take_word(s, len, &i, "leak"))
+        return LINE_COMMENT;
+    if (i < len && (s[i] == '-' || s[i] == '_' || s[i] == ' '))
+        i++;
+    if (!take_word(s, len, &i, "check"))
+        return LINE_COMMENT;
+    if (i < len && is_letter(s[i]))
+        return LINE_COMMENT; /* "leakchecker", "leakchecks" */
+    while (i < len && is_space(s[i]))
+        i++;
+    if (i < len && (s[i] == ':' || s[i] == '='))
+        return LINE_LOOKALIKE;
+    for (k = 0; k < KEY_COUNT; k++) {
+        size_t j = i;
+
+        if (take_word(s, len, &j, key_names[k]) && j < len && s[j] == '=')
+            return LINE_LOOKALIKE;
+    }
+    return LINE_COMMENT;
+}
+
+/* What ends the header, for messages: a docstring or a line of code. */
+static const char *what_ends(const char *line, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && i < 2 && strchr("rRuUbBfF", line[i]) && line[i])
+        i++;
+    return i < len && (line[i] == '"' || line[i] == '\'') ? "the docstring"
+                                                          : "code";
+}
+
 int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
                        char *err, size_t errlen)
 {
     struct parser p = {.c = c, .err = err, .errlen = errlen};
     size_t pos = 0;
+    long ended_on = 0;      /* line that ended the header block, 0 if none */
+    const char *ended = ""; /* what it was */
 
     if (errlen)
         err[0] = '\0';
+    /* Python skips a UTF-8 byte order mark; a header behind one counts. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
     while (pos < len) {
         const char *line = text + pos;
         const char *nl = memchr(line, '\n', len - pos);
         size_t linelen = nl ? (size_t)(nl - line) : len - pos;
         size_t i = 0;
+        enum line_kind kind;
 
         pos += linelen + (nl ? 1 : 0);
         p.line++;
@@ -275,18 +356,41 @@ int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
             i++;
         if (i == linelen)
             continue; /* blank */
-        if (line[i] != '#')
-            break; /* first line of code: the header is over */
+        if (line[i] != '#') {
+            if (!ended_on) { /* first line of code: the header is over */
+                ended_on = p.line;
+                ended = what_ends(line + i, linelen - i);
+            }
+            continue;
+        }
+        /* Every comment line of the file is looked at: a header line
+         * anywhere but the leading block, or misspelled, is an error. */
+        kind = classify_comment(line + i + 1, linelen - i - 1);
+        if (kind == LINE_COMMENT)
+            continue;
+        if (kind == LINE_LOOKALIKE)
+            return fail(&p,
+                        "'%.*s' looks like a header line but is not "
+                        "spelled as one: write '# leakcheck: key=value' "
+                        "(lower case, a colon right after the word), or "
+                        "reword the comment",
+                        (int)(linelen - i < 40 ? linelen - i : 40), line + i);
+        if (ended_on)
+            return fail(&p,
+                        "header line after %s (line %ld), where it would be "
+                        "ignored: move it into the comment block at the "
+                        "top of the file, before any docstring or code",
+                        ended, ended_on);
         if (p.line > LC_HEADER_LINES_MAX)
-            break;
+            return fail(&p,
+                        "header line past line %d of the leading comment "
+                        "block: move it into the first %d lines",
+                        LC_HEADER_LINES_MAX, LC_HEADER_LINES_MAX);
+        if (linelen > LC_LINE_MAX)
+            return fail(&p, "header line longer than %d bytes", LC_LINE_MAX);
         i++;
         while (i < linelen && is_space(line[i]))
             i++;
-        if (linelen - i < strlen(PREFIX) ||
-            memcmp(line + i, PREFIX, strlen(PREFIX)) != 0)
-            continue; /* an ordinary comment */
-        if (linelen > LC_LINE_MAX)
-            return fail(&p, "header line longer than %d bytes", LC_LINE_MAX);
         i += strlen(PREFIX);
         if (parse_pairs(&p, line + i, linelen - i))
             return -LC_EHEADER;
@@ -294,10 +398,42 @@ int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
     return 0;
 }
 
+/* Read the whole of the open regular file fd (at most LC_CASE_SCAN_MAX
+ * bytes) into a heap buffer. */
+static int read_all(int fd, const char *path, off_t size, char **out,
+                    size_t *outlen, char *err, size_t errlen)
+{
+    size_t cap = (size_t)size + 1, len = 0; /* +1: sees growth, and EOF */
+    char *buf = malloc(cap);
+
+    if (!buf) {
+        snprintf(err, errlen, "%s: %s", path, lc_strerror(-LC_ENOMEM));
+        return -LC_ENOMEM;
+    }
+    while (len < cap) {
+        ssize_t n = read(fd, buf + len, cap - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            free(buf);
+            return -LC_EIO;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    *out = buf;
+    *outlen = len < LC_CASE_SCAN_MAX ? len : LC_CASE_SCAN_MAX;
+    return 0;
+}
+
 int lc_case_parse(struct lc_case *c, const char *path, char *err,
                   size_t errlen)
 {
-    char *buf;
+    struct stat st;
+    char *buf = NULL;
     size_t len = 0;
     int fd, rc;
 
@@ -309,35 +445,57 @@ int lc_case_parse(struct lc_case *c, const char *path, char *err,
                  LC_PATH_MAX - 1);
         return -LC_ETOOBIG;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named x.py opens at once instead of waiting for a
+     * writer forever, and is then refused as not a regular file. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -LC_EIO;
     }
-    buf = malloc(LC_HEADER_BYTES_MAX);
-    if (!buf) {
-        rc = -LC_ENOMEM;
-        snprintf(err, errlen, "%s: %s", path, lc_strerror(rc));
+    if (fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        rc = -LC_EIO;
         goto out_close;
     }
-    while (len < LC_HEADER_BYTES_MAX) {
-        ssize_t n = read(fd, buf + len, LC_HEADER_BYTES_MAX - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            rc = -LC_EIO;
-            goto out_free;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen,
+                 "%s: not a regular file (%s): a case must be "
+                 "a Python source file",
+                 path, lc_case_file_kind(st.st_mode));
+        rc = -LC_EIO;
+        goto out_close;
     }
-    rc = lc_case_parse_text(c, buf, len, err, errlen);
-out_free:
+    if (st.st_size > LC_CASE_SCAN_MAX) {
+        snprintf(err, errlen,
+                 "%s: %lld bytes, more than the %d a case file "
+                 "may have (every line is checked for misplaced header "
+                 "lines)",
+                 path, (long long)st.st_size, LC_CASE_SCAN_MAX);
+        rc = -LC_ETOOBIG;
+        goto out_close;
+    }
+    rc = read_all(fd, path, st.st_size, &buf, &len, err, errlen);
+    if (rc == 0)
+        rc = lc_case_parse_text(c, buf, len, err, errlen);
     free(buf);
 out_close:
     close(fd);
     return rc;
+}
+
+const char *lc_case_file_kind(unsigned mode)
+{
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    return S_ISREG(mode) ? "a regular file" : "not a file";
 }

@@ -3,8 +3,10 @@
  * without running any Python.
  *
  * The header is the leading comment block of the file (blank lines and lines
- * starting with '#', before the first line of code). Each `# leakcheck:` line
- * in it holds space-separated key=value pairs; a value is a bare word or a
+ * starting with '#', before the first line of code or docstring, within its
+ * first LC_HEADER_LINES_MAX lines; a UTF-8 byte order mark before it is
+ * skipped, as Python skips it). Each `# leakcheck:` line in it holds
+ * space-separated key=value pairs; a value is a bare word or a
  * double-quoted string with \" and \\ escapes. Keys:
  *
  *   expect=leak|clean   the verdict the case must get (default clean)
@@ -19,8 +21,14 @@
  *   signals=a,b|all     which signals decide the verdict (default all)
  *
  * An unknown key, a repeated key, a bad value or a malformed line is an error
- * whose message names the file and the line. Nothing here allocates but
- * lc_case_parse's one read buffer.
+ * whose message names the file and the line. So is a header line that would
+ * otherwise be ignored: every comment line of the file is looked at, and a
+ * `# leakcheck:` line after the docstring or code, or past line
+ * LC_HEADER_LINES_MAX, or a lookalike (`# LeakCheck:`, `#leakcheck :`,
+ * `# leak-check:`, `# leakcheck=`, `# leakcheck expect=leak`) is an error
+ * saying where it must go. (Only whole comment lines: `x = 1  # leakcheck:`
+ * after code on the same line is not looked at, as a string could hold
+ * it.) Nothing here allocates but lc_case_parse's one read buffer.
  */
 #ifndef LC_CASE_H
 #define LC_CASE_H
@@ -49,7 +57,7 @@ struct lc_case {
     long iterations;           /* iteration bound on measuring */
     double time_s;             /* time bound on measuring, seconds */
     double timeout_s;          /* seconds for the whole case, setup included */
-    unsigned signals;          /* bit (1 << enum lc_signal) per deciding signal */
+    unsigned signals; /* bit (1 << enum lc_signal) per deciding signal */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */
@@ -61,11 +69,17 @@ void lc_case_init(struct lc_case *c, const char *path);
 int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
                        char *err, size_t errlen);
 
-/* lc_case_init + read the file's first LC_HEADER_BYTES_MAX bytes + parse.
- * Returns 0, -LC_EIO (err names the file and errno text) or -LC_EHEADER. */
+/* lc_case_init + read the whole file + parse. The file is opened without
+ * blocking and must be a regular file (a FIFO named x.py is refused, never
+ * waited on). Returns 0, -LC_EIO (err names the file and errno text, or
+ * what it is instead of a file), -LC_ETOOBIG (over LC_CASE_SCAN_MAX bytes)
+ * or -LC_EHEADER. */
 int lc_case_parse(struct lc_case *c, const char *path, char *err,
                   size_t errlen);
 
 const char *lc_expect_name(enum lc_expect e);
+
+/* What a st_mode names, for messages: "a FIFO", "a folder", ... */
+const char *lc_case_file_kind(unsigned mode);
 
 #endif

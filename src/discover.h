@@ -3,13 +3,22 @@
  *
  * A path names a file, or a folder whose entries are taken in name order,
  * recursively. Entries whose names start with '.' are never taken. Nothing
- * here runs or parses a file; it only lists paths.
+ * here runs, opens or parses a file; it only lists paths.
+ *
+ * A path that cannot be used never stops the walk: a folder that cannot be
+ * listed, a dangling symbolic link, a FIFO, socket or device where a file
+ * is wanted (never opened: a FIFO would block its reader forever) is a
+ * problem, one line of the error text, and every usable file beside it is
+ * still listed. Symbolic links are followed, each folder and each file
+ * once (by device and inode), so a link cycle or two links to one file
+ * list it once.
  */
 #ifndef LC_DISCOVER_H
 #define LC_DISCOVER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "buf.h"
 
@@ -18,11 +27,20 @@
 typedef bool lc_discover_keep_fn(const char *name, bool is_dir);
 
 /* Append to list (a buffer of char *, each a heap copy the caller frees
- * with lc_discover_free) path itself when it is not a folder, or every kept
- * file under it in name order. 0, -LC_EIO (err names the path and why),
- * -LC_ETOOBIG (more than the list's maximum), -LC_ENOMEM. */
+ * with lc_discover_free) path itself when it is a regular file, or every
+ * kept file under it in name order.
+ *
+ * Returns 0; or -LC_EINPUT when some path was unusable: err then holds one
+ * line per such path, "PATH: why" (lines joined by '\n'; when err is full,
+ * a last line counts the ones left out), and list holds every usable file
+ * all the same, so a caller may report the problems, go on with the list
+ * and fail at the end; or, with the walk stopped, -LC_ETOOBIG (more than
+ * the list's maximum) or -LC_ENOMEM, err saying which. */
 int lc_discover(const char *path, lc_discover_keep_fn *keep,
                 struct lc_buf *list, char *err, size_t errlen);
+
+/* Write err as lc_discover filled it, each line after prefix. */
+void lc_discover_print(FILE *f, const char *prefix, const char *err);
 
 /* Entries in list. */
 static inline size_t lc_discover_count(const struct lc_buf *list)

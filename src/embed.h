@@ -9,9 +9,23 @@
  * "__leakcheck_case__" with its folder first on sys.path; its `if __name__ ==
  * "__main__"` block does not run.
  *
+ * The process is set up as `python3.11 -I` sets up its own: SIGPIPE and
+ * SIGXFSZ ignored (a write to a closed pipe or past RLIMIT_FSIZE raises),
+ * LC_CTYPE from the environment with a C/POSIX locale coerced to C.UTF-8
+ * and UTF-8 mode on under it (PEP 538, PEP 540); Python's own SIGINT
+ * handler is not installed.
+ *
+ * Entry points must be plain callables: a coroutine, generator or async
+ * generator function, or a non-callable, is refused at load (by the code
+ * object's co_flags), and a call returning a coroutine, generator or
+ * awaitable is an error of that call (the coroutine closed, so no "never
+ * awaited" warning), because nothing here awaits or iterates it.
+ *
  * Python exceptions stop here: they become -LC_EPYTHON plus the formatted
- * traceback in the caller's buffer. SystemExit is such an exception too; it
- * never exits the process.
+ * traceback in the caller's buffer (a lone surrogate backslash-escaped; a
+ * text too long keeps its head and its tail, the last line whole, with the
+ * number of bytes cut). SystemExit is such an exception too; it never
+ * exits the process.
  */
 #ifndef LC_EMBED_H
 #define LC_EMBED_H

@@ -26,6 +26,13 @@
  * comment block must end within them. */
 #define LC_HEADER_BYTES_MAX (LC_HEADER_LINES_MAX * (LC_LINE_MAX + 1))
 
+/* Largest case file: the header reader scans every line of it for header
+ * lines that are misplaced or misspelled, which are errors rather than
+ * silently ignored. Above the largest case `leakcheck repro` writes (4
+ * source bytes per byte of LC_REPRO_INPUT_MAX); a larger file is refused,
+ * never half checked. */
+#define LC_CASE_SCAN_MAX (8 << 20)
+
 /* Longest free-text header value (source="..."). */
 #define LC_VALUE_MAX 512
 

@@ -19,6 +19,13 @@ program writes:
   (f) usage: usage errors exit 2;
   (g) odd_names: a case whose file name is not UTF-8 runs, and JUnit
       stays valid;
+  (h) bad: every hostile case in tests/bad/ (async or generator entry
+      points, misplaced and misspelled headers, deep tracebacks, odd
+      text, signals, descriptors, ...) gets the verdict, phase and message
+      (a regex) its `# e2e:` comment states, in one run beside good cases;
+      and the paths made at test time (a FIFO named x.py, a dangling link,
+      a link cycle, a file used as a folder) are reported, never hang the
+      run, never list a case twice. One line per kind;
   fixtures: each group above, run on a copy of REPO with one of its
       fixtures removed, fails naming that fixture.
 
@@ -53,6 +60,7 @@ CASES = os.path.join(REPO, "cases")
 FAILURES = os.path.join(HERE, "cases", "failures")
 BAD_HEADER = os.path.join(HERE, "cases", "bad_header")
 PLANTED = os.path.join(HERE, "cases", "planted")
+BAD = os.path.join(HERE, "bad")
 GOLDEN = os.path.join(HERE, "golden")
 
 # The failure cases (b) is about, one per way a case can fail; more may be
@@ -289,7 +297,8 @@ def test_failures():
                   "(b) %s: message mentions %r" % (name,
                                                   want["message"].strip()),
                   detail)
-        if want.get("phase") in ("setup", "run", "teardown"):
+        if (want.get("phase") in ("setup", "run", "teardown") and
+                want["verdict"] != "timeout"):
             check("Traceback (most recent call last):" in c.get("message", "")
                   and name in c.get("message", ""),
                   "(b) %s: the message is the traceback, naming the file"
@@ -303,6 +312,10 @@ def test_failures():
             check(0.9 <= c["elapsed_s"] < 10,
                   "(b) %s: killed about its 1 s timeout (%.2f s)"
                   % (name, c["elapsed_s"]), detail)
+            check(re.search(r'File ".*%s", line \d+ in run' % re.escape(name),
+                            c.get("message", "")) is not None,
+                  "(b) %s: the timeout shows the Python stack where it hung"
+                  % name, detail)
     summary_matches(report, "(b) failures")
     check(elapsed < 60, "(b) failures: the hang did not hold the run up "
           "(%.1f s)" % elapsed)
@@ -545,6 +558,164 @@ def test_usage():
               "(f) leakcheck --help: exit 0 with the usage", out + err)
 
 
+# --- (h) hostile cases: each kind gets its stated verdict, phase, message ------
+
+# A kind whose file cannot hold a comment states its expectation here.
+BAD_NO_COMMENT = {
+    "empty.py": {"verdict": "error", "phase": "load",
+                 "message": r"defines no run\(\) function"},
+}
+BAD_MIN_KINDS = 30
+
+
+def bad_expectation(path):
+    """The `# e2e:` comment of a hostile case; message= is a regex."""
+    name = os.path.basename(path)
+    if name in BAD_NO_COMMENT:
+        return BAD_NO_COMMENT[name]
+    with open(require(path, "a hostile case"), encoding="utf-8",
+              errors="replace") as f:
+        for line in f:
+            m = re.match(r"\ufeff?#\s*e2e:\s*(.*)$", line.rstrip("\n"))
+            if m:
+                text, want = m.group(1), {}
+                if "message=" in text:
+                    text, want["message"] = text.split("message=", 1)
+                for pair in text.split():
+                    key, _, value = pair.partition("=")
+                    want[key] = value
+                if want.get("verdict"):
+                    return want
+    raise MissingFixture("`# e2e: verdict=...` comment in %s" % rel(path))
+
+
+def bad_mismatch(c, want):
+    """Why report entry c does not meet want, or None."""
+    if c is None:
+        return "not in the report"
+    why = []
+    if c["verdict"] != want["verdict"]:
+        why.append("verdict %s, want %s" % (c["verdict"], want["verdict"]))
+    if want.get("phase") and c.get("phase") != want["phase"]:
+        why.append("phase %s, want %s" % (c.get("phase"), want["phase"]))
+    if "message" in want and not re.search(want["message"].strip(),
+                                           c.get("message", "")):
+        why.append("message does not match /%s/" % want["message"].strip())
+    want_ok = want["verdict"] in ("clean", "leak")
+    if bool(c["ok"]) != want_ok:
+        why.append("ok is %s" % c["ok"])
+    return "; ".join(why) or None
+
+
+def run_stdout_json(*args):
+    """Run with --format json to stdout (not -o: see test_bad)."""
+    rc, out, err, secs = leakcheck("run", "-q", "--no-explain", "--format",
+                                   "json", *args)
+    try:
+        return rc, json.loads(out, parse_constant=not_json), err, secs
+    except ValueError as e:
+        return rc, None, "%s\n%s\n%s" % (e, out[:2000], err), secs
+
+
+def test_bad():
+    files = require_cases(BAD, "the hostile cases")
+    if len(files) < BAD_MIN_KINDS:
+        raise MissingFixture("tests/bad/ holds %d cases, fewer than %d"
+                             % (len(files), BAD_MIN_KINDS))
+    wants = {os.path.basename(f): bad_expectation(f) for f in files}
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-bad-") as tmp:
+        copy = os.path.join(tmp, "bad")
+        shutil.copytree(BAD, copy, symlinks=True)
+        rc, report, err, secs = run_stdout_json("-j", "2", copy)
+        if not check(report is not None, "(h) bad: a JSON report", err):
+            return
+        cases = by_name(report)
+        for name in sorted(wants):
+            c, want = cases.get(name), wants[name]
+            why = bad_mismatch(c, want)
+            check(why is None, "(h) %s: %s%s" % (
+                name, want["verdict"],
+                " in " + want["phase"] if want.get("phase") else ""),
+                "%s\n%s" % (why, json.dumps(c, indent=1)[:3000]))
+        check(sorted(cases) == sorted(wants),
+              "(h) bad: every case reported once", sorted(cases))
+        check(rc == 2, "(h) bad: exit status 2 (case files with unusable "
+              "headers)", "status %d\n%s" % (rc, err))
+        check(secs < 120, "(h) bad: the run took %.1f s" % secs)
+        test_bad_paths(tmp)
+
+
+def bad_path_run(what, paths, need_err, want_rc, good=None):
+    """A run on paths made at test time: it returns, exits want_rc, and its
+    stderr matches need_err; good names a case that must still run."""
+    try:
+        rc, report, err, secs = run_stdout_json(*paths)
+    except subprocess.TimeoutExpired:
+        check(False, "(h) %s: the run returns" % what, "it hung")
+        return
+    check(rc == want_rc and re.search(need_err, err) is not None,
+          "(h) %s: exit %d, stderr says /%s/" % (what, want_rc, need_err),
+          "status %d\nstderr: %s" % (rc, err))
+    if good:
+        ran = bool(report) and any(
+            os.path.basename(c["path"]) == good and c["verdict"] == "clean"
+            for c in report["cases"])
+        check(ran, "(h) %s: %s beside it still runs, clean" % (what, good))
+
+
+def test_bad_paths(tmp):
+    good = "def run():\n    [object() for _ in range(10)]\n"
+
+    def folder(name, *cases):
+        d = os.path.join(tmp, name)
+        os.mkdir(d)
+        for c in cases:
+            with open(os.path.join(d, c), "w") as f:
+                f.write(good)
+        return d
+
+    d = folder("fifo", "good.py")
+    os.mkfifo(os.path.join(d, "x.py"))
+    bad_path_run("a FIFO named x.py in a folder", [d],
+                 r"fifo/x\.py: not a regular file \(a FIFO\)", 2, "good.py")
+    bad_path_run("a FIFO named x.py as an operand",
+                 [os.path.join(d, "x.py")], r"x\.py: not a regular file", 2)
+    d = folder("dangling", "good.py")
+    os.symlink("nowhere.py", os.path.join(d, "dangling.py"))
+    bad_path_run("a dangling link", [d],
+                 r"dangling\.py: symbolic link to 'nowhere\.py' that leads "
+                 r"nowhere", 2, "good.py")
+    d = folder("file_as_folder", "good.py")
+    bad_path_run("a file used as a folder",
+                 [os.path.join(d, "good.py", "sub")],
+                 r"good\.py/sub: Not a directory", 2)
+    d = folder("cycle")
+    sub = folder(os.path.join("cycle", "sub"), "good.py")
+    os.symlink("..", os.path.join(sub, "loop"))
+    os.symlink("good.py", os.path.join(sub, "again.py"))
+    rc, report, err, _ = run_stdout_json(d)
+    names = sorted(os.path.relpath(c["path"], d)
+                   for c in (report or {}).get("cases", []))
+    check(rc == 0 and names == ["sub/again.py"],
+          "(h) a link cycle and a second link to one case: listed once, "
+          "by its first name",
+          "status %d, cases %s\n%s" % (rc, names, err))
+    # The case that writes to every descriptor 3-63, with the report in a
+    # file: that file must not be one of the descriptors a case inherits.
+    out = os.path.join(tmp, "report.json")
+    rc, _, err, _ = leakcheck("run", "-q", "--no-explain", "--format", "json",
+                              "-o", out, os.path.join(tmp, "bad",
+                                                      "garbage_to_fds.py"))
+    try:
+        with open(out, "rb") as f:
+            json.loads(f.read().decode("utf-8"))
+        parsed = True
+    except (OSError, ValueError):
+        parsed = False
+    check(parsed, "(h) garbage_to_fds.py with -o FILE: the report file is "
+          "not writable by the case")
+
+
 def test_planted_all():
     test_planted(PLANTED, "tests/cases/planted")
     test_planted(CASES, "cases")
@@ -631,6 +802,7 @@ GROUPS = {
     "text": test_text,
     "usage": test_usage,
     "odd_names": test_odd_names,
+    "bad": test_bad,
     "fixtures": test_fixtures,
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "case.h"
@@ -72,7 +73,10 @@ Test(case, text_without_a_header_keeps_the_defaults)
         "def run():\n    pass\n",
         "# an ordinary comment\n# leakcheck is great\nimport os\n",
         "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n\"\"\"doc\"\"\"\n",
-        "# leakcheck expect=leak (no colon: not a header line)\n",
+        /* Comments that merely mention the tool are not lookalikes. */
+        "# leakchecker: another tool\n# leakcheck is great\n"
+        "# leak checks run nightly\n",
+        "# leakcheck expect (no '=': prose)\n",
     };
 
     for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
@@ -119,8 +123,7 @@ static void check_key_rows(const struct key_row *rows, size_t n)
         cr_expect_eq(parse(&c, r->text, err), 0, "%s-> %s", r->text, err);
         cr_expect_eq(c.expect, r->expect, "%s", r->text);
         cr_expect_str_eq(c.source, r->source, "%s", r->text);
-        cr_expect_eq(c.warmup, r->warmup, "%s: warmup %ld", r->text,
-                     c.warmup);
+        cr_expect_eq(c.warmup, r->warmup, "%s: warmup %ld", r->text, c.warmup);
         cr_expect_eq(c.iterations, r->iterations, "%s: iterations %ld",
                      r->text, c.iterations);
         cr_expect_float_eq(c.time_s, r->time_s, 1e-9, "%s: time %g", r->text,
@@ -192,8 +195,8 @@ Test(case, numbers_are_checked_against_their_bounds)
             struct lc_case c;
             int rc;
 
-            snprintf(text, sizeof(text), "# leakcheck: %s=%ld\n",
-                     keys[k].key, vals[v]);
+            snprintf(text, sizeof(text), "# leakcheck: %s=%ld\n", keys[k].key,
+                     vals[v]);
             rc = parse(&c, text, err);
             if (v < 2) {
                 cr_expect_eq(rc, 0, "%s-> %s", text, err);
@@ -235,8 +238,8 @@ Test(case, quoted_values_and_their_escapes)
         struct lc_case c;
         char err[ERRLEN];
 
-        cr_expect_eq(parse(&c, rows[i].text, err), 0, "%s-> %s",
-                     rows[i].text, err);
+        cr_expect_eq(parse(&c, rows[i].text, err), 0, "%s-> %s", rows[i].text,
+                     err);
         cr_expect_str_eq(c.source, rows[i].source, "%s", rows[i].text);
     }
 }
@@ -281,23 +284,21 @@ Test(case, several_pairs_per_line_and_several_lines)
 
 Test(case, header_ends_at_the_first_line_of_code)
 {
-    static const char *const after_code[] = {
-        /* A header line after code is ordinary text, even a broken one. */
-        "# leakcheck: expect=leak\nimport os\n# leakcheck: warmup=3\n",
-        "# leakcheck: expect=leak\nimport os\n# leakcheck: colour=red\n",
-        "# leakcheck: expect=leak\n\"\"\"doc\"\"\"\n# leakcheck: expect=x\n",
+    /* Code and comments after it are not header, and a header line on
+     * the same line as code is not looked at (a string could hold it). */
+    static const char *const texts[] = {
+        "# leakcheck: expect=leak\nimport os\n# a comment\n",
         "# leakcheck: expect=leak\nx = 1  # leakcheck: warmup=3\n",
-        "# leakcheck: expect=leak\ndef run():\n    # leakcheck: warmup=3\n",
+        "# leakcheck: expect=leak\ns = '''\nleakcheck: warmup=3\n'''\n",
     };
 
-    for (size_t i = 0; i < sizeof(after_code) / sizeof(*after_code); i++) {
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
         struct lc_case c;
         char err[ERRLEN];
 
-        cr_expect_eq(parse(&c, after_code[i], err), 0, "%s-> %s",
-                     after_code[i], err);
-        cr_expect_eq(c.expect, LC_EXPECT_LEAK, "%s", after_code[i]);
-        cr_expect_eq(c.warmup, LC_DEFAULT_WARMUP, "%s", after_code[i]);
+        cr_expect_eq(parse(&c, texts[i], err), 0, "%s-> %s", texts[i], err);
+        cr_expect_eq(c.expect, LC_EXPECT_LEAK, "%s", texts[i]);
+        cr_expect_eq(c.warmup, LC_DEFAULT_WARMUP, "%s", texts[i]);
     }
 }
 
@@ -344,17 +345,94 @@ static void check_errors(const struct err_row *rows, size_t n)
                      "%s-> \"%s\" does not start with \"%s\"", rows[i].text,
                      err, prefix);
         cr_expect_neq(strstr(err, rows[i].needle), NULL,
-                      "%s-> \"%s\" does not mention \"%s\"", rows[i].text,
-                      err, rows[i].needle);
+                      "%s-> \"%s\" does not mention \"%s\"", rows[i].text, err,
+                      rows[i].needle);
     }
+}
+
+Test(case, header_lines_after_the_docstring_or_code_are_errors)
+{
+    /* Ignored, they would change what the case is checked for without a
+     * word: each is an error naming its line and what ended the header. */
+    static const struct err_row rows[] = {
+        {"# leakcheck: expect=leak\nimport os\n# leakcheck: warmup=3\n", 3,
+         "after code (line 2)"},
+        {"# leakcheck: expect=leak\nimport os\n# leakcheck: colour=red\n", 3,
+         "after code"},
+        {"# leakcheck: expect=leak\n\"\"\"doc\"\"\"\n# leakcheck: expect=x\n",
+         3, "after the docstring (line 2)"},
+        {"r'''doc'''\n\n# leakcheck: expect=leak\n", 3, "docstring"},
+        {"# leakcheck: expect=leak\ndef run():\n    # leakcheck: warmup=3\n",
+         3, "move it into the comment block at the top"},
+    };
+
+    check_errors(rows, sizeof(rows) / sizeof(*rows));
+}
+
+Test(case, lookalike_header_lines_are_errors)
+{
+    static const struct err_row rows[] = {
+        {"# LeakCheck: expect=leak\n", 1, "LeakCheck:"},
+        {"#leakcheck : expect=leak\n", 1, "looks like a header line"},
+        {"# leak-check: expect=leak\n", 1, "leak-check"},
+        {"# leak_check: expect=leak\n", 1, "leak_check"},
+        {"# leak check: expect=leak\n", 1, "leak check"},
+        {"# leakcheck=leak\n", 1, "'# leakcheck: key=value'"},
+        {"# LEAKCHECK expect=leak\n", 1, "LEAKCHECK"},
+        {"# leakcheck expect=leak\n", 1, "looks like"},
+        {"# fine\n# leakcheck: expect=leak\n\t#  Leakcheck:warmup=1\n", 3,
+         "Leakcheck"},
+        /* After code a lookalike is still one. */
+        {"import os\n# leakcheck expect=leak\n", 2, "looks like"},
+    };
+
+    check_errors(rows, sizeof(rows) / sizeof(*rows));
+}
+
+Test(case, a_byte_order_mark_before_the_header_is_skipped)
+{
+    struct lc_case c;
+    char err[ERRLEN];
+
+    cr_expect_eq(parse(&c,
+                       "\xEF\xBB\xBF# leakcheck: expect=leak\n"
+                       "# leakcheck: warmup=2\ndef run(): pass\n",
+                       err),
+                 0, "%s", err);
+    cr_expect_eq(c.expect, LC_EXPECT_LEAK);
+    cr_expect_eq(c.warmup, 2);
+    /* Lines are still counted from 1. */
+    cr_expect_eq(parse(&c, "\xEF\xBB\xBF# leakcheck: bogus=1\n", err),
+                 -LC_EHEADER);
+    cr_expect_eq(strncmp(err, PATH ":1: ", strlen(PATH ":1: ")), 0, "%s", err);
+}
+
+Test(case, a_header_line_past_the_line_limit_is_an_error)
+{
+    static char text[LC_HEADER_LINES_MAX * 16 + 64];
+    size_t n = 0;
+    struct lc_case c;
+    char err[ERRLEN], want[64];
+
+    for (int i = 0; i < LC_HEADER_LINES_MAX - 1; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "# comment\n");
+    /* Line LC_HEADER_LINES_MAX itself is still header. */
+    n += (size_t)snprintf(text + n, sizeof(text) - n,
+                          "# leakcheck: warmup=1\n");
+    cr_expect_eq(parse(&c, text, err), 0, "%s", err);
+    cr_expect_eq(c.warmup, 1);
+    snprintf(text + n, sizeof(text) - n, "# leakcheck: expect=leak\n");
+    cr_expect_eq(parse(&c, text, err), -LC_EHEADER);
+    snprintf(want, sizeof(want), PATH ":%d: ", LC_HEADER_LINES_MAX + 1);
+    cr_expect_eq(strncmp(err, want, strlen(want)), 0, "%s", err);
+    cr_expect_neq(strstr(err, "first 200 lines"), NULL, "%s", err);
 }
 
 Test(case, unknown_and_repeated_keys_are_errors_naming_the_line)
 {
     static const struct err_row rows[] = {
         {"# leakcheck: colour=red\n", 1, "colour"},
-        {"# leakcheck: expect=leak\n# leakcheck: expext=leak\n", 2,
-         "expext"},
+        {"# leakcheck: expect=leak\n# leakcheck: expext=leak\n", 2, "expext"},
         {"\n# prose\n\n# leakcheck: Expect=leak\n", 4, "Expect"},
         {"# leakcheck: warmup=1\n#\n# leakcheck: warmup=2\n", 3,
          "first on line 1"},
@@ -380,8 +458,7 @@ Test(case, bad_values_are_errors_naming_the_line)
         {"# leakcheck: warmup=1.5\n", 1, "warmup"},
         {"# leakcheck: warmup=0x10\n", 1, "warmup"},
         {"# leakcheck: iterations=0\n", 1, "iterations"},
-        {"# leakcheck: iterations=99999999999999999999999\n", 1,
-         "iterations"},
+        {"# leakcheck: iterations=99999999999999999999999\n", 1, "iterations"},
         {"# leakcheck: iterations=1e3\n", 1, "iterations"},
         {"# leakcheck: timeout=0\n", 1, "timeout"},
         {"# leakcheck: timeout=-5\n", 1, "timeout"},
@@ -421,10 +498,9 @@ Test(case, malformed_lines_are_errors_naming_the_line)
     static const struct err_row rows[] = {
         /* Unterminated quote, also when a later pair follows. */
         {"# leakcheck: source=\"abc\n", 1, "unterminated"},
-        {"# leakcheck: expect=leak\n# leakcheck: source=\"a expect=leak\n",
-         2, "unterminated"},
-        {"# leakcheck: source=\"ends in a backslash\\\"\n", 1,
+        {"# leakcheck: expect=leak\n# leakcheck: source=\"a expect=leak\n", 2,
          "unterminated"},
+        {"# leakcheck: source=\"ends in a backslash\\\"\n", 1, "unterminated"},
         /* Only \" and \\ are escapes. */
         {"# leakcheck: source=\"a\\nb\"\n", 1, "escape"},
         {"# leakcheck: source=\"tab\\t\"\n", 1, "escape"},
@@ -459,8 +535,9 @@ Test(case, too_long_lines_and_values_are_errors)
 
     /* A header line of exactly LC_LINE_MAX bytes is read (spaces between
      * pairs are fine); one byte more is an error naming its line. */
-    n = (size_t)snprintf(text, sizeof(text), "# a comment\n# leakcheck: "
-                                             "expect=leak");
+    n = (size_t)snprintf(text, sizeof(text),
+                         "# a comment\n# leakcheck: "
+                         "expect=leak");
     memset(text + n, ' ', LC_LINE_MAX - (n - strlen("# a comment\n")));
     text[strlen("# a comment\n") + LC_LINE_MAX] = '\0';
     cr_expect_eq(parse(&c, text, err), 0, "%s", err);
@@ -555,7 +632,6 @@ Test(case, parse_reads_the_header_of_a_file, .init = make_dir,
                      "# leakcheck: source=\"a \\\"quoted\\\" source\" "
                      "iterations=30\n"
                      "\"\"\"doc\"\"\"\n"
-                     "# leakcheck: warmup=1\n"
                      "def run():\n    pass\n");
     memset(&c, 0x5a, sizeof(c));
     cr_assert_eq(lc_case_parse(&c, path, err, sizeof(err)), 0, "%s", err);
@@ -568,8 +644,7 @@ Test(case, parse_reads_the_header_of_a_file, .init = make_dir,
     cr_expect_float_eq(c.timeout_s, LC_DEFAULT_TIMEOUT_S, 1e-9);
 }
 
-Test(case, parse_of_a_bad_file_names_it, .init = make_dir,
-     .fini = remove_dir)
+Test(case, parse_of_a_bad_file_names_it, .init = make_dir, .fini = remove_dir)
 {
     char path[128], want[160], err[ERRLEN];
     struct lc_case c;
@@ -583,8 +658,8 @@ Test(case, parse_of_a_bad_file_names_it, .init = make_dir,
     cr_expect_neq(strstr(err, "flavour"), NULL, "%s", err);
 }
 
-Test(case, parse_of_a_missing_file_is_an_io_error_naming_it,
-     .init = make_dir, .fini = remove_dir)
+Test(case, parse_of_a_missing_file_is_an_io_error_naming_it, .init = make_dir,
+     .fini = remove_dir)
 {
     char path[128], err[ERRLEN];
     struct lc_case c;
@@ -600,6 +675,43 @@ Test(case, parse_of_a_missing_file_is_an_io_error_naming_it,
     /* A folder is not a case file either. */
     cr_expect_lt(lc_case_parse(&c, dir, err, sizeof(err)), 0);
     cr_expect_neq(strstr(err, dir), NULL, "%s", err);
+}
+
+Test(case, parse_refuses_a_fifo_without_waiting_for_a_writer, .init = make_dir,
+     .fini = remove_dir, .timeout = 10)
+{
+    char path[128], err[ERRLEN];
+    struct lc_case c;
+
+    snprintf(path, sizeof(path), "%s/x.py", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0, "%s", strerror(errno));
+    cr_expect_eq(lc_case_parse(&c, path, err, sizeof(err)), -LC_EIO);
+    cr_expect_neq(strstr(err, "not a regular file (a FIFO)"), NULL, "%s", err);
+    cr_expect_neq(strstr(err, path), NULL, "%s", err);
+    /* A device is refused the same way, and nothing is read from it. */
+    cr_expect_eq(lc_case_parse(&c, "/dev/zero", err, sizeof(err)), -LC_EIO);
+    cr_expect_neq(strstr(err, "a character device"), NULL, "%s", err);
+}
+
+Test(case, parse_scans_the_whole_file_for_misplaced_header_lines,
+     .init = make_dir, .fini = remove_dir)
+{
+    char path[128], want[160], err[ERRLEN];
+    struct lc_case c;
+    FILE *f;
+
+    /* Far past the first LC_HEADER_BYTES_MAX bytes. */
+    snprintf(path, sizeof(path), "%s/long.py", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("# leakcheck: expect=leak\ndef run():\n    pass\n", f);
+    for (int i = 0; i < 30000; i++)
+        fputs("x = 'a fairly long line of code, to fill the file up'\n", f);
+    fputs("# leakcheck: warmup=1\n", f);
+    cr_assert_eq(fclose(f), 0);
+    cr_expect_eq(lc_case_parse(&c, path, err, sizeof(err)), -LC_EHEADER);
+    snprintf(want, sizeof(want), "%s:30004: header line after code", path);
+    cr_expect_eq(strncmp(err, want, strlen(want)), 0, "%s", err);
 }
 
 Test(case, errors_have_a_message)

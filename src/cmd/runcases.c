@@ -210,19 +210,24 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     return 0;
 }
 
-/* Every case under the operands, headers not read yet. */
+/* Every case under the operands (of this shard), headers not read yet.
+ * Returns 1 when a path was unusable (reported; the usable ones still
+ * run), 0, or an error. */
 static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
 {
     struct lc_buf paths;
-    char err[LC_PATH_MAX + 128];
-    int rc = 0;
+    char err[4 * LC_PATH_MAX];
+    int rc = 0, unusable = 0;
 
     lc_buf_init(&paths, LC_CASES_MAX * sizeof(char *));
-    for (int i = 0; i < a->npaths && rc == 0; i++)
+    for (int i = 0; i < a->npaths && rc == 0; i++) {
         rc = lc_discover(a->paths[i], lc_discover_case, &paths, err,
                          sizeof(err));
-    if (rc < 0)
-        fprintf(stderr, "leakcheck: %s\n", err);
+        if (rc < 0)
+            lc_discover_print(stderr, "leakcheck: ", err);
+        if (rc == -LC_EINPUT)
+            unusable = 1, rc = 0;
+    }
     for (size_t i = 0; rc == 0 && i < lc_discover_count(&paths); i++) {
         struct lc_case *c;
 
@@ -237,11 +242,12 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
     }
     lc_discover_free(&paths);
     if (rc == 0 && cases->len == 0 && a->shards == 0) {
-        fprintf(stderr, "leakcheck: no cases found (a case is a .py file "
-                        "whose name does not start with '_')\n");
+        if (!unusable)
+            fprintf(stderr, "leakcheck: no cases found (a case is a .py "
+                            "file whose name does not start with '_')\n");
         rc = -LC_EINPUT;
     }
-    return rc;
+    return rc < 0 ? rc : unusable;
 }
 
 /* Read every header, in C, before anything runs; apply the overrides. An
@@ -330,7 +336,7 @@ static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
                               a->journal);
     if (!a->output)
         return 0;
-    *out = fopen(a->output, "w");
+    *out = fopen(a->output, "we"); /* never a worker's to write */
     if (!*out) {
         fprintf(stderr, "leakcheck: %s: %s\n", a->output, strerror(errno));
         return -LC_EIO;
@@ -429,12 +435,14 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
                              .n = n,
                              .tty = !a->quiet && isatty(2)};
     header_rc = read_headers(a, (struct lc_case *)(void *)list.data, results, n);
+    if (!header_rc && rc > 0) /* find_cases: a path was unusable */
+        header_rc = -LC_EINPUT;
     if ((rc = open_output(a, prog.cases, n, &out)) < 0 ||
         (rc = runner_opts(a, explain, &prog, &ro, self, sizeof(self))) < 0)
         goto out_close;
     /* Text lines appear as cases finish; on a terminal as progress too. */
     prog.text = a->fmt == LC_FORMAT_TEXT ? out : NULL;
-    if (a->journal && !(prog.journal = fopen(a->journal, "w"))) {
+    if (a->journal && !(prog.journal = fopen(a->journal, "we"))) {
         fprintf(stderr, "leakcheck: --journal %s: %s\n", a->journal,
                 strerror(errno));
         rc = -LC_EIO;

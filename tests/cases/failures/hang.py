@@ -1,6 +1,6 @@
 # leakcheck: timeout=1
 # Sleeps far past its one-second timeout: the worker is killed.
-# e2e: verdict=timeout phase=worker message=timeout
+# e2e: verdict=timeout phase=run message=timeout
 import time
 
 

@@ -1,0 +1,2 @@
+# leakcheck: expect=leak
+# e2e: verdict=error phase=load message=defines no run\(\) function

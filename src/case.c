@@ -23,11 +23,13 @@ enum key {
     KEY_TIME,
     KEY_TIMEOUT,
     KEY_SIGNALS,
+    KEY_MEMORY,
     KEY_COUNT
 };
 
 static const char *const key_names[KEY_COUNT] = {
     "expect", "source", "warmup", "iterations", "time", "timeout", "signals",
+    "memory",
 };
 
 struct parser {
@@ -136,7 +138,7 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
     if (k == KEY_COUNT)
         return fail(p,
                     "unknown key '%.*s' (known: expect, source, warmup, "
-                    "iterations, time, timeout, signals)",
+                    "iterations, time, timeout, signals, memory)",
                     (int)keylen, key);
     if (p->seen_on[k])
         return fail(p, "%s given twice (first on line %ld)", key_names[k],
@@ -171,7 +173,33 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
         return 0;
     case KEY_SIGNALS:
         return parse_signals(p, v);
+    case KEY_MEMORY:
+        if (lc_case_parse_memory(v, &p->c->memory_mib) < 0)
+            return fail(p, "memory=%s: must be MiB (or with M or G) from %d "
+                           "to %d",
+                        v, LC_MEMORY_MIN_MIB, LC_MEMORY_MAX_MIB);
+        return 0;
     }
+    return 0;
+}
+
+int lc_case_parse_memory(const char *v, long *mib)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (end == v || errno)
+        return -LC_EHEADER;
+    if ((*end == 'G' || *end == 'g') && end[1] == '\0' &&
+        n <= LC_MEMORY_MAX_MIB / 1024)
+        n *= 1024;
+    else if (!(*end == '\0' || ((*end == 'M' || *end == 'm') && !end[1])))
+        return -LC_EHEADER;
+    if (n < LC_MEMORY_MIN_MIB || n > LC_MEMORY_MAX_MIB)
+        return -LC_EHEADER;
+    *mib = n;
     return 0;
 }
 

@@ -19,6 +19,10 @@
  *   timeout=SECONDS     wall time for the whole case, then it is killed
  *                       (default 120)
  *   signals=a,b|all     which signals decide the verdict (default all)
+ *   memory=MIB          address space cap of the case's worker, in MiB
+ *                       (or 512M, 2G); growth into it is a leak, one
+ *                       allocation past it an error (default: 3/4 of the
+ *                       machine's memory shared by -j workers)
  *
  * An unknown key, a repeated key, a bad value or a malformed line is an error
  * whose message names the file and the line. So is a header line that would
@@ -58,6 +62,8 @@ struct lc_case {
     double time_s;             /* time bound on measuring, seconds */
     double timeout_s;          /* seconds for the whole case, setup included */
     unsigned signals; /* bit (1 << enum lc_signal) per deciding signal */
+    long memory_mib;  /* address space cap of its worker, MiB; 0: the run's
+                         default */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */
@@ -78,6 +84,10 @@ int lc_case_parse(struct lc_case *c, const char *path, char *err,
                   size_t errlen);
 
 const char *lc_expect_name(enum lc_expect e);
+
+/* "512", "512M" or "2G" as MiB, LC_MEMORY_MIN_MIB to LC_MEMORY_MAX_MIB.
+ * 0 or -LC_EHEADER. */
+int lc_case_parse_memory(const char *v, long *mib);
 
 /* What a st_mode names, for messages: "a FIFO", "a folder", ... */
 const char *lc_case_file_kind(unsigned mode);

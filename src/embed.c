@@ -84,6 +84,7 @@ static int capture_exception(char *err, size_t errlen)
     PyObject *type, *value, *tb, *mod = NULL, *lines = NULL, *text = NULL;
     PyObject *bytes = NULL;
     const char *utf8 = NULL;
+    bool nomem;
 
     PyErr_Fetch(&type, &value, &tb);
     if (!type) {
@@ -91,6 +92,7 @@ static int capture_exception(char *err, size_t errlen)
         return -LC_EPYTHON;
     }
     PyErr_NormalizeException(&type, &value, &tb);
+    nomem = PyErr_GivenExceptionMatches(type, PyExc_MemoryError);
     if (tb && value)
         PyException_SetTraceback(value, tb);
     mod = PyImport_ImportModule("traceback");
@@ -128,7 +130,7 @@ static int capture_exception(char *err, size_t errlen)
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
-    return -LC_EPYTHON;
+    return nomem ? -LC_ENOMEM : -LC_EPYTHON;
 }
 
 static int status_error(PyStatus st, const char *what, char *err,

@@ -21,8 +21,9 @@
  * awaitable is an error of that call (the coroutine closed, so no "never
  * awaited" warning), because nothing here awaits or iterates it.
  *
- * Python exceptions stop here: they become -LC_EPYTHON plus the formatted
- * traceback in the caller's buffer (a lone surrogate backslash-escaped; a
+ * Python exceptions stop here: they become -LC_EPYTHON (-LC_ENOMEM for a
+ * MemoryError: a worker's memory cap) plus the formatted traceback in the
+ * caller's buffer (a lone surrogate backslash-escaped; a
  * text too long keeps its head and its tail, the last line whole, with the
  * number of bytes cut). SystemExit is such an exception too; it never
  * exits the process.

@@ -69,6 +69,11 @@
 /* Most worker processes at once (-j); far above any core count we target. */
 #define LC_JOBS_MAX 64
 
+/* A worker's address space cap (memory=, --memory), MiB: below 64 the
+ * interpreter itself may not start; above 1 TiB is no cap at all. */
+#define LC_MEMORY_MIN_MIB 64
+#define LC_MEMORY_MAX_MIB (1024 * 1024)
+
 /* Most shards of a run (--shard K/N): far above any CI matrix. */
 #define LC_SHARDS_MAX 1024
 

@@ -63,7 +63,9 @@
     /* clean: stopped by time, not growing */                                \
     X(TIME, "time bound reached, not growing at the last look")              \
     /* stopped by time before the first judgement */                         \
-    X(TOO_SLOW, "time bound reached before the first judgement")
+    X(TOO_SLOW, "time bound reached before the first judgement")             \
+    /* leak: the worker grew into its memory cap (worker.h) */               \
+    X(MEMORY_CAP, "grew into the memory cap")
 
 enum lc_plan_reason {
 #define LC_PLAN_REASON_ENUM(id, text) LC_PLAN_##id,

@@ -90,6 +90,8 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
     }
     if (r->reason == LC_PLAN_TIME_GROWING || r->reason == LC_PLAN_TIME)
         fprintf(f, "  (time bound)");
+    if (r->reason == LC_PLAN_MEMORY_CAP)
+        fprintf(f, "  (memory cap)");
     if (!ok)
         fprintf(f, "  expected %s", lc_expect_name(c->expect));
     if (r->verdict == LC_VERDICT_ERROR || r->verdict == LC_VERDICT_CRASH ||

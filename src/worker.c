@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "explain.h"
 #include "measure.h"
 #include "plan.h"
+#include "probes.h"
 #include "wire.h"
 
 void lc_worker_mark(int fd, enum lc_phase phase)
@@ -86,18 +88,82 @@ static void take_plan(const struct lc_plan *plan, struct lc_result *r)
                        r->measured, LC_PLAN_FIRST_HORIZON);
 }
 
+/* run() raised MemoryError under the case's cap: a leak when the case had
+ * grown by a quarter of the cap since setup(), else one allocation that
+ * does not fit (an error). Reads without a collection: memory is short. */
+static void judge_cap(const struct lc_case *c, const struct lc_sample *base,
+                      struct lc_result *r)
+{
+    static const enum lc_signal grow[] = {LC_SIG_PY_BLOCKS, LC_SIG_PY_BYTES,
+                                          LC_SIG_NATIVE};
+    int64_t cap = (int64_t)c->memory_mib << 20, grew = 0;
+    struct lc_sample now;
+
+    lc_probes_read(&now);
+    grew = (now.v[LC_SIG_PY_BYTES] - base->v[LC_SIG_PY_BYTES]) +
+           (now.v[LC_SIG_NATIVE] - base->v[LC_SIG_NATIVE]);
+    if (c->memory_mib <= 0 || grew * 4 < cap) {
+        char tb[LC_MSG_MAX];
+        size_t room, len;
+        int n;
+
+        memcpy(tb, r->message, sizeof(tb));
+        n = snprintf(r->message, sizeof(r->message),
+                     "MemoryError under the memory cap of %ld MiB, with %lld "
+                     "MiB grown since setup(): one allocation too large, not "
+                     "growth (memory= or --memory raises the cap)\n",
+                     c->memory_mib, (long long)(grew >> 20));
+        /* The traceback's end (its last line) is what must stay. */
+        room = sizeof(r->message) - (size_t)n - 1;
+        len = strlen(tb);
+        memcpy(r->message + n, tb + (len > room ? len - room : 0),
+               len > room ? room : len);
+        r->message[(size_t)n + (len > room ? room : len)] = '\0';
+        r->verdict = LC_VERDICT_ERROR;
+        r->phase = LC_PHASE_RUN;
+        return;
+    }
+    r->verdict = LC_VERDICT_LEAK;
+    r->phase = LC_PHASE_NONE;
+    r->reason = LC_PLAN_MEMORY_CAP;
+    for (size_t i = 0; i < sizeof(grow) / sizeof(grow[0]); i++) {
+        int64_t d = now.v[grow[i]] - base->v[grow[i]];
+
+        if (d <= 0 ||
+            (double)d / (double)r->iterations < lc_signal_info(grow[i])->min_rate)
+            continue;
+        r->leaking |= 1u << grow[i];
+        r->trend[grow[i]].total = d;
+        r->trend[grow[i]].per_iter = (double)d / (double)r->iterations;
+        r->state[grow[i]] = LC_TREND_GROWING;
+    }
+    snprintf(r->message, sizeof(r->message),
+             "grew by %lld MiB in %ld iterations into the memory cap of %ld "
+             "MiB (memory= or --memory sets it)",
+             (long long)(grew >> 20), r->iterations, c->memory_mib);
+}
+
 /* Warm-up, then the measured loop; 0 or -1 with r's error set. */
 static int judge(const struct lc_case *c, struct lc_script *script,
                  struct lc_measure *m, struct lc_result *r)
 {
     struct run_ctx ctx = {script, r};
     struct lc_plan_opts po;
+    struct lc_sample base;
+    int rc = 0;
 
-    for (long i = 0; i < c->warmup; i++)
-        if (call_run(&ctx))
-            return -1;
+    lc_probes_read(&base);
+    for (long i = 0; i < c->warmup && rc == 0; i++)
+        rc = call_run(&ctx);
     lc_plan_opts_default(&po, c->iterations, c->signals);
-    if (lc_measure_run(m, &po, call_run, &ctx, c->time_s))
+    if (rc == 0)
+        rc = lc_measure_run(m, &po, call_run, &ctx, c->time_s);
+    if (rc == -LC_ENOMEM) {
+        r->measured = m->plan.n ? m->plan.t[m->plan.n - 1] : 0;
+        judge_cap(c, &base, r);
+        return 0;
+    }
+    if (rc)
         return -1;
     take_plan(&m->plan, r);
     return 0;
@@ -133,6 +199,9 @@ void lc_worker_run(const struct lc_case *c, int progress_fd,
         r->phase = LC_PHASE_RUN;
         goto out_script;
     }
+    /* After the memory cap, teardown() would meet it too: not called. */
+    if (r->verdict == LC_VERDICT_ERROR || r->reason == LC_PLAN_MEMORY_CAP)
+        goto out_script;
     r->gc_enabled = lc_embed_gc_enabled();
     lc_worker_mark(progress_fd, LC_PHASE_TEARDOWN);
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, r->message,
@@ -173,6 +242,16 @@ static int explain_job(const struct lc_job *job, int result_fd)
     return rc;
 }
 
+/* The case's memory cap as the worker's address space limit: a case that
+ * keeps growing meets MemoryError there, never the machine's OOM killer. */
+static void cap_memory(long mib)
+{
+    struct rlimit rl = {(rlim_t)mib << 20, (rlim_t)mib << 20};
+
+    if (mib > 0)
+        setrlimit(RLIMIT_AS, &rl);
+}
+
 int lc_worker_main(int job_fd, int result_fd)
 {
     static struct lc_job job;     /* big: a case and a path */
@@ -194,6 +273,7 @@ int lc_worker_main(int job_fd, int result_fd)
         return rc;
     job.c.path[sizeof(job.c.path) - 1] = '\0';
     job.dot_path[sizeof(job.dot_path) - 1] = '\0';
+    cap_memory(job.c.memory_mib);
     if (job.kind == LC_JOB_EXPLAIN) {
         rc = explain_job(&job, result_fd);
     } else {

@@ -11,6 +11,12 @@
  * loop (measure.h) under the default plan (plan.h) until it decides or
  * c->time_s passes (then the last judgement decides); teardown() last.
  * An explain job runs the explain pass (explain.h).
+ *
+ * Both run under the case's memory cap (memory_mib) as the process's
+ * address space limit. When run() meets it (MemoryError) after the case
+ * grew by a quarter of the cap since setup(), the verdict is a leak with
+ * reason "grew into the memory cap"; a MemoryError without such growth
+ * (one allocation too large) is an error.
  */
 #ifndef LC_WORKER_H
 #define LC_WORKER_H

@@ -37,6 +37,9 @@ const char lc_run_options_help[] =
     "  --journal FILE             write each case's JSON object to FILE as a\n"
     "                             line as soon as it ends (leakcheck report\n"
     "                             renders it)\n"
+    "  --memory MIB               override every case's memory cap (MiB, or\n"
+    "                             512M, 2G; default 3/4 of the machine's\n"
+    "                             memory shared by the -j workers)\n"
     "  --shard K/N                run only the K-th of N disjoint shards (by a\n"
     "                             hash of each case's path); leakcheck report\n"
     "                             joins the shards' JSON reports\n"
@@ -96,6 +99,7 @@ static const struct option longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"journal", required_argument, NULL, 'J'},
     {"shard", required_argument, NULL, 'S'},
+    {"memory", required_argument, NULL, 'M'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -181,6 +185,12 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
         return 0;
     case 'S':
         return parse_shard(arg, a);
+    case 'M':
+        if (lc_case_parse_memory(arg, &a->memory_mib) < 0)
+            return lc_usage_error("--memory %s: must be MiB (or with M or G) "
+                                  "from %d to %d",
+                                  arg, LC_MEMORY_MIN_MIB, LC_MEMORY_MAX_MIB);
+        return 0;
     }
     return lc_usage_error("bad option");
 }
@@ -250,6 +260,20 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
     return rc < 0 ? rc : unusable;
 }
 
+/* A worker's memory cap when the case sets none: 3/4 of the machine's
+ * memory shared by the workers that run at once, so that even every one
+ * of them growing into its cap leaves the machine standing. */
+static long default_memory(int jobs)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    long mib = pages > 0 && page > 0
+                   ? (long)((unsigned long long)pages * (unsigned long long)page /
+                            (1024 * 1024) * 3 / 4 / (unsigned)(jobs > 0 ? jobs : 1))
+                   : 4096;
+
+    return mib < LC_MEMORY_MIN_MIB ? LC_MEMORY_MIN_MIB : mib;
+}
+
 /* Read every header, in C, before anything runs; apply the overrides. An
  * unusable header makes its case an error, and the run -LC_EHEADER, but
  * the others still run. */
@@ -279,6 +303,10 @@ static int read_headers(const struct lc_run_args *a, struct lc_case *cases,
             c->iterations = a->iterations;
         if (a->warmup >= 0)
             c->warmup = a->warmup;
+        if (a->memory_mib > 0)
+            c->memory_mib = a->memory_mib;
+        if (c->memory_mib == 0)
+            c->memory_mib = default_memory(a->jobs);
     }
     return rc;
 }

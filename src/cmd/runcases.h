@@ -26,6 +26,7 @@ struct lc_run_args {
     int depth;               /* frames per allocation site */
     const char *journal;     /* JSON Lines file, a line per case; NULL */
     int shard, shards;       /* run only shard K of N (1-based); 0 0: all */
+    long memory_mib;         /* override of every case's memory cap; 0 */
     char **paths;            /* the operands */
     int npaths;
 };

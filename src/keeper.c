@@ -109,13 +109,14 @@ static void keep(pid_t runner, pid_t worker)
     close_range(3, ~0u, 0);
     for (;;) {
         pid_t pid = waitpid(-1, &status, 0);
+        int err = errno;
 
         if (pid == worker)
             end_like(status);
+        if (pid < 0 && err != EINTR)
+            _exit(127); /* no worker: cannot happen */
         if (orphaned)
             kill_tree_of(worker);
-        if (pid < 0 && errno != EINTR)
-            _exit(127); /* no worker: cannot happen */
     }
 }
 

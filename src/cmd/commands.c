@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,9 @@ int lc_exit_status(int rc)
 
 int lc_commands_main(int argc, char **argv)
 {
+    /* A reader that went away (`leakcheck run | head`) makes writes fail
+     * with EPIPE: reported, exit 2, never a silent death by SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
         return lc_exit_status(lc_usage_error("no command given"));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

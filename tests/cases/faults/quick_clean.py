@@ -1,0 +1,3 @@
+# Done within a second: in the journal before any interrupt.
+def run():
+    pass

@@ -1,0 +1,15 @@
+# A clean case that takes seconds: the run is still going when the test
+# interrupts it. It starts a marked child, which must not outlive the case.
+import subprocess
+import time
+
+CHILD = None
+
+
+def setup():
+    global CHILD
+    CHILD = subprocess.Popen(["sleep", "987655"])
+
+
+def run():
+    time.sleep(0.05)

@@ -1,6 +1,8 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "errors.h"
@@ -72,12 +74,38 @@ static void put_indented(FILE *f, const char *s)
     }
 }
 
+static bool color; /* lc_report_set_color */
+
+void lc_report_set_color(bool on)
+{
+    color = on;
+}
+
+bool lc_report_color_wanted(FILE *f)
+{
+    const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
+
+    return isatty(fileno(f)) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
+/* "ok" or "FAIL" and the verdict, padded as plain text is, in colour when
+ * asked: green when as expected, red when not. */
+static void put_status(FILE *f, bool ok, enum lc_verdict v)
+{
+    if (color)
+        fputs(ok ? "\033[32m" : "\033[1;31m", f);
+    fprintf(f, "%-4s %-7s", ok ? "ok" : "FAIL", lc_verdict_name(v));
+    if (color)
+        fputs("\033[0m", f);
+    fputc(' ', f);
+}
+
 void lc_report_text_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r)
 {
     bool ok = lc_report_ok(c, r);
 
-    fprintf(f, "%-4s %-7s ", ok ? "ok" : "FAIL", lc_verdict_name(r->verdict));
+    put_status(f, ok, r->verdict);
     put_oneline(f, c->path);
     if (r->verdict == LC_VERDICT_LEAK) {
         for (int s = 0; s < LC_SIG_COUNT; s++) {
@@ -100,10 +128,26 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
     }
     fprintf(f, "  %ld it %.2f s\n", r->iterations, r->elapsed_s);
     if (r->message[0] && r->verdict != LC_VERDICT_CLEAN &&
-        r->verdict != LC_VERDICT_LEAK)
+        (r->verdict != LC_VERDICT_LEAK || r->reason == LC_PLAN_MEMORY_CAP))
         put_indented(f, r->message);
-    if (r->explain_text)
+}
+
+void lc_report_text_explanations(FILE *f, const struct lc_case *cases,
+                                 const struct lc_result *results, size_t n,
+                                 bool all)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct lc_result *r = &results[i];
+        bool ok = lc_report_ok(&cases[i], r);
+
+        if (!r->explain_text || (ok && !all))
+            continue;
+        fputs("\nWhy ", f);
+        put_oneline(f, cases[i].path);
+        fprintf(f, " (%s %s, expected %s):\n", ok ? "ok" : "FAIL",
+                lc_verdict_name(r->verdict), lc_expect_name(cases[i].expect));
         put_indented(f, r->explain_text);
+    }
 }
 
 /* "INT" for SIGINT. */
@@ -423,6 +467,7 @@ int lc_report_write_summary(FILE *f, enum lc_format fmt,
         for (size_t i = 0; i < n; i++)
             lc_report_text_case(f, &cases[i], &results[i]);
         lc_report_text_summary(f, sum);
+        lc_report_text_explanations(f, cases, results, n, false);
         break;
     case LC_FORMAT_JSON:
         write_json(f, cases, results, n, sum);

@@ -8,7 +8,9 @@
  *   FAIL clean   cases/x.py  expected leak  40 it 0.04 s
  *
  * followed, for errors, crashes and timeouts, by the captured message
- * indented under the line. Any bytes in paths and messages are written
+ * indented under the line. After the summary come the explanations of the
+ * cases that did not get their expected verdict (of all with -v), so a
+ * run of a hundred expected leaks stays a hundred lines. Any bytes in paths and messages are written
  * escaped as the format needs (JSON strings, XML text); text output replaces
  * control characters in the one-line part so a case stays one line.
  */
@@ -57,6 +59,11 @@ void lc_report_summarize(const struct lc_case *cases,
                          const struct lc_result *results, size_t n,
                          double elapsed_s, struct lc_summary *out);
 
+/* Colour in text lines: only for a terminal, never with NO_COLOR set or
+ * TERM=dumb (lc_report_color_wanted tells), off by default. */
+void lc_report_set_color(bool on);
+bool lc_report_color_wanted(FILE *f);
+
 /* One case's text line (and its indented message when it has one). */
 void lc_report_text_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r);
@@ -65,6 +72,13 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
  * what a journal line holds too. */
 void lc_report_json_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r);
+
+/* After the summary: the explanation of each case that did not get its
+ * expected verdict (of every explained case when all), headed by its
+ * path, indented. */
+void lc_report_text_explanations(FILE *f, const struct lc_case *cases,
+                                 const struct lc_result *results, size_t n,
+                                 bool all);
 
 /* The text summary line. */
 void lc_report_text_summary(FILE *f, const struct lc_summary *s);

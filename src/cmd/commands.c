@@ -36,7 +36,8 @@ static void help(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (commands[i].summary)
             fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n`leakcheck COMMAND --help` for a command's options.\n"
+    fputs("\n`leakcheck COMMAND --help` for a command's options;\n"
+          "`leakcheck --version` for the version.\n"
           "\n"
           "exit status: 0 every case got its expected verdict, 1 at least one "
           "did\nnot, 2 bad command line, unusable case file, or a report "
@@ -74,6 +75,11 @@ int lc_commands_main(int argc, char **argv)
         return lc_exit_status(lc_usage_error("no command given"));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         help(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("leakcheck %s\nembeds %s (Python %s)\n", LC_VERSION,
+               LC_PYTHON_EXECUTABLE, LC_PYTHON_VERSION);
         return 0;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)

@@ -34,6 +34,8 @@ const char lc_run_options_help[] =
     "                             (default 100)\n"
     "  --depth N                  frames per allocation site (default 8)\n"
     "  -q, --quiet                no progress on the terminal\n"
+    "  -v, --verbose              text: the explanation of every leak, not\n"
+    "                             only of the cases that failed\n"
     "  --journal FILE             write each case's JSON object to FILE as a\n"
     "                             line as soon as it ends (leakcheck report\n"
     "                             renders it)\n"
@@ -97,6 +99,7 @@ static const struct option longopts[] = {
     {"explain-iterations", required_argument, NULL, 'e'},
     {"depth", required_argument, NULL, 'D'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"journal", required_argument, NULL, 'J'},
     {"shard", required_argument, NULL, 'S'},
     {"memory", required_argument, NULL, 'M'},
@@ -180,6 +183,9 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     case 'q':
         a->quiet = true;
         return 0;
+    case 'v':
+        a->verbose = true;
+        return 0;
     case 'J':
         a->journal = arg;
         return 0;
@@ -206,7 +212,7 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     a->explain_iterations = LC_EXPLAIN_DEFAULT_ITERATIONS;
     a->depth = LC_EXPLAIN_DEFAULT_DEPTH;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage, stdout);
             fputs(lc_run_options_help, stdout);
@@ -419,6 +425,7 @@ static int report(const struct lc_run_args *a, FILE *out,
     sum.interrupted = lc_runner_interrupted();
     if (a->fmt == LC_FORMAT_TEXT) {
         lc_report_text_summary(out, &sum);
+        lc_report_text_explanations(out, cases, results, n, a->verbose);
         rc = fflush(out) == 0 && !ferror(out) ? 0 : -LC_EIO;
     } else {
         rc = lc_report_write_summary(out, a->fmt, cases, results, n, &sum);
@@ -470,6 +477,7 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         goto out_close;
     /* Text lines appear as cases finish; on a terminal as progress too. */
     prog.text = a->fmt == LC_FORMAT_TEXT ? out : NULL;
+    lc_report_set_color(prog.text && lc_report_color_wanted(out));
     if (a->journal && !(prog.journal = fopen(a->journal, "we"))) {
         fprintf(stderr, "leakcheck: --journal %s: %s\n", a->journal,
                 strerror(errno));
@@ -521,5 +529,7 @@ int lc_run_command(int argc, char **argv, const char *usage, bool one_case,
         return lc_usage_error("%s: give exactly one case file", argv[0]);
     if (!a.explain_dir)
         a.explain_dir = default_dir;
+    if (explain == LC_EXPLAIN_JUDGED)
+        a.verbose = true; /* explain shows the explanation, whatever */
     return lc_run_cases(&a, explain);
 }

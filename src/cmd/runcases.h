@@ -20,6 +20,7 @@ struct lc_run_args {
     double timeout_s;        /* override of every case's timeout; 0: none */
     double time_s;           /* override of every case's time bound; 0: none */
     bool quiet;              /* no progress on the terminal */
+    bool verbose;            /* text: every explanation, not only failures' */
     bool no_explain;         /* verdicts only */
     const char *explain_dir; /* folder for DOT/SVG files; NULL: none */
     long explain_iterations; /* run() calls between the explain snapshots */

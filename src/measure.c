@@ -31,10 +31,10 @@ void lc_measure_settle(void)
         lc_embed_collect();
 }
 
-void lc_measure_read(struct lc_sample *out)
+void lc_measure_read(struct lc_sample *out, unsigned mask)
 {
     lc_measure_settle();
-    lc_probes_read(out);
+    lc_probes_read(out, mask);
 }
 
 int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
@@ -43,9 +43,12 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
     double deadline = lc_clock_now() + time_s;
     struct lc_plan *plan = &m->plan;
     long done = 0, next;
+    unsigned mask = 0;
 
     lc_plan_init(plan, o, m->t, m->levels, m->cap);
     m->calls = 0;
+    for (int s = 0; s < o->nsignals; s++)
+        mask |= o->sig[s].decides ? 1u << s : 0;
     while ((next = lc_plan_next(plan)) >= 0) {
         struct lc_sample s;
         int rc;
@@ -55,7 +58,7 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
             if ((rc = call(ctx)) != 0)
                 return rc;
         }
-        lc_measure_read(&s);
+        lc_measure_read(&s, mask);
         lc_plan_add(plan, next, s.v);
         if (!plan->done && lc_clock_now() > deadline)
             lc_plan_stop(plan);

@@ -41,13 +41,14 @@ int lc_measure_init(struct lc_measure *m, long max_horizon);
  * collector off, collect fully: what every reading does first. */
 void lc_measure_settle(void);
 
-/* lc_measure_settle, then every signal (probes.h). */
-void lc_measure_read(struct lc_sample *out);
+/* lc_measure_settle, then the signals of mask (probes.h). */
+void lc_measure_read(struct lc_sample *out, unsigned mask);
 
 /* Follow a fresh plan with options o: call(ctx) once per iteration, read
- * where the plan asks, stop it when time_s seconds have passed. Returns 0
- * when the plan is done, or the first non-zero return of call (the plan is
- * then left undecided). m->calls counts the iterations called. */
+ * its deciding signals where the plan asks, stop it when time_s seconds
+ * have passed. Returns 0 when the plan is done, or the first non-zero
+ * return of call (the plan is then left undecided). m->calls counts the
+ * iterations called. */
 int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
                    int (*call)(void *ctx), void *ctx, double time_s);
 

@@ -110,11 +110,11 @@ static int64_t (*const readers[LC_SIG_COUNT])(const struct lc_alloc_counts *) = 
 #undef LC_SIG_READER
 };
 
-void lc_probes_read(struct lc_sample *out)
+void lc_probes_read(struct lc_sample *out, unsigned mask)
 {
     struct lc_alloc_counts c;
 
     lc_alloc_read(&c);
     for (int s = 0; s < LC_SIG_COUNT; s++)
-        out->v[s] = readers[s](&c);
+        out->v[s] = (mask >> s) & 1u ? readers[s](&c) : 0;
 }

@@ -18,8 +18,10 @@
 
 #include "signals.h"
 
-/* Fill every signal of *out. */
-void lc_probes_read(struct lc_sample *out);
+/* Fill the signals of mask (bit 1 << enum lc_signal) in *out, the others
+ * 0: a signal that decides nothing is not read (the reference walk costs
+ * about a full collection). */
+void lc_probes_read(struct lc_sample *out, unsigned mask);
 
 /* Open descriptors, not counting the one used to count them; -1 on error. */
 long lc_probes_fds(void);

@@ -99,7 +99,7 @@ static void judge_cap(const struct lc_case *c, const struct lc_sample *base,
     int64_t cap = (int64_t)c->memory_mib << 20, grew = 0;
     struct lc_sample now;
 
-    lc_probes_read(&now);
+    lc_probes_read(&now, LC_SIG_ALL & ~(1u << LC_SIG_REFS));
     grew = (now.v[LC_SIG_PY_BYTES] - base->v[LC_SIG_PY_BYTES]) +
            (now.v[LC_SIG_NATIVE] - base->v[LC_SIG_NATIVE]);
     if (c->memory_mib <= 0 || grew * 4 < cap) {
@@ -152,7 +152,7 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     struct lc_sample base;
     int rc = 0;
 
-    lc_probes_read(&base);
+    lc_probes_read(&base, LC_SIG_ALL & ~(1u << LC_SIG_REFS));
     for (long i = 0; i < c->warmup && rc == 0; i++)
         rc = call_run(&ctx);
     lc_plan_opts_default(&po, c->iterations, c->signals);

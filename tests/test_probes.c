@@ -153,7 +153,7 @@ static struct lc_sample reading(void)
     struct lc_sample s;
 
     lc_embed_collect();
-    lc_probes_read(&s);
+    lc_probes_read(&s, LC_SIG_ALL);
     return s;
 }
 
@@ -241,7 +241,7 @@ Test(probes, read_fills_every_signal)
 
     start();
     memset(&s, 0x5a, sizeof(s));
-    lc_probes_read(&s);
+    lc_probes_read(&s, LC_SIG_ALL);
     lc_alloc_read(&c);
     cr_expect_eq(s.v[LC_SIG_PY_BLOCKS], lc_alloc_blocks(&c));
     cr_expect_eq(s.v[LC_SIG_PY_BYTES], lc_alloc_bytes(&c));
@@ -262,4 +262,17 @@ Test(probes, heap_in_use_sees_malloc_without_an_interpreter)
     free(kept);
     kept = NULL;
     cr_expect_eq(lc_probes_heap_in_use(), a);
+}
+
+Test(probes, a_signal_outside_the_mask_is_not_read)
+{
+    struct lc_sample s;
+
+    memset(&s, 0x55, sizeof(s));
+    lc_probes_read(&s, 1u << LC_SIG_FDS);
+    cr_assert_gt(s.v[LC_SIG_FDS], 0, "fds are read");
+    for (int k = 0; k < LC_SIG_COUNT; k++)
+        if (k != LC_SIG_FDS)
+            cr_assert_eq(s.v[k], 0, "%s outside the mask reads 0",
+                         lc_signal_name(k));
 }

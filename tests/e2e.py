@@ -26,6 +26,9 @@ program writes:
       and the paths made at test time (a FIFO named x.py, a dangling link,
       a link cycle, a file used as a folder) are reported, never hang the
       run, never list a case twice. One line per kind;
+  (i) shards: three shards (--shard K/3) of cases/ cover it exactly once,
+      and `leakcheck report` joins their JSON reports (and refuses a case
+      given twice);
   fixtures: each group above, run on a copy of REPO with one of its
       fixtures removed, fails naming that fixture.
 
@@ -794,7 +797,47 @@ def test_fixtures():
                   "status %d\n%s%s" % (p.returncode, out, p.stderr))
 
 
+def test_shards():
+    files = sorted(os.path.relpath(f, REPO) for f in
+                   require_cases(CASES, "the repository's cases"))
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-shards-") as tmp:
+        reports, seen = [], []
+        for k in (1, 2, 3):
+            out = os.path.join(tmp, "shard-%d.json" % k)
+            # Short runs: only who runs where is checked here.
+            p = subprocess.run([LEAKCHECK, "run", "-q", "--no-explain",
+                                "--iterations", "8", "--warmup", "0",
+                                "--time", "2", "--shard", "%d/3" % k,
+                                "--format", "json", "-o", out, "cases"],
+                               cwd=REPO, capture_output=True,
+                               timeout=RUN_TIMEOUT)
+            with open(out) as f:
+                report = json.load(f)
+            reports.append(out)
+            seen += [c["path"] for c in report["cases"]]
+            check(p.returncode in (0, 1) and len(report["cases"]) > 0,
+                  "(i) shard %d/3 ran %d cases" % (k, len(report["cases"])),
+                  p.stderr.decode())
+        check(sorted(seen) == files,
+              "(i) the three shards cover cases/ exactly once (%d of %d)"
+              % (len(set(seen)), len(files)),
+              sorted(set(files) ^ set(seen)))
+        p = subprocess.run([LEAKCHECK, "report", "--format", "json",
+                            *reports], capture_output=True,
+                           timeout=RUN_TIMEOUT)
+        joined = json.loads(p.stdout) if p.stdout else {"cases": []}
+        check(sorted(c["path"] for c in joined["cases"]) == files and
+              joined["summary"]["cases"] == len(files),
+              "(i) leakcheck report joins the shards into one report",
+              p.stderr.decode())
+        p = subprocess.run([LEAKCHECK, "report", reports[0], reports[0]],
+                           capture_output=True, timeout=RUN_TIMEOUT)
+        check(p.returncode == 2 and b"in two of the files" in p.stderr,
+              "(i) a case in two reports is refused", p.stderr.decode())
+
+
 GROUPS = {
+    "shards": test_shards,
     "repo_cases": test_repo_cases,
     "failures": test_failures,
     "bad_header": test_bad_header,

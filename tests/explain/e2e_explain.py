@@ -126,6 +126,15 @@ def test_run(exe):
                   any(n.endswith("_" + case + ".dot")
                       for n in os.listdir(dots)),
                   "%s: DOT file written" % case)
+            # Graphviz is a dependency (ci/install-deps.sh): the picture
+            # must be there too, and be SVG.
+            svgs = [n for n in (os.listdir(dots) if os.path.isdir(dots)
+                                else []) if n.endswith("_" + case + ".svg")]
+            svg_ok = False
+            for n in svgs:
+                with open(os.path.join(dots, n), "rb") as f:
+                    svg_ok = b"<svg" in f.read(4096)
+            check(svg_ok, "%s: SVG picture written (Graphviz)" % case)
         clean = by_name.get(CLEAN_CASE)
         check(clean is not None and clean["verdict"] == "clean" and
               "explanation" not in clean,

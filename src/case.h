@@ -58,6 +58,10 @@ struct lc_case {
     double time_s;             /* time bound on measuring, seconds */
     double timeout_s;          /* seconds for the whole case, setup included */
     unsigned signals; /* bit (1 << enum lc_signal) per deciding signal */
+    /* Suites (suite.h) only; "" and 0 for a case file. */
+    char id[LC_TEST_ID_MAX]; /* the test's id */
+    unsigned span; /* one worker judges this case and the span - 1 after
+                      it, answering a RESULT record each; 0: alone */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

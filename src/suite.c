@@ -414,8 +414,10 @@ out:
     j->final[i] = 1;
 }
 
-/* Judge idx[0..k): a screen of all, then (at level 0) of each class, then
- * each test that is still not clearly clean alone. */
+/* Judge idx[0..k): a screen of all; failing it, a screen of each class
+ * (at the top), or of each half (within a class), down to single tests,
+ * which get the whole plan alone. A leak among N tests costs about
+ * log2(N) screens and one plan. */
 static void drill(struct judge *j, long *idx, long k, int level)
 {
     long *sub;
@@ -430,14 +432,13 @@ static void drill(struct judge *j, long *idx, long k, int level)
         flush(j);
         return;
     }
-    for (long a = 1; a < k && level == 0; a++)
+    for (long a = 1; a < k; a++)
         if (j->keys[idx[a]] != j->keys[idx[0]])
             m = 1;
-    if (!m) {
-        for (long a = 0; a < k; a++) {
-            judge_alone(j, idx[a]);
-            flush(j);
-        }
+    if (!m || level > 0) {
+        /* One class, or classes mixed by an earlier split: halves. */
+        drill(j, idx, k / 2, level + 1);
+        drill(j, idx + k / 2, k - k / 2, level + 1);
         return;
     }
     /* By class, in order of first appearance; the classes of a module

@@ -397,15 +397,41 @@ class _PytestSession:
             if it.parent not in parents:
                 parents.append(it.parent)
         self.keys = [parents.index(it.parent) for it in self.items]
+        self._marks = None
 
-    @staticmethod
-    def _once(item):
+    def _mark(self):
+        """Lengths of pytest's finalizer lists once every test ran once."""
+        st = self.session._setupstate.stack
+        fm = self.session._fixturemanager
+        self._marks = (
+            [(fins, len(fins)) for fins, _ in st.values()],
+            [(fd._finalizers, len(fd._finalizers))
+             for fds in fm._arg2fixturedefs.values() for fd in fds],
+        )
+
+    def _trim(self):
+        """pytest registers a wider fixture's finish() again each time a
+        test requests it (on the module node, and on the fixtures it
+        depends on): in one session that is bounded by the number of
+        tests, under repetition it grows. The repeats are duplicates of
+        the first registration: drop them."""
+        if self._marks is None:
+            return
+        for lists in self._marks:
+            for fins, n in lists:
+                if len(fins) > n:
+                    del fins[n:]
+
+    def _once(self, item):
         """Run item's setup, call and teardown once; function fixtures are
         made and finalized, wider ones stay for the next run. Returns
         (failed text or None, skip reason or None)."""
         from _pytest.runner import runtestprotocol
 
         failed = skipped = None
+        # Tear down what item does not need (another module's fixtures):
+        # nothing when the previous item had the same parents.
+        self.session._setupstate.teardown_exact(item)
         for rep in runtestprotocol(item, log=False, nextitem=item.parent):
             if rep.failed and failed is None:
                 failed = "%s (%s)\n%s" % (item.nodeid, rep.when, rep.longreprtext)
@@ -414,6 +440,7 @@ class _PytestSession:
                 skipped = lr[2] if isinstance(lr, tuple) else str(lr)
                 if getattr(rep, "wasxfail", None) is not None:
                     skipped = "xfail: %s" % (rep.wasxfail or skipped)
+        self._trim()
         return failed, skipped
 
     def first_run(self):
@@ -426,6 +453,7 @@ class _PytestSession:
                 out.append(("skip", skipped))
             else:
                 out.append(("ok", ""))
+        self._mark()
         return out
 
     def make(self, indexes, cleanup=False):

@@ -33,7 +33,6 @@ class Fillers(unittest.TestCase):
 
     def test_bounded_cache(self):
         """CLEAN: an lru_cache of 32 entries fed ever new keys."""
-        _sparse.append(None) if False else None
         self.n = getattr(Fillers, "_n", 0) + 1
         Fillers._n = self.n
         _square(self.n)

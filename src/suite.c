@@ -75,12 +75,13 @@ static PyObject *install_package(void)
         }
         snprintf(full, sizeof(full), PACKAGE ".%s", suite_modules[i].name);
         mod = PyModule_New(full);
-        rc = mod && PyModule_AddStringConstant(mod, "__package__", PACKAGE) ==
-                        0 &&
+        rc = mod &&
+                     PyModule_AddStringConstant(mod, "__package__", PACKAGE) ==
+                         0 &&
                      PyDict_SetItemString(PyImport_GetModuleDict(), full,
                                           mod) == 0 &&
-                     PyObject_SetAttrString(pkg, suite_modules[i].name,
-                                            mod) == 0
+                     PyObject_SetAttrString(pkg, suite_modules[i].name, mod) ==
+                         0
                  ? exec_module(mod, suite_modules[i].name,
                                suite_modules[i].source)
                  : -1;
@@ -103,8 +104,8 @@ static PyObject *argv_list(const struct lc_suite_job *sj)
 
     while (list && at < sj->argv_len && at < sizeof(sj->argv)) {
         size_t n = strnlen(sj->argv + at, sizeof(sj->argv) - at);
-        PyObject *w = PyUnicode_DecodeFSDefaultAndSize(sj->argv + at,
-                                                       (Py_ssize_t)n);
+        PyObject *w =
+            PyUnicode_DecodeFSDefaultAndSize(sj->argv + at, (Py_ssize_t)n);
 
         if (!w || PyList_Append(list, w) < 0)
             Py_CLEAR(list);
@@ -177,16 +178,16 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
 struct judge {
     const struct lc_case *c;
     const struct lc_suite_job *sj;
-    int fd;                 /* the result channel */
-    PyObject *sess;         /* the adapter's Session */
-    long n;                 /* tests of the slice */
-    struct lc_result *res;  /* n results */
-    unsigned char *final;   /* n: the result is complete */
-    long *keys;             /* n: class (unittest) or parent (pytest) */
-    long *idx;              /* n: scratch list of test indexes */
-    long sent;              /* results sent, in order */
-    struct lc_measure m;    /* plan storage, shared by every plan */
-    int rc;                 /* the channel's first failure */
+    int fd;                /* the result channel */
+    PyObject *sess;        /* the adapter's Session */
+    long n;                /* tests of the slice */
+    struct lc_result *res; /* n results */
+    unsigned char *final;  /* n: the result is complete */
+    long *keys;            /* n: class (unittest) or parent (pytest) */
+    long *idx;             /* n: scratch list of test indexes */
+    long sent;             /* results sent, in order */
+    struct lc_measure m;   /* plan storage, shared by every plan */
+    int rc;                /* the channel's first failure */
 };
 
 /* What one measured iteration calls: the adapter's callable. */
@@ -510,8 +511,8 @@ static long first_run(struct judge *j)
         }
         r->verdict = strcmp(status, "skip") == 0 ? LC_VERDICT_SKIPPED
                                                  : LC_VERDICT_ERROR;
-        r->phase = r->verdict == LC_VERDICT_ERROR ? LC_PHASE_RUN
-                                                  : LC_PHASE_NONE;
+        r->phase =
+            r->verdict == LC_VERDICT_ERROR ? LC_PHASE_RUN : LC_PHASE_NONE;
         snprintf(r->message, sizeof(r->message), "%s", text);
         j->final[i] = 1;
     }
@@ -567,9 +568,8 @@ static int open_session(struct judge *j, char *err, size_t errlen)
         return -1;
     argv = argv_list(j->sj);
     if (argv)
-        j->sess = PyObject_CallMethod(entry, "open", "sOll",
-                                      kind_name(j->sj), argv, j->sj->first,
-                                      j->sj->count);
+        j->sess = PyObject_CallMethod(entry, "open", "sOll", kind_name(j->sj),
+                                      argv, j->sj->first, j->sj->count);
     Py_XDECREF(argv);
     Py_DECREF(entry);
     if (!j->sess || take_ids(j) < 0)

@@ -59,21 +59,21 @@ enum lc_suite_kind {
 #define LC_SUITE_SCREEN_RUNS 10
 
 /* Result flags (struct lc_result's suite_flags). */
-#define LC_SUITE_SCREENED 1u        /* clean by its group's screen */
-#define LC_SUITE_NOT_REPEATABLE 2u  /* passed fresh, failed repeated */
-#define LC_SUITE_CACHE_HELD 4u      /* a leak regrtest's clearing removes */
+#define LC_SUITE_SCREENED 1u       /* clean by its group's screen */
+#define LC_SUITE_NOT_REPEATABLE 2u /* passed fresh, failed repeated */
+#define LC_SUITE_CACHE_HELD 4u     /* a leak regrtest's clearing removes */
 
 /* What a suite job carries besides its case (a plain value). */
 struct lc_suite_job {
     enum lc_suite_kind kind;
-    unsigned flags;          /* LC_SUITE_CLEANUP */
-    long first;              /* judge: first test of the operand's list */
-    long count;              /* judge: tests from first on */
-    size_t argv_len;         /* bytes of argv used */
+    unsigned flags;               /* LC_SUITE_CLEANUP */
+    long first;                   /* judge: first test of the operand's list */
+    long count;                   /* judge: tests from first on */
+    size_t argv_len;              /* bytes of argv used */
     char argv[LC_SUITE_ARGV_MAX]; /* NUL-terminated words: the operand,
                                      then -k X, -m X, -u X,
                                      --regrtest-cleanup */
-    char out_path[LC_PATH_MAX]; /* collect: the file the list goes to */
+    char out_path[LC_PATH_MAX];   /* collect: the file the list goes to */
 };
 
 /* FNV-1a of a test id: a result names the test it judged by this. */

@@ -44,11 +44,11 @@ struct suite_run {
     const struct lc_case *cases;
     struct lc_result *results;
     size_t n;
-    int *op_of;       /* per case: its operand */
-    long *first_of;   /* per case: its index in the operand's list */
-    bool collecting;  /* phase 1: the cases are operands */
+    int *op_of;      /* per case: its operand */
+    long *first_of;  /* per case: its index in the operand's list */
+    bool collecting; /* phase 1: the cases are operands */
     const struct lc_run_args *a;
-    FILE *text;       /* text lines as tests end, or NULL */
+    FILE *text; /* text lines as tests end, or NULL */
     FILE *journal;
     bool tty;
     size_t done;
@@ -188,8 +188,9 @@ static int collect(struct suite_run *sr)
     for (size_t i = 0; rc == 0 && i < sr->nops; i++) {
         if (results[i].verdict == LC_VERDICT_CLEAN)
             continue;
-        fprintf(stderr, "leakcheck: cannot collect the tests of %s (%s in "
-                        "%s):\n%s\n",
+        fprintf(stderr,
+                "leakcheck: cannot collect the tests of %s (%s in "
+                "%s):\n%s\n",
                 sr->ops[i].sj.argv[0] ? sr->ops[i].sj.argv : "the rootdir",
                 lc_verdict_name(results[i].verdict),
                 lc_phase_name(results[i].phase), results[i].message);
@@ -216,7 +217,12 @@ static int add_test(struct suite_run *sr, struct lc_buf *cases,
     if (tab)
         *tab = '\0';
     lc_case_init(c, tab ? tab + 1 : line);
-    strncpy(c->id, line, sizeof(c->id) - 1); /* a longer id is cut */
+    {
+        size_t len = strnlen(line, sizeof(c->id) - 1); /* longer: cut */
+
+        memcpy(c->id, line, len);
+        c->id[len] = '\0';
+    }
     c->time_s = a->time_s > 0 ? a->time_s : SUITE_TIME_S;
     if (a->iterations > 0)
         c->iterations = a->iterations;
@@ -329,8 +335,7 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
     make_spans(sr, (struct lc_case *)(void *)cases->data, sr->n);
     sr->cases = (const struct lc_case *)(void *)cases->data;
     if (sr->a->output && !(out = fopen(sr->a->output, "we"))) {
-        fprintf(stderr, "leakcheck: %s: %s\n", sr->a->output,
-                strerror(errno));
+        fprintf(stderr, "leakcheck: %s: %s\n", sr->a->output, strerror(errno));
         return -LC_EIO;
     }
     if (sr->a->journal && !(sr->journal = fopen(sr->a->journal, "we")))

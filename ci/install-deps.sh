@@ -18,6 +18,8 @@ packages=(
     python3-jsonschema                    # tests: the JSON report's schema
     python3-yaml                          # tests: the CI examples in ci/ parse
     man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
+    python3-pytest                        # leakcheck pytest, in the embedded interpreter
+    libpython3.11-testsuite               # leakcheck unittest test.*: CPython's own tests
 )
 
 missing=()

@@ -64,6 +64,10 @@ struct lc_case {
     unsigned signals; /* bit (1 << enum lc_signal) per deciding signal */
     long memory_mib;  /* address space cap of its worker, MiB; 0: the run's
                          default */
+    /* Suites (suite.h) only; "" and 0 for a case file. */
+    char id[LC_TEST_ID_MAX]; /* the test's id */
+    unsigned span; /* one worker judges this case and the span - 1 after
+                      it, answering a RESULT record each; 0: alone */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

@@ -94,6 +94,7 @@ static int read_case(const struct lc_json *o, struct lc_case *c,
     }
     lc_case_init(c, path);
     c->expect = (enum lc_expect)expect;
+    snprintf(c->id, sizeof(c->id), "%s", lc_json_string(o, "id", ""));
     snprintf(c->source, sizeof(c->source), "%s",
              lc_json_string(o, "source", ""));
     memset(r, 0, sizeof(*r));

@@ -88,4 +88,20 @@
 /* Most entries one folder may list (discovery, corpus replay). */
 #define LC_DIR_ENTRIES_MAX 65536
 
+/* Bytes of a suite job's operand and selection options (suite.h): a
+ * job must stay far below a pipe's 64 KiB, which the runner writes before
+ * the worker starts. */
+#define LC_SUITE_ARGV_MAX 8192
+
+/* Longest test id (unittest's TestCase.id(), a pytest node id) kept;
+ * parametrized ids beyond it are cut. */
+#define LC_TEST_ID_MAX 1024
+
+/* Most tests one suite job judges: its RESULT records (about 9 KiB each)
+ * must fit the channel, LC_WIRE_SUITE_CHANNEL_MAX. */
+#define LC_SUITE_SLICE_MAX 512
+
+/* Bytes a runner keeps of a suite job's channel: a RESULT per test. */
+#define LC_WIRE_SUITE_CHANNEL_MAX (LC_SUITE_SLICE_MAX * 10 * 1024)
+
 #endif

@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "errors.h"
+#include "suite.h"
 
 bool lc_report_ok(const struct lc_case *c, const struct lc_result *r)
 {
-    return (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_LEAK) ||
+    /* A suite's skipped test (suite.h) is what its suite asks for. */
+    return r->verdict == LC_VERDICT_SKIPPED ||
+           (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_LEAK) ||
            (r->verdict == LC_VERDICT_CLEAN && c->expect == LC_EXPECT_CLEAN);
 }
 
@@ -100,13 +103,55 @@ static void put_status(FILE *f, bool ok, enum lc_verdict v)
     fputc(' ', f);
 }
 
+void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (r->verdict != LC_VERDICT_CLEAN && r->verdict != LC_VERDICT_LEAK)
+        return;
+    if (r->suite_flags & LC_SUITE_SCREENED)
+        snprintf(buf, len,
+                 "screened: flat over %ld runs together with %ld test%s",
+                 r->screen_runs, r->screen_tests - 1,
+                 r->screen_tests == 2 ? "" : "s");
+    else if (r->reason == LC_PLAN_FLAT)
+        snprintf(buf, len, "flat through H=%ld", r->measured);
+    else if (r->reason == LC_PLAN_TIME || r->reason == LC_PLAN_TIME_GROWING)
+        snprintf(buf, len, "time bound after %ld measured iterations",
+                 r->measured);
+    else if (r->reason == LC_PLAN_BOUND)
+        snprintf(buf, len, "iteration bound %ld, stepping or slowing",
+                 r->measured);
+    else if (r->reason == LC_PLAN_KEPT_GROWING)
+        snprintf(buf, len, "kept growing through H=%ld", r->measured);
+    else if (r->reason == LC_PLAN_MEMORY_CAP)
+        snprintf(buf, len, "grew into the memory cap");
+}
+
+/* A suite's test (suite.h): how strong its verdict is, and its labels. */
+static void text_suite_notes(FILE *f, const struct lc_result *r)
+{
+    char how[160];
+
+    lc_report_strength(r, how, sizeof(how));
+    if (how[0])
+        fprintf(f, "  (%s)", how);
+    if (r->suite_flags & LC_SUITE_CACHE_HELD)
+        fputs("  (held by a cache that regrtest clears)", f);
+    if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
+        fputs("  (not repeatable)", f);
+    if (r->verdict == LC_VERDICT_SKIPPED) {
+        fputs("  skipped: ", f);
+        put_oneline(f, r->message);
+    }
+}
+
 void lc_report_text_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r)
 {
     bool ok = lc_report_ok(c, r);
 
     put_status(f, ok, r->verdict);
-    put_oneline(f, c->path);
+    put_oneline(f, c->id[0] ? c->id : c->path);
     if (r->verdict == LC_VERDICT_LEAK) {
         for (int s = 0; s < LC_SIG_COUNT; s++) {
             if (!(r->leaking & (1u << s)))
@@ -116,7 +161,9 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
             fprintf(f, "/it");
         }
     }
-    if (r->reason == LC_PLAN_TIME_GROWING || r->reason == LC_PLAN_TIME)
+    if (c->id[0])
+        text_suite_notes(f, r);
+    else if (r->reason == LC_PLAN_TIME_GROWING || r->reason == LC_PLAN_TIME)
         fprintf(f, "  (time bound)");
     if (r->reason == LC_PLAN_MEMORY_CAP)
         fprintf(f, "  (memory cap)");
@@ -128,7 +175,8 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
     }
     fprintf(f, "  %ld it %.2f s\n", r->iterations, r->elapsed_s);
     if (r->message[0] && r->verdict != LC_VERDICT_CLEAN &&
-        (r->verdict != LC_VERDICT_LEAK || r->reason == LC_PLAN_MEMORY_CAP))
+        (r->verdict != LC_VERDICT_LEAK || r->reason == LC_PLAN_MEMORY_CAP) &&
+        r->verdict != LC_VERDICT_SKIPPED)
         put_indented(f, r->message);
 }
 
@@ -162,8 +210,9 @@ void lc_report_text_summary(FILE *f, const struct lc_summary *s)
 {
     fprintf(f, "%zu cases: ", s->cases);
     for (int v = 0; v < LC_VERDICT_COUNT; v++)
-        fprintf(f, "%s%zu %s", v ? ", " : "", s->by_verdict[v],
-                lc_verdict_name(v));
+        if (v != LC_VERDICT_SKIPPED || s->by_verdict[v]) /* suites only */
+            fprintf(f, "%s%zu %s", v ? ", " : "", s->by_verdict[v],
+                    lc_verdict_name(v));
     fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok,
             s->cases - s->ok, s->elapsed_s);
     if (s->interrupted)
@@ -270,6 +319,23 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
 {
     fputs("{\"path\": ", f);
     json_text(f, c->path);
+    if (c->id[0]) {
+        char how[160];
+
+        fputs(", \"id\": ", f);
+        json_text(f, c->id);
+        lc_report_strength(r, how, sizeof(how));
+        fputs(", \"strength\": ", f);
+        json_text(f, how);
+        fprintf(f, ", \"screened\": %s, \"not_repeatable\": %s, "
+                   "\"cache_held\": %s",
+                (r->suite_flags & LC_SUITE_SCREENED) ? "true" : "false",
+                (r->suite_flags & LC_SUITE_NOT_REPEATABLE) ? "true" : "false",
+                (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false");
+        if (r->suite_flags & LC_SUITE_SCREENED)
+            fprintf(f, ", \"screen_tests\": %ld, \"screen_runs\": %ld",
+                    r->screen_tests, r->screen_runs);
+    }
     fprintf(f, ", \"expect\": \"%s\", \"verdict\": \"%s\", \"ok\": %s",
             lc_expect_name(c->expect), lc_verdict_name(r->verdict),
             lc_report_ok(c, r) ? "true" : "false");
@@ -316,7 +382,9 @@ static void write_json(FILE *f, const struct lc_case *cases,
     }
     fprintf(f, "\n], \"summary\": {\"cases\": %zu", sum->cases);
     for (int v = 0; v < LC_VERDICT_COUNT; v++)
-        fprintf(f, ", \"%s\": %zu", lc_verdict_name(v), sum->by_verdict[v]);
+        if (v != LC_VERDICT_SKIPPED || sum->by_verdict[v]) /* suites only */
+            fprintf(f, ", \"%s\": %zu", lc_verdict_name(v),
+                    sum->by_verdict[v]);
     fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f",
             sum->ok, sum->cases - sum->ok, sum->elapsed_s);
     if (sum->interrupted)
@@ -430,9 +498,13 @@ static void write_junit(FILE *f, const struct lc_case *cases,
         enum lc_verdict v = r->verdict;
 
         fputs("  <testcase classname=\"leakcheck\" name=\"", f);
-        xml_text(f, c->path);
+        xml_text(f, c->id[0] ? c->id : c->path);
         fprintf(f, "\" time=\"%.3f\">", r->elapsed_s);
-        if (v == LC_VERDICT_ERROR || v == LC_VERDICT_CRASH ||
+        if (v == LC_VERDICT_SKIPPED) {
+            fputs("<skipped message=\"", f);
+            xml_text(f, r->message);
+            fputs("\"/>", f);
+        } else if (v == LC_VERDICT_ERROR || v == LC_VERDICT_CRASH ||
             v == LC_VERDICT_TIMEOUT) {
             fprintf(f, "\n    <error type=\"%s\" message=\"%s in %s\">",
                     lc_verdict_name(v), lc_verdict_name(v),

@@ -80,6 +80,11 @@ void lc_report_text_explanations(FILE *f, const struct lc_case *cases,
                                  const struct lc_result *results, size_t n,
                                  bool all);
 
+/* How strong a suite test's verdict is, for people (suite.h): "screened:
+ * flat over 16 runs together with 9 tests", "flat through H=64", "time
+ * bound after 40 measured iterations", ...; "" when it has no verdict. */
+void lc_report_strength(const struct lc_result *r, char *buf, size_t len);
+
 /* The text summary line. */
 void lc_report_text_summary(FILE *f, const struct lc_summary *s);
 

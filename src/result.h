@@ -23,7 +23,9 @@
     /* the worker died or exited without a result */                         \
     X(CRASH, "crash")                                                        \
     /* the worker ran past the case's timeout */                             \
-    X(TIMEOUT, "timeout")
+    X(TIMEOUT, "timeout")                                                    \
+    /* a suite's test that skipped itself (suite.h) */                       \
+    X(SKIPPED, "skipped")
 
 enum lc_verdict {
 #define LC_VERDICT_ENUM(id, name) LC_VERDICT_##id,
@@ -67,6 +69,11 @@ struct lc_result {
                                        growing; 0 if never */
     enum lc_phase phase;     /* where an error happened; NONE if none */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
+    /* Suites (suite.h) only; 0 for a case file. */
+    uint32_t id_hash;        /* lc_suite_id_hash of the test judged */
+    unsigned suite_flags;    /* LC_SUITE_SCREENED, _NOT_REPEATABLE, ... */
+    long screen_tests;       /* screened: tests in the group run together */
+    long screen_runs;        /* screened: the group's measured runs */
     /* Set by the runner, never by a worker (they arrive NULL): the explain
      * pass's JSON object and text, heap copies the caller frees. */
     char *explain_json;

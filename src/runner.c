@@ -221,6 +221,8 @@ static int start(struct run *rn, struct slot *sl, size_t i,
     job.kind = kind;
     job.c = *c;
     sl->index = i;
+    if (kind == LC_JOB_VERDICT && o->make_job)
+        o->make_job(o->ctx, i, &job); /* suites: suite.h */
     if (kind == LC_JOB_VERDICT)
         return spawn(rn, sl, &job, c->timeout_s);
     job.explain_iterations = o->explain_opts.iterations;
@@ -340,6 +342,56 @@ static int take_result(const struct answer *a, struct lc_result *r)
     return 0;
 }
 
+static void finish_verdict(struct slot *sl, struct lc_result *r);
+
+/* What finish_span's record walk needs. */
+struct span_answer {
+    struct lc_result *results; /* the span's results */
+    size_t n, got;             /* results in the span, results taken */
+    enum lc_phase phase;       /* of the last PHASE record */
+};
+
+static void take_span_record(void *ctx, const struct lc_wire_record *rec)
+{
+    struct span_answer *a = ctx;
+    struct lc_wire_phase ph;
+
+    if (rec->type == LC_WIRE_PHASE && rec->len == sizeof(ph)) {
+        memcpy(&ph, rec->payload, sizeof(ph));
+        if ((unsigned)ph.phase < LC_PHASE_COUNT)
+            a->phase = ph.phase;
+        return;
+    }
+    if (a->got < a->n &&
+        take_result(&(struct answer){.n = 1, .recs = {*rec}},
+                    &a->results[a->got]) == 0)
+        a->got++;
+}
+
+/* A span (suite.h): a RESULT record per case, in order. Those the worker
+ * never answered get its failure, as a case alone would. */
+static void finish_span(struct slot *sl, struct lc_result *results,
+                        size_t n)
+{
+    struct span_answer a = {.results = results, .n = n,
+                            .phase = LC_PHASE_NONE};
+    struct lc_result fail;
+
+    if (!sl->overflow)
+        lc_wire_each(sl->out.data ? sl->out.data : "", sl->out.len,
+                     take_span_record, &a);
+    if (a.got == n)
+        return;
+    /* As one case alone: the whole channel then reads as no result. */
+    sl->out.len = 0;
+    finish_verdict(sl, &fail);
+    if (fail.phase == LC_PHASE_WORKER && a.phase != LC_PHASE_NONE &&
+        sl->timed_out)
+        fail.phase = a.phase;
+    for (size_t i = a.got; i < n; i++)
+        results[i] = fail;
+}
+
 static void finish_verdict(struct slot *sl, struct lc_result *r)
 {
     bool exited = !sl->timed_out && WIFEXITED(sl->status);
@@ -422,16 +474,37 @@ static bool finish(struct run *rn, struct slot *sl)
         finish_explain(sl, r);
         return true;
     }
+    if (rn->cases[sl->index].span > 1) {
+        finish_span(sl, r, rn->cases[sl->index].span);
+        return true;
+    }
     finish_verdict(sl, r);
     if (!wants_explain(rn->o, r))
         return true;
     return start(rn, sl, sl->index, LC_JOB_EXPLAIN) < 0;
 }
 
+/* Case i is done, and the rest of its span (suite.h) with it. */
 static void done(struct run *rn, size_t i)
 {
-    if (rn->o->on_done)
-        rn->o->on_done(rn->o->ctx, i);
+    size_t span = rn->cases[i].span > 1 ? rn->cases[i].span : 1;
+
+    for (size_t k = i; k < i + span && k < rn->n && rn->o->on_done; k++)
+        rn->o->on_done(rn->o->ctx, k);
+}
+
+/* A span's cases after its first are never started by themselves. */
+static void take_span(struct run *rn, size_t i)
+{
+    size_t span = rn->cases[i].span;
+
+    for (size_t k = i + 1; k < i + span && k < rn->n; k++) {
+        memset(&rn->results[k], 0, sizeof(rn->results[k]));
+        if (rn->o->on_start)
+            rn->o->on_start(rn->o->ctx, k);
+    }
+    if (span > 1)
+        rn->next = i + span < rn->n ? i + span : rn->n;
 }
 
 /* Start cases in free slots. */
@@ -452,10 +525,13 @@ static void fill(struct run *rn)
         if (rn->o->on_start)
             rn->o->on_start(rn->o->ctx, i);
         memset(&rn->results[i], 0, sizeof(rn->results[i]));
+        take_span(rn, i);
         if (start(rn, sl, i, LC_JOB_VERDICT) < 0) {
             lc_result_fail(&rn->results[i], LC_VERDICT_CRASH,
                            LC_PHASE_WORKER, "cannot start a worker: %s",
                            strerror(errno));
+            for (size_t k = i + 1; k < rn->next; k++)
+                rn->results[k] = rn->results[i]; /* the rest of a span */
             done(rn, i);
             j--;
             continue;
@@ -582,10 +658,14 @@ static void cut_short(struct run *rn)
             r->explain_text = strdup("explanation cut short by the "
                                      "interrupt");
         else
-            lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
-                           "cut short by SIG%s after %.1f s, before its "
-                           "verdict",
-                           sig ? sig : "?", lc_clock_now() - sl->started);
+            for (size_t k = 0; k < (rn->cases[sl->index].span > 1
+                                        ? rn->cases[sl->index].span
+                                        : 1);
+                 k++)
+                lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
+                               "cut short by SIG%s after %.1f s, before its "
+                               "verdict",
+                               sig ? sig : "?", lc_clock_now() - sl->started);
         done(rn, sl->index);
     }
     lc_keeper_kill_strays(NULL, 0);
@@ -595,7 +675,8 @@ static void cut_short(struct run *rn)
                            LC_PHASE_INTERRUPTED,
                            "not started: the run was interrupted by SIG%s",
                            sig ? sig : "?");
-        done(rn, rn->next);
+        if (rn->o->on_done) /* one by one: a span never started */
+            rn->o->on_done(rn->o->ctx, rn->next);
     }
 }
 
@@ -623,7 +704,10 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
         return -LC_ENOMEM;
     }
     for (int j = 0; j < rn.jobs; j++)
-        lc_buf_init(&rn.slots[j].out, LC_WIRE_CHANNEL_MAX);
+        lc_buf_init(&rn.slots[j].out, LC_WIRE_SUITE_CHANNEL_MAX >
+                                              LC_WIRE_CHANNEL_MAX
+                                          ? LC_WIRE_SUITE_CHANNEL_MAX
+                                          : LC_WIRE_CHANNEL_MAX);
     lc_keeper_adopt_orphans();
     stop_signal = 0;
     for (int k = 0; k < 3; k++)

@@ -26,6 +26,8 @@
 #include "explain.h"
 #include "result.h"
 
+struct lc_job;
+
 enum lc_explain_when {
     LC_EXPLAIN_NONE,  /* verdicts only */
     LC_EXPLAIN_LEAKS, /* explain every case judged a leak */
@@ -39,6 +41,12 @@ struct lc_runner_opts {
     struct lc_explain_opts explain_opts; /* dot_path: a folder here, each
                                             case's DOT file goes in it */
     double explain_timeout_s; /* wall time for one explain pass */
+    /* Called as a verdict job for case index is made, after its case is
+     * copied in: may change its kind and fill its suite fields (suite.h).
+     * A case with span > 1 is judged with the span - 1 after it by one
+     * worker that answers a RESULT record for each, in order; those it
+     * never answered get the worker's failure. May be NULL. */
+    void (*make_job)(void *ctx, size_t index, struct lc_job *job);
     /* Called in the runner as each case starts and ends; may be NULL. */
     void (*on_start)(void *ctx, size_t index);
     void (*on_done)(void *ctx, size_t index);

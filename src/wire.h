@@ -35,6 +35,7 @@
 #include "lc_limits.h"
 #include "result.h"
 #include "signals.h"
+#include "suite.h"
 
 #define LC_WIRE_MAGIC 0x5257434cu /* "LCWR" read as a little-endian word */
 #define LC_WIRE_VERSION 1
@@ -57,6 +58,8 @@ struct lc_wire_phase {
 enum lc_job_kind {
     LC_JOB_VERDICT, /* judge the case: one RESULT back */
     LC_JOB_EXPLAIN, /* explain it: JSON and TEXT back */
+    LC_JOB_SUITE_COLLECT, /* list a suite's tests (suite.h): one RESULT */
+    LC_JOB_SUITE,   /* judge c.span tests of a suite: a RESULT per test */
 };
 
 /* One job for a worker. A plain value, sent whole. */
@@ -69,6 +72,7 @@ struct lc_job {
     char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
     unsigned growing;          /* bit per signal the verdict found growing */
     double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
+    struct lc_suite_job suite; /* suite jobs only */
 };
 
 

@@ -274,7 +274,12 @@ int lc_worker_main(int job_fd, int result_fd)
     job.c.path[sizeof(job.c.path) - 1] = '\0';
     job.dot_path[sizeof(job.dot_path) - 1] = '\0';
     cap_memory(job.c.memory_mib);
-    if (job.kind == LC_JOB_EXPLAIN) {
+    job.suite.out_path[sizeof(job.suite.out_path) - 1] = '\0';
+    if (job.kind == LC_JOB_SUITE_COLLECT) {
+        rc = lc_suite_collect(&job.c, &job.suite, result_fd); /* suite.h */
+    } else if (job.kind == LC_JOB_SUITE) {
+        rc = lc_suite_judge(&job.c, &job.suite, result_fd);
+    } else if (job.kind == LC_JOB_EXPLAIN) {
         rc = explain_job(&job, result_fd);
     } else {
         lc_worker_run(&job.c, result_fd, &r);

@@ -421,7 +421,8 @@ Test(report, text_case_lines_written_one_by_one_match, .init = fixture)
     free(buf);
 }
 
-Test(report, text_indents_the_explanation_under_its_case, .init = fixture)
+Test(report, text_shows_failed_explanations_after_the_summary,
+     .init = fixture)
 {
     char *text, *lines[16];
     size_t n;
@@ -429,14 +430,27 @@ Test(report, text_indents_the_explanation_under_its_case, .init = fixture)
     results[C_LEAK].explain_text = "1. What grew\n   +1 object\x1b[2J\n";
     text = report(LC_FORMAT_TEXT, C_LEAK, 1);
     n = split_lines(text, lines, 16);
-    cr_assert_eq(n, 4, "%s", text);
-    cr_expect(starts_with(lines[0], "ok   leak    cases/global_registry.py"));
-    cr_expect_str_eq(lines[1], "     | 1. What grew");
-    cr_expect_str_eq(lines[2], "     |    +1 object?[2J",
+    cr_assert_eq(n, 2, "an expected leak's explanation waits for -v: %s",
+                 text);
+    cr_expect(starts_with(lines[1], "1 cases: "), "%s", lines[1]);
+    free(text);
+
+    cases[C_LEAK].expect = LC_EXPECT_CLEAN;
+    text = report(LC_FORMAT_TEXT, C_LEAK, 1);
+    n = split_lines(text, lines, 16);
+    cr_assert_eq(n, 6, "%s", text);
+    cr_expect(starts_with(lines[0], "FAIL leak    cases/global_registry.py"));
+    cr_expect(starts_with(lines[1], "1 cases: "), "the summary first: %s",
+              lines[1]);
+    cr_expect_str_eq(lines[2], "");
+    cr_expect_str_eq(lines[3], "Why cases/global_registry.py (FAIL leak, "
+                               "expected clean):");
+    cr_expect_str_eq(lines[4], "     | 1. What grew");
+    cr_expect_str_eq(lines[5], "     |    +1 object?[2J",
                      "escape sequences from a case must not reach the "
                      "terminal");
-    cr_expect(starts_with(lines[3], "1 cases: "), "%s", lines[3]);
     free(text);
+    cases[C_LEAK].expect = LC_EXPECT_LEAK;
     results[C_LEAK].explain_text = NULL;
 }
 
@@ -449,8 +463,10 @@ Test(report, ok_means_the_verdict_matches_expect, .init = fixture)
     for (int e = 0; e < 2; e++) {
         c.expect = e ? LC_EXPECT_LEAK : LC_EXPECT_CLEAN;
         for (int v = 0; v < LC_VERDICT_COUNT; v++) {
+            /* A suite's skipped test is what its suite asks for. */
             bool want = (e && v == LC_VERDICT_LEAK) ||
-                        (!e && v == LC_VERDICT_CLEAN);
+                        (!e && v == LC_VERDICT_CLEAN) ||
+                        v == LC_VERDICT_SKIPPED;
 
             r.verdict = (enum lc_verdict)v;
             cr_expect_eq(lc_report_ok(&c, &r), want, "expect %s, verdict %s",

@@ -1,0 +1,433 @@
+/*
+ * suitecmd.c - what `leakcheck unittest` and `leakcheck pytest` share:
+ * collect each operand's tests in a worker, then judge them a slice per
+ * worker (suite.h), a verdict per test id, reported as `run` reports.
+ */
+#include "suitecmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "commands.h"
+#include "errors.h"
+#include "journal.h"
+#include "report.h"
+#include "runcases.h"
+#include "runner.h"
+#include "wire.h"
+
+/* Tests one command judges at most: far above CPython's largest module. */
+#define SUITE_TESTS_MAX 50000
+
+/* Per test time bound when --time is not given: a test's own budget. */
+#define SUITE_TIME_S 10.0
+
+/* Wall time to list one operand's tests. */
+#define COLLECT_TIMEOUT_S 600.0
+
+/* One operand: its words for the adapter, its list file. */
+struct operand {
+    struct lc_suite_job sj; /* argv: operand then selection options */
+    char list[64];          /* the collected list, a temporary file */
+};
+
+/* The run: operands, then per test case the slice it starts. */
+struct suite_run {
+    enum lc_suite_kind kind;
+    struct operand *ops;
+    size_t nops;
+    const struct lc_case *cases;
+    struct lc_result *results;
+    size_t n;
+    int *op_of;      /* per case: its operand */
+    long *first_of;  /* per case: its index in the operand's list */
+    bool collecting; /* phase 1: the cases are operands */
+    const struct lc_run_args *a;
+    FILE *text; /* text lines as tests end, or NULL */
+    FILE *journal;
+    bool tty;
+    size_t done;
+};
+
+static int add_word(struct lc_suite_job *sj, const char *w)
+{
+    size_t n = strlen(w) + 1;
+
+    if (sj->argv_len + n > sizeof(sj->argv))
+        return lc_usage_error("the operand and options are over %zu bytes",
+                              sizeof(sj->argv));
+    memcpy(sj->argv + sj->argv_len, w, n);
+    sj->argv_len += n;
+    return 0;
+}
+
+/* Take -k X, -m X, -u X and --regrtest-cleanup out of argv (into opts),
+ * leaving run's options; argc is updated. */
+static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
+                              struct lc_suite_job *opts)
+{
+    int out = 1, rc = 0;
+
+    for (int i = 1; i < *argc && rc == 0; i++) {
+        const char *w = argv[i];
+        bool valued = strcmp(w, "-k") == 0 ||
+                      (kind == LC_SUITE_PYTEST && strcmp(w, "-m") == 0) ||
+                      (kind == LC_SUITE_UNITTEST && strcmp(w, "-u") == 0);
+
+        if (valued && i + 1 >= *argc)
+            return lc_usage_error("%s needs a value", w);
+        if (valued) {
+            rc = add_word(opts, w);
+            if (rc == 0)
+                rc = add_word(opts, argv[++i]);
+        } else if (strcmp(w, "--regrtest-cleanup") == 0) {
+            opts->flags |= LC_SUITE_CLEANUP;
+            rc = add_word(opts, w);
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    *argc = out;
+    return rc;
+}
+
+static void make_job(void *ctx, size_t i, struct lc_job *job)
+{
+    struct suite_run *sr = ctx;
+
+    if (sr->collecting) {
+        job->kind = LC_JOB_SUITE_COLLECT;
+        job->suite = sr->ops[i].sj;
+        snprintf(job->suite.out_path, sizeof(job->suite.out_path), "%s",
+                 sr->ops[i].list);
+        return;
+    }
+    job->kind = LC_JOB_SUITE;
+    job->suite = sr->ops[sr->op_of[i]].sj;
+    job->suite.first = sr->first_of[i];
+    job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
+}
+
+static void on_start(void *ctx, size_t i)
+{
+    struct suite_run *sr = ctx;
+
+    if (sr->tty && !sr->collecting)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s", sr->done, sr->n,
+                sr->cases[i].id);
+}
+
+static void on_done(void *ctx, size_t i)
+{
+    struct suite_run *sr = ctx;
+    struct lc_result *r = &sr->results[i];
+
+    if (sr->collecting)
+        return;
+    sr->done++;
+    /* A result names the test it judged: a collection that changed
+     * between two imports is an error, never a misattributed verdict. */
+    if (r->id_hash && r->id_hash != lc_suite_id_hash(sr->cases[i].id))
+        lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_WORKER,
+                       "the worker judged another test than this one: the "
+                       "suite's tests changed between two imports");
+    if (sr->tty)
+        fputs("\r\033[K", stderr);
+    if (sr->text) {
+        lc_report_text_case(sr->text, &sr->cases[i], r);
+        fflush(sr->text);
+    }
+    if (sr->journal)
+        lc_journal_write(sr->journal, &sr->cases[i], r);
+}
+
+/* The runner's options for either phase. */
+static void runner_opts(struct suite_run *sr, struct lc_runner_opts *ro,
+                        char *self, size_t selflen)
+{
+    ssize_t len = readlink("/proc/self/exe", self, selflen - 1);
+
+    self[len > 0 ? len : 0] = '\0';
+    memset(ro, 0, sizeof(*ro));
+    ro->jobs = sr->a->jobs;
+    ro->self_exe = self;
+    ro->explain = LC_EXPLAIN_NONE; /* no explain pass for tests yet */
+    ro->make_job = make_job;
+    ro->on_start = on_start;
+    ro->on_done = on_done;
+    ro->ctx = sr;
+}
+
+/* Phase 1: one collect job per operand, each writing its list file. */
+static int collect(struct suite_run *sr)
+{
+    struct lc_case *cases = calloc(sr->nops, sizeof(*cases));
+    struct lc_result *results = calloc(sr->nops, sizeof(*results));
+    struct lc_runner_opts ro;
+    char self[LC_PATH_MAX];
+    int rc = 0;
+
+    if (!cases || !results) {
+        rc = -LC_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < sr->nops; i++) {
+        lc_case_init(&cases[i], sr->ops[i].sj.argv);
+        cases[i].timeout_s = COLLECT_TIMEOUT_S;
+    }
+    sr->collecting = true;
+    sr->cases = cases;
+    runner_opts(sr, &ro, self, sizeof(self));
+    rc = lc_runner_run(cases, results, sr->nops, &ro);
+    sr->collecting = false;
+    for (size_t i = 0; rc == 0 && i < sr->nops; i++) {
+        if (results[i].verdict == LC_VERDICT_CLEAN)
+            continue;
+        fprintf(stderr,
+                "leakcheck: cannot collect the tests of %s (%s in "
+                "%s):\n%s\n",
+                sr->ops[i].sj.argv[0] ? sr->ops[i].sj.argv : "the rootdir",
+                lc_verdict_name(results[i].verdict),
+                lc_phase_name(results[i].phase), results[i].message);
+        sr->ops[i].list[0] = '\0'; /* nothing to judge */
+        rc = 1;
+    }
+out:
+    free(cases);
+    free(results);
+    return rc;
+}
+
+/* The test case for one line "id<TAB>file" of operand op's list. */
+static int add_test(struct suite_run *sr, struct lc_buf *cases,
+                    struct lc_buf *ops, char *line, int op, long first)
+{
+    const struct lc_run_args *a = sr->a;
+    char *tab = strchr(line, '\t');
+    struct lc_case *c = lc_buf_grow(cases, sizeof(*c));
+    long *at = lc_buf_grow(ops, 2 * sizeof(long));
+
+    if (!c || !at)
+        return lc_usage_error("more than %d tests", SUITE_TESTS_MAX);
+    if (tab)
+        *tab = '\0';
+    lc_case_init(c, tab ? tab + 1 : line);
+    {
+        size_t len = strnlen(line, sizeof(c->id) - 1); /* longer: cut */
+
+        memcpy(c->id, line, len);
+        c->id[len] = '\0';
+    }
+    c->time_s = a->time_s > 0 ? a->time_s : SUITE_TIME_S;
+    if (a->iterations > 0)
+        c->iterations = a->iterations;
+    if (a->warmup >= 0)
+        c->warmup = a->warmup;
+    at[0] = op;
+    at[1] = first;
+    return 0;
+}
+
+/* Read every list file into test cases, in operand order. */
+static int read_lists(struct suite_run *sr, struct lc_buf *cases,
+                      struct lc_buf *ops)
+{
+    char line[LC_TEST_ID_MAX + LC_PATH_MAX + 2];
+    int rc = 0;
+
+    for (size_t i = 0; i < sr->nops && rc == 0; i++) {
+        FILE *f = sr->ops[i].list[0] ? fopen(sr->ops[i].list, "re") : NULL;
+        long k = 0;
+
+        while (f && rc == 0 && fgets(line, sizeof(line), f)) {
+            line[strcspn(line, "\n")] = '\0';
+            if (line[0])
+                rc = add_test(sr, cases, ops, line, (int)i, k++);
+        }
+        if (f)
+            fclose(f);
+    }
+    return rc;
+}
+
+/* Slices: runs of one operand's tests, each judged by one worker; an
+ * operand is cut in more slices when there are fewer operands than
+ * workers, so -j is used. */
+static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
+{
+    size_t per_op = sr->nops < (size_t)sr->a->jobs
+                        ? (size_t)sr->a->jobs / (sr->nops ? sr->nops : 1)
+                        : 1;
+
+    for (size_t i = 0; i < n;) {
+        size_t m = 0, len;
+
+        while (i + m < n && sr->op_of[i + m] == sr->op_of[i])
+            m++;
+        len = (m + per_op - 1) / per_op;
+        if (len > LC_SUITE_SLICE_MAX)
+            len = LC_SUITE_SLICE_MAX;
+        for (size_t s = i; s < i + m; s += len) {
+            size_t span = s + len <= i + m ? len : i + m - s;
+            double per = sr->a->timeout_s > 0 ? sr->a->timeout_s
+                                              : 2 * cases[s].time_s + 5;
+
+            cases[s].span = (unsigned)span;
+            cases[s].timeout_s = 120 + (double)span * per;
+        }
+        i += m;
+    }
+}
+
+/* Write the report (text lines went out as tests finished). */
+static int report(struct suite_run *sr, FILE *out, double elapsed_s)
+{
+    const struct lc_run_args *a = sr->a;
+    struct lc_summary sum;
+    int rc;
+
+    lc_report_summarize(sr->cases, sr->results, sr->n, elapsed_s, &sum);
+    sum.interrupted = lc_runner_interrupted();
+    if (a->fmt == LC_FORMAT_TEXT) {
+        lc_report_text_summary(out, &sum);
+        rc = fflush(out) == 0 && !ferror(out) ? 0 : -LC_EIO;
+    } else {
+        rc = lc_report_write_summary(out, a->fmt, sr->cases, sr->results,
+                                     sr->n, &sum);
+    }
+    if (out != stdout && fclose(out) != 0)
+        rc = -LC_EIO;
+    if (rc < 0)
+        return rc;
+    if (a->output && a->fmt != LC_FORMAT_TEXT)
+        lc_report_text_summary(stderr, &sum);
+    if (sum.interrupted)
+        return -LC_EINTR;
+    return sum.ok == sum.cases ? 0 : -LC_EFAILED;
+}
+
+/* Phase 2: judge every test, a slice per worker, and report. */
+static int judge(struct suite_run *sr, struct lc_buf *cases,
+                 struct lc_buf *ops)
+{
+    struct lc_runner_opts ro;
+    char self[LC_PATH_MAX];
+    const long *at = (const long *)(void *)ops->data;
+    FILE *out = stdout;
+    double t0;
+    int rc;
+
+    sr->n = cases->len / sizeof(struct lc_case);
+    sr->op_of = calloc(sr->n + 1, sizeof(int));
+    sr->first_of = calloc(sr->n + 1, sizeof(long));
+    sr->results = calloc(sr->n + 1, sizeof(struct lc_result));
+    if (!sr->op_of || !sr->first_of || !sr->results)
+        return -LC_ENOMEM;
+    for (size_t i = 0; i < sr->n; i++) {
+        sr->op_of[i] = (int)at[2 * i];
+        sr->first_of[i] = at[2 * i + 1];
+    }
+    make_spans(sr, (struct lc_case *)(void *)cases->data, sr->n);
+    sr->cases = (const struct lc_case *)(void *)cases->data;
+    if (sr->a->output && !(out = fopen(sr->a->output, "we"))) {
+        fprintf(stderr, "leakcheck: %s: %s\n", sr->a->output, strerror(errno));
+        return -LC_EIO;
+    }
+    if (sr->a->journal && !(sr->journal = fopen(sr->a->journal, "we")))
+        fprintf(stderr, "leakcheck: --journal %s: %s\n", sr->a->journal,
+                strerror(errno));
+    sr->text = sr->a->fmt == LC_FORMAT_TEXT ? out : NULL;
+    runner_opts(sr, &ro, self, sizeof(self));
+    t0 = lc_clock_now();
+    rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
+    if (rc < 0 && rc != -LC_EINTR) {
+        if (out != stdout)
+            fclose(out);
+        return rc;
+    }
+    rc = report(sr, out, lc_clock_now() - t0);
+    if (sr->journal)
+        fclose(sr->journal);
+    return rc;
+}
+
+/* One operand per word (pytest with none: its rootdir), each carrying the
+ * selection options after it, and a list file each. */
+static int make_operands(struct suite_run *sr, const struct lc_run_args *a,
+                         const struct lc_suite_job *opts)
+{
+    sr->nops = a->npaths ? (size_t)a->npaths : 1;
+    sr->ops = calloc(sr->nops, sizeof(*sr->ops));
+    if (!sr->ops)
+        return -LC_ENOMEM;
+    for (size_t i = 0; i < sr->nops; i++) {
+        struct operand *op = &sr->ops[i];
+        int fd;
+
+        op->sj.kind = sr->kind;
+        op->sj.flags = opts->flags;
+        if (a->npaths && add_word(&op->sj, a->paths[i]) < 0)
+            return -LC_EUSAGE;
+        if (op->sj.argv_len + opts->argv_len > sizeof(op->sj.argv))
+            return lc_usage_error("options too long");
+        memcpy(op->sj.argv + op->sj.argv_len, opts->argv, opts->argv_len);
+        op->sj.argv_len += opts->argv_len;
+        snprintf(op->list, sizeof(op->list), "/tmp/leakcheck-tests-XXXXXX");
+        if ((fd = mkstemp(op->list)) < 0)
+            return -LC_EIO;
+        close(fd);
+    }
+    return 0;
+}
+
+int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
+                     const char *usage)
+{
+    static struct lc_suite_job opts; /* big */
+    struct suite_run sr = {.kind = kind};
+    struct lc_run_args a;
+    struct lc_buf cases, ops;
+    int rc, collected;
+
+    memset(&opts, 0, sizeof(opts));
+    if ((rc = take_suite_options(&argc, argv, kind, &opts)) < 0)
+        return rc;
+    rc = lc_run_args_parse(argc, argv, usage, &a);
+    if (rc)
+        return rc > 0 ? 0 : rc;
+    if (kind == LC_SUITE_UNITTEST && a.npaths == 0)
+        return lc_usage_error("%s: no test module, id, file or folder given",
+                              argv[0]);
+    sr.a = &a;
+    sr.tty = !a.quiet && isatty(2);
+    lc_buf_init(&cases, (size_t)SUITE_TESTS_MAX * sizeof(struct lc_case));
+    lc_buf_init(&ops, (size_t)SUITE_TESTS_MAX * 2 * sizeof(long));
+    if ((rc = make_operands(&sr, &a, &opts)) < 0 ||
+        (collected = collect(&sr)) < 0 ||
+        (rc = read_lists(&sr, &cases, &ops)) < 0)
+        goto out;
+    if (cases.len == 0) {
+        fprintf(stderr, "leakcheck: no tests found\n");
+        rc = -LC_EINPUT;
+        goto out;
+    }
+    rc = judge(&sr, &cases, &ops);
+    if (collected && (rc == 0 || rc == -LC_EFAILED))
+        rc = -LC_EINPUT;
+out:
+    for (size_t i = 0; sr.ops && i < sr.nops; i++)
+        if (sr.ops[i].list[0])
+            unlink(sr.ops[i].list);
+    free(sr.ops);
+    free(sr.op_of);
+    free(sr.first_of);
+    free(sr.results);
+    lc_buf_release(&cases);
+    lc_buf_release(&ops);
+    return rc < 0 && collected > 0 && rc != -LC_EINPUT ? rc : rc;
+}

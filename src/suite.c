@@ -1,0 +1,622 @@
+#include <Python.h> /* first: it sets the feature macros */
+
+#include "suite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "embed.h"
+#include "errors.h"
+#include "measure.h"
+#include "plan.h"
+#include "result.h"
+#include "wire.h"
+#include "worker.h"
+#include "suite_modules.h" /* generated from src/suite/modules.txt */
+
+#define PACKAGE "_leakcheck_suite"
+#define FILENAME_FMT "<leakcheck>/suite/%s.py"
+#define MODULE_NAME_MAX 128
+
+uint32_t lc_suite_id_hash(const char *id)
+{
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* faulthandler.register(SIGUSR2): the stack the runner asks for before it
+ * kills a job that hangs (as worker.c's cases have). */
+static const char dump_on_request[] =
+    "import faulthandler as _f, signal as _s\n"
+    "_f.register(_s.SIGUSR2, all_threads=True)\n"
+    "del _f, _s\n";
+
+/* Run one module's source in mod, compiled under its <leakcheck> name. */
+static int exec_module(PyObject *mod, const char *name, const char *src)
+{
+    char filename[MODULE_NAME_MAX];
+    PyObject *dict = PyModule_GetDict(mod), *code, *res = NULL;
+
+    snprintf(filename, sizeof(filename), FILENAME_FMT, name);
+    if (PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) < 0)
+        return -1;
+    code = Py_CompileString(src, filename, Py_file_input);
+    if (code)
+        res = PyEval_EvalCode(code, dict, dict);
+    Py_XDECREF(res);
+    Py_XDECREF(code);
+    return res ? 0 : -1;
+}
+
+/* Install the package and return its entry module (new reference), or
+ * NULL with an exception set. */
+static PyObject *install_package(void)
+{
+    PyObject *pkg = PyModule_New(PACKAGE), *path = PyList_New(0);
+    PyObject *entry = NULL;
+
+    if (!pkg || !path || PyModule_AddObjectRef(pkg, "__path__", path) < 0 ||
+        PyDict_SetItemString(PyImport_GetModuleDict(), PACKAGE, pkg) < 0)
+        goto out;
+    for (int i = 0; i < suite_modules_COUNT; i++) {
+        char full[MODULE_NAME_MAX];
+        PyObject *mod;
+        int rc;
+
+        if (strcmp(suite_modules[i].name, "__init__") == 0) {
+            if (exec_module(pkg, "__init__", suite_modules[i].source) < 0)
+                goto out;
+            continue;
+        }
+        snprintf(full, sizeof(full), PACKAGE ".%s", suite_modules[i].name);
+        mod = PyModule_New(full);
+        rc = mod &&
+                     PyModule_AddStringConstant(mod, "__package__", PACKAGE) ==
+                         0 &&
+                     PyDict_SetItemString(PyImport_GetModuleDict(), full,
+                                          mod) == 0 &&
+                     PyObject_SetAttrString(pkg, suite_modules[i].name, mod) ==
+                         0
+                 ? exec_module(mod, suite_modules[i].name,
+                               suite_modules[i].source)
+                 : -1;
+        Py_XDECREF(mod);
+        if (rc < 0)
+            goto out;
+    }
+    entry = PyImport_ImportModule(PACKAGE ".entry");
+out:
+    Py_XDECREF(path);
+    Py_XDECREF(pkg);
+    return entry;
+}
+
+/* The job's argv words as a list of str. New reference or NULL. */
+static PyObject *argv_list(const struct lc_suite_job *sj)
+{
+    PyObject *list = PyList_New(0);
+    size_t at = 0;
+
+    while (list && at < sj->argv_len && at < sizeof(sj->argv)) {
+        size_t n = strnlen(sj->argv + at, sizeof(sj->argv) - at);
+        PyObject *w =
+            PyUnicode_DecodeFSDefaultAndSize(sj->argv + at, (Py_ssize_t)n);
+
+        if (!w || PyList_Append(list, w) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(w);
+        at += n + 1;
+    }
+    return list;
+}
+
+static const char *kind_name(const struct lc_suite_job *sj)
+{
+    return sj->kind == LC_SUITE_PYTEST ? "pytest" : "unittest";
+}
+
+/* Start the interpreter and the adapter: entry module or NULL, err set. */
+static PyObject *start(char *err, size_t errlen)
+{
+    struct lc_embed_opts eo = {.hooks = true};
+    PyObject *entry;
+
+    if (lc_embed_start(&eo, err, errlen) ||
+        lc_embed_exec(dump_on_request, err, errlen))
+        return NULL;
+    entry = install_package();
+    if (!entry)
+        lc_embed_take_error(err, errlen);
+    return entry;
+}
+
+static int send_result(int fd, struct lc_result *r)
+{
+    r->explain_json = r->explain_text = NULL;
+    return lc_wire_send(fd, LC_WIRE_RESULT, r, sizeof(*r));
+}
+
+int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
+                     int result_fd)
+{
+    static struct lc_result r;
+    double t0 = lc_clock_now();
+    PyObject *entry, *argv = NULL, *n = NULL;
+
+    memset(&r, 0, sizeof(r));
+    r.magic = LC_RESULT_MAGIC;
+    r.verdict = LC_VERDICT_ERROR;
+    r.phase = LC_PHASE_LOAD;
+    (void)c;
+    lc_worker_mark(result_fd, LC_PHASE_LOAD);
+    entry = start(r.message, sizeof(r.message));
+    if (entry)
+        argv = argv_list(sj);
+    if (argv)
+        n = PyObject_CallMethod(entry, "collect", "sOs", kind_name(sj), argv,
+                                sj->out_path);
+    if (n) {
+        r.verdict = LC_VERDICT_CLEAN;
+        r.phase = LC_PHASE_NONE;
+        r.iterations = PyLong_AsLong(n);
+    } else if (entry) {
+        lc_embed_take_error(r.message, sizeof(r.message));
+    }
+    Py_XDECREF(n);
+    Py_XDECREF(argv);
+    Py_XDECREF(entry);
+    r.elapsed_s = lc_clock_now() - t0;
+    return send_result(result_fd, &r);
+}
+
+/* One judge job's state; every array from libc, made before measuring. */
+struct judge {
+    const struct lc_case *c;
+    const struct lc_suite_job *sj;
+    int fd;                /* the result channel */
+    PyObject *sess;        /* the adapter's Session */
+    long n;                /* tests of the slice */
+    struct lc_result *res; /* n results */
+    unsigned char *final;  /* n: the result is complete */
+    long *keys;            /* n: class (unittest) or parent (pytest) */
+    long *idx;             /* n: scratch list of test indexes */
+    long sent;             /* results sent, in order */
+    struct lc_measure m;   /* plan storage, shared by every plan */
+    int rc;                /* the channel's first failure */
+};
+
+/* What one measured iteration calls: the adapter's callable. */
+struct call_ctx {
+    PyObject *fn;
+    long calls;
+    char *msg;
+    size_t msglen;
+};
+
+static int call_fn(void *ctx)
+{
+    struct call_ctx *cc = ctx;
+    PyObject *r = PyObject_CallNoArgs(cc->fn);
+
+    cc->calls++;
+    if (!r)
+        return lc_embed_take_error(cc->msg, cc->msglen);
+    Py_DECREF(r);
+    return 0;
+}
+
+/* sess.make(indexes, cleanup): the callable that runs those tests once. */
+static PyObject *make_fn(struct judge *j, const long *idx, long k,
+                         bool cleanup)
+{
+    PyObject *t = PyTuple_New(k), *fn = NULL;
+
+    for (long i = 0; t && i < k; i++) {
+        PyObject *v = PyLong_FromLong(idx[i]);
+
+        if (!v)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, i, v);
+    }
+    if (t)
+        fn = PyObject_CallMethod(j->sess, "make", "OO", t,
+                                 cleanup ? Py_True : Py_False);
+    Py_XDECREF(t);
+    return fn;
+}
+
+/* Warm fn up, then follow plan po on it. 0 with the plan in j->m, or the
+ * call's error with msg filled. */
+static int measure(struct judge *j, PyObject *fn, long warmup,
+                   const struct lc_plan_opts *po, double time_s,
+                   struct call_ctx *cc)
+{
+    int rc = 0;
+
+    cc->fn = fn;
+    for (long i = 0; i < warmup && rc == 0; i++)
+        rc = call_fn(cc);
+    if (rc == 0)
+        rc = lc_measure_run(&j->m, po, call_fn, cc, time_s);
+    return rc;
+}
+
+/* A screen passes when every signal was flat at its end and no signal
+ * ends above where it began by more than its noise floor: one step
+ * anywhere in the runs (a sparse leak) sends the group down a level. */
+static bool screen_clean(const struct lc_plan *p)
+{
+    long span;
+
+    if (!p->done || p->leak || p->reason != LC_PLAN_FLAT || p->n < 2)
+        return false;
+    span = p->t[p->n - 1] - p->t[0];
+    for (int s = 0; s < p->o.nsignals; s++) {
+        const int64_t *lv = p->levels + (size_t)s * p->cap;
+
+        if (p->o.sig[s].decides &&
+            (double)(lv[p->n - 1] - lv[0]) > p->o.sig[s].min_rate * span)
+            return false;
+    }
+    return true;
+}
+
+static void take_plan(const struct lc_plan *plan, struct lc_result *r)
+{
+    r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
+    r->leaking = plan->leaking;
+    r->reason = plan->reason;
+    r->measured = plan->n ? plan->t[plan->n - 1] : 0;
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        r->trend[s] = plan->last[s];
+        r->state[s] = plan->state[s];
+        r->detected_at[s] = plan->detected_at[s];
+    }
+    if (plan->reason == LC_PLAN_TOO_SLOW)
+        lc_result_fail(r, LC_VERDICT_TIMEOUT, LC_PHASE_RUN,
+                       "the time bound passed after %ld measured "
+                       "iterations, before the first judgement at %d: "
+                       "raise --time or make the test cheaper",
+                       r->measured, LC_PLAN_FIRST_HORIZON);
+}
+
+/* Send every complete result from the first unsent one on. */
+static void flush(struct judge *j)
+{
+    while (j->sent < j->n && j->final[j->sent]) {
+        int rc = send_result(j->fd, &j->res[j->sent++]);
+
+        if (rc < 0 && j->rc == 0)
+            j->rc = rc;
+    }
+}
+
+/* Run the tests idx[0..k) together as one iteration of a short screen:
+ * 1 when they are clean by it (their results filled), 0 when not, -1
+ * when the adapter failed (err in the first test's message). */
+static int screen(struct judge *j, const long *idx, long k)
+{
+    static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
+    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
+    struct lc_plan_opts po;
+    double t0 = lc_clock_now(), el;
+    PyObject *fn = make_fn(j, idx, k, false);
+    int rc;
+
+    if (!fn)
+        return lc_embed_take_error(msg, sizeof(msg)), 0;
+    lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
+    po.min_clean = LC_SUITE_SCREEN_RUNS;
+    rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
+                 &cc);
+    Py_DECREF(fn);
+    if (rc != 0 || !screen_clean(&j->m.plan))
+        return 0;
+    el = (lc_clock_now() - t0) / (double)k;
+    for (long i = 0; i < k; i++) {
+        struct lc_result *r = &j->res[idx[i]];
+
+        take_plan(&j->m.plan, r);
+        r->iterations += cc.calls;
+        r->elapsed_s += el;
+        r->suite_flags |= LC_SUITE_SCREENED;
+        r->screen_tests = k;
+        r->screen_runs = r->measured;
+        j->final[idx[i]] = 1;
+    }
+    return 1;
+}
+
+/* A test that raised under repetition: run once fresh; passing then, it
+ * is "not repeatable". Either way an error, with the repeated traceback. */
+static void repeated_failure(struct judge *j, long i, struct lc_result *r,
+                             long calls)
+{
+    PyObject *again = PyObject_CallMethod(j->sess, "fresh", "l", i);
+    bool passes = again == Py_None;
+    static char tb[LC_MSG_MAX];
+    const char *cut;
+
+    if (!again)
+        PyErr_Clear();
+    Py_XDECREF(again);
+    /* The adapter's TestFailed carries the test's own traceback: keep
+     * that, not the harness frame that raised it. */
+    cut = strstr(r->message, "TestFailed: ");
+    memcpy(tb, cut ? cut + 12 : r->message, sizeof(tb) - 1);
+    tb[sizeof(tb) - 1] = '\0';
+    r->verdict = LC_VERDICT_ERROR;
+    r->phase = LC_PHASE_RUN;
+    if (passes) {
+        r->suite_flags |= LC_SUITE_NOT_REPEATABLE;
+        snprintf(r->message, sizeof(r->message),
+                 "not repeatable: passed its first run and a fresh rerun, "
+                 "failed on repetition %ld:\n%.*s",
+                 calls, (int)(sizeof(r->message) - 100), tb);
+    } else {
+        memcpy(r->message, tb, sizeof(r->message));
+    }
+}
+
+/* A second opinion on a leak with regrtest's clearing after every
+ * repetition: a leak that it removes is held by such a cache. */
+static void second_opinion(struct judge *j, long i, struct lc_result *r)
+{
+    static char msg[LC_MSG_MAX];
+    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
+    struct lc_plan_opts po;
+    PyObject *fn = make_fn(j, &i, 1, true);
+
+    if (!fn) {
+        PyErr_Clear();
+        return;
+    }
+    lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
+    if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0 &&
+        !j->m.plan.leak)
+        r->suite_flags |= LC_SUITE_CACHE_HELD;
+    r->iterations += cc.calls;
+    Py_DECREF(fn);
+}
+
+/* Test i alone with the whole adaptive plan and its own time bound. */
+static void judge_alone(struct judge *j, long i)
+{
+    struct lc_result *r = &j->res[i];
+    struct call_ctx cc = {.msg = r->message, .msglen = sizeof(r->message)};
+    struct lc_plan_opts po;
+    double t0 = lc_clock_now();
+    PyObject *fn = make_fn(j, &i, 1, false);
+
+    if (!fn) {
+        lc_embed_take_error(r->message, sizeof(r->message));
+        r->verdict = LC_VERDICT_ERROR;
+        r->phase = LC_PHASE_WORKER;
+        goto out;
+    }
+    lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
+    if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) != 0)
+        repeated_failure(j, i, r, cc.calls);
+    else
+        take_plan(&j->m.plan, r);
+    r->iterations += cc.calls;
+    r->gc_enabled = lc_embed_gc_enabled();
+    Py_DECREF(fn);
+    if (r->verdict == LC_VERDICT_LEAK && (j->sj->flags & LC_SUITE_CLEANUP))
+        second_opinion(j, i, r);
+out:
+    r->elapsed_s += lc_clock_now() - t0;
+    j->final[i] = 1;
+}
+
+/* Judge idx[0..k): a screen of all; failing it, a screen of each class
+ * (at the top), or of each half (within a class), down to single tests,
+ * which get the whole plan alone. A leak among N tests costs about
+ * log2(N) screens and one plan. */
+static void drill(struct judge *j, long *idx, long k, int level)
+{
+    long *sub;
+    long m = 0;
+
+    if (k == 1) {
+        judge_alone(j, idx[0]);
+        flush(j);
+        return;
+    }
+    if (screen(j, idx, k) == 1) {
+        flush(j);
+        return;
+    }
+    for (long a = 1; a < k; a++)
+        if (j->keys[idx[a]] != j->keys[idx[0]])
+            m = 1;
+    if (!m || level > 0) {
+        /* One class, or classes mixed by an earlier split: halves. */
+        drill(j, idx, k / 2, level + 1);
+        drill(j, idx + k / 2, k - k / 2, level + 1);
+        return;
+    }
+    /* By class, in order of first appearance; the classes of a module
+     * come one after the other, so idx is split into runs of one key. */
+    sub = idx;
+    for (long a = 1; a <= k; a++) {
+        if (a < k && j->keys[idx[a]] == j->keys[sub[0]])
+            continue;
+        drill(j, sub, idx + a - sub, 1);
+        sub = idx + a;
+    }
+}
+
+/* sess.ids and sess.keys into the results and j->keys. 0 or -1. */
+static int take_ids(struct judge *j)
+{
+    PyObject *ids = PyObject_GetAttrString(j->sess, "ids");
+    PyObject *keys = PyObject_GetAttrString(j->sess, "keys");
+    int rc = -1;
+
+    if (!ids || !keys || !PyList_Check(ids) || !PyList_Check(keys) ||
+        PyList_GET_SIZE(ids) != j->n || PyList_GET_SIZE(keys) != j->n) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_RuntimeError,
+                         "the slice holds other tests than collected: "
+                         "the suite's tests changed between two imports");
+        goto out;
+    }
+    for (long i = 0; i < j->n; i++) {
+        const char *id = PyUnicode_AsUTF8(PyList_GET_ITEM(ids, i));
+
+        j->keys[i] = PyLong_AsLong(PyList_GET_ITEM(keys, i));
+        if (!id)
+            goto out;
+        j->res[i].id_hash = lc_suite_id_hash(id);
+    }
+    rc = 0;
+out:
+    Py_XDECREF(ids);
+    Py_XDECREF(keys);
+    return rc;
+}
+
+/* Each test once: errors and skips are final; the rest go in j->idx.
+ * Returns how many passed, or -1 (exception set). */
+static long first_run(struct judge *j)
+{
+    PyObject *st = PyObject_CallMethod(j->sess, "first_run", NULL);
+    long k = 0;
+
+    if (!st || !PyList_Check(st) || PyList_GET_SIZE(st) != j->n) {
+        if (st && !PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "first_run(): no list");
+        Py_XDECREF(st);
+        return -1;
+    }
+    for (long i = 0; i < j->n; i++) {
+        const char *status = NULL, *text = NULL;
+        struct lc_result *r = &j->res[i];
+
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(st, i), "ss", &status, &text)) {
+            Py_DECREF(st);
+            return -1;
+        }
+        r->iterations = 1;
+        if (strcmp(status, "ok") == 0) {
+            j->idx[k++] = i;
+            continue;
+        }
+        r->verdict = strcmp(status, "skip") == 0 ? LC_VERDICT_SKIPPED
+                                                 : LC_VERDICT_ERROR;
+        r->phase =
+            r->verdict == LC_VERDICT_ERROR ? LC_PHASE_RUN : LC_PHASE_NONE;
+        snprintf(r->message, sizeof(r->message), "%s", text);
+        j->final[i] = 1;
+    }
+    Py_DECREF(st);
+    return k;
+}
+
+static int alloc_judge(struct judge *j, long n)
+{
+    j->n = n;
+    j->res = calloc((size_t)n + 1, sizeof(*j->res));
+    j->final = calloc((size_t)n + 1, 1);
+    j->keys = calloc((size_t)n + 1, sizeof(*j->keys));
+    j->idx = calloc((size_t)n + 1, sizeof(*j->idx));
+    if (!j->res || !j->final || !j->keys || !j->idx)
+        return -LC_ENOMEM;
+    for (long i = 0; i < n; i++) {
+        j->res[i].magic = LC_RESULT_MAGIC;
+        j->res[i].verdict = LC_VERDICT_ERROR;
+    }
+    return lc_measure_init(&j->m, j->c->iterations > LC_SUITE_SCREEN_RUNS
+                                      ? j->c->iterations
+                                      : LC_SUITE_SCREEN_RUNS);
+}
+
+static void free_judge(struct judge *j)
+{
+    lc_measure_release(&j->m);
+    free(j->res);
+    free(j->final);
+    free(j->keys);
+    free(j->idx);
+}
+
+/* Every result not sent yet becomes this failure, and is sent. */
+static void fail_rest(struct judge *j, enum lc_phase phase, const char *msg)
+{
+    for (long i = j->sent; i < j->n; i++) {
+        if (j->final[i])
+            continue;
+        lc_result_fail(&j->res[i], LC_VERDICT_ERROR, phase, "%s", msg);
+        j->final[i] = 1;
+    }
+    flush(j);
+}
+
+/* Open the session over the slice: sess set, or -1 with err filled. */
+static int open_session(struct judge *j, char *err, size_t errlen)
+{
+    PyObject *entry = start(err, errlen), *argv = NULL;
+
+    if (!entry)
+        return -1;
+    argv = argv_list(j->sj);
+    if (argv)
+        j->sess = PyObject_CallMethod(entry, "open", "sOll", kind_name(j->sj),
+                                      argv, j->sj->first, j->sj->count);
+    Py_XDECREF(argv);
+    Py_DECREF(entry);
+    if (!j->sess || take_ids(j) < 0)
+        return lc_embed_take_error(err, errlen), -1;
+    return 0;
+}
+
+int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
+                   int result_fd)
+{
+    static char err[LC_MSG_MAX];
+    struct judge j = {.c = c, .sj = sj, .fd = result_fd};
+    long k;
+
+    if (alloc_judge(&j, sj->count) < 0) {
+        free_judge(&j);
+        return -LC_ENOMEM;
+    }
+    lc_worker_mark(result_fd, LC_PHASE_LOAD);
+    if (open_session(&j, err, sizeof(err)) < 0) {
+        fail_rest(&j, LC_PHASE_LOAD, err);
+        goto out;
+    }
+    lc_worker_mark(result_fd, LC_PHASE_SETUP);
+    if ((k = first_run(&j)) < 0) {
+        lc_embed_take_error(err, sizeof(err));
+        fail_rest(&j, LC_PHASE_SETUP, err);
+        goto out;
+    }
+    flush(&j);
+    lc_worker_mark(result_fd, LC_PHASE_RUN);
+    if (k > 0)
+        drill(&j, j.idx, k, 0);
+    lc_worker_mark(result_fd, LC_PHASE_TEARDOWN);
+    flush(&j);
+    Py_XDECREF(PyObject_CallMethod(j.sess, "close", NULL));
+    PyErr_Clear();
+out:
+    Py_XDECREF(j.sess);
+    {
+        PyObject *entry = PyImport_ImportModule(PACKAGE ".entry");
+
+        Py_XDECREF(entry ? PyObject_CallMethod(entry, "remove_temp", NULL)
+                         : NULL);
+        Py_XDECREF(entry);
+        PyErr_Clear();
+    }
+    free_judge(&j);
+    return j.rc;
+}

@@ -1,0 +1,1 @@
+"""leakcheck unittest / pytest: the adapter package (src/suite.c)."""

@@ -1,0 +1,97 @@
+"""Planted leaks for `leakcheck pytest` (tests/e2e.py, group suites).
+
+Each test's docstring says what it must get. Nothing here prints outside
+capsys."""
+import os
+
+import pytest
+
+_kept = []
+_count = [0]
+_fixture_kept = []
+_files = []
+_module_calls = []
+
+
+@pytest.fixture
+def leaky_fixture():
+    _fixture_kept.append(bytearray(48))
+    yield len(_fixture_kept)
+
+
+@pytest.fixture(scope="module")
+def module_resource():
+    _module_calls.append(1)
+    return [bytearray(100) for _ in range(50)]
+
+
+def test_filler_sum():
+    """CLEAN"""
+    assert sum(range(10)) == 45
+
+
+def test_filler_module_fixture(module_resource):
+    """CLEAN: module fixture made once."""
+    assert len(module_resource) == 50 and len(_module_calls) == 1
+
+
+def test_keeps_objects():
+    """LEAK"""
+    _kept.append(object())
+
+
+def test_sparse_every_10th():
+    """LEAK"""
+    _count[0] += 1
+    if _count[0] % 10 == 0:
+        _kept.append({"n": _count[0]})
+
+
+def test_fixture_leak(leaky_fixture):
+    """LEAK: the function fixture keeps a buffer per setup."""
+    assert leaky_fixture > 0
+
+
+def test_fd_leak():
+    """LEAK"""
+    _files.append(open(os.devnull))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_param_clean(n):
+    """CLEAN"""
+    assert n * 2 > n
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_param_one_leaks(n):
+    """LEAK only for n=2"""
+    if n == 2:
+        _kept.append(bytearray(10))
+
+
+def test_capsys(capsys):
+    """CLEAN: capsys works per repetition."""
+    print("hello")
+    assert capsys.readouterr().out == "hello\n"
+
+
+def test_tmp_path(tmp_path):
+    """CLEAN"""
+    (tmp_path / "x").write_text("y")
+
+
+def test_fails():
+    """ERROR"""
+    assert 1 == 2
+
+
+@pytest.mark.skip(reason="planted skip")
+def test_skipped():
+    """SKIPPED"""
+
+
+class TestInClass:
+    def test_clean_method(self):
+        """CLEAN"""
+        assert [i for i in range(30)]

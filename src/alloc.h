@@ -34,6 +34,12 @@ struct lc_alloc_counts {
                                         nested ones included */
 };
 
+/* > 0 while this thread is inside a hook, calling the allocator it wraps:
+ * whatever malloc sees then is a Python block (py_blocks counts it, and
+ * tracemalloc's own tables, which go through the RAW hook too). The native
+ * sites of the explain pass (native.h) skip those. */
+extern __thread int lc_alloc_inside;
+
 /* Wrap the three allocators. mem_on_malloc: the interpreter was configured
  * with the malloc allocator (ASan builds), so MEM and OBJ blocks are malloc
  * chunks too. Returns 0, or -LC_EINTERP if already done. */

@@ -72,10 +72,10 @@ static inline char *take_block(struct hook *h, size_t nelem, size_t elsize,
         size > PY_SSIZE_T_MAX - PREFIX)
         return NULL;
     depth += nest;
-    lc_alloc_inside++;
+    lc_alloc_inside += !nest; /* pymalloc calls malloc only through RAW */
     base = zero ? h->prev.calloc(h->prev.ctx, 1, padded(size))
                 : h->prev.malloc(h->prev.ctx, padded(size));
-    lc_alloc_inside--;
+    lc_alloc_inside -= !nest;
     depth -= nest;
     if (base)
         *(size_t *)base = size;
@@ -116,9 +116,7 @@ static void *py_realloc(void *ctx, void *ptr, size_t size)
     base = (char *)ptr - PREFIX;
     old = *(size_t *)base;
     depth++;
-    lc_alloc_inside++;
     nbase = h->prev.realloc(h->prev.ctx, base, padded(size));
-    lc_alloc_inside--;
     depth--;
     if (!nbase)
         return NULL;
@@ -138,9 +136,7 @@ static void py_free(void *ctx, void *ptr)
     gil_add(&h->blocks, -1);
     gil_add(&h->bytes, -(int64_t)*(size_t *)base);
     depth++;
-    lc_alloc_inside++;
     h->prev.free(h->prev.ctx, base);
-    lc_alloc_inside--;
     depth--;
 }
 

@@ -134,7 +134,7 @@ static void py_free(void *ctx, void *ptr)
         return;
     base = (char *)ptr - PREFIX;
     gil_add(&h->blocks, -1);
-    gil_add(&h->bytes, -(int64_t)*(size_t *)base);
+    gil_add(&h->bytes, -(int64_t) * (size_t *)base);
     depth++;
     h->prev.free(h->prev.ctx, base);
     depth--;

@@ -24,7 +24,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum lc_domain { LC_DOMAIN_RAW, LC_DOMAIN_MEM, LC_DOMAIN_OBJ, LC_DOMAIN_COUNT };
+enum lc_domain {
+    LC_DOMAIN_RAW,
+    LC_DOMAIN_MEM,
+    LC_DOMAIN_OBJ,
+    LC_DOMAIN_COUNT
+};
 
 /* A snapshot of the counters. A plain value. */
 struct lc_alloc_counts {

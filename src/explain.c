@@ -182,11 +182,10 @@ static PyObject *native_sites_list(const struct lc_native_report *r)
             Py_XDECREF(f);
         }
         if (frames)
-            d = Py_BuildValue("{s:L,s:L,s:O,s:N}", "bytes",
-                              (long long)s->bytes, "blocks",
-                              (long long)s->blocks, "truncated",
-                              s->truncated ? Py_True : Py_False, "frames",
-                              frames);
+            d = Py_BuildValue(
+                "{s:L,s:L,s:O,s:N}", "bytes", (long long)s->bytes, "blocks",
+                (long long)s->blocks, "truncated",
+                s->truncated ? Py_True : Py_False, "frames", frames);
         if (!d || PyList_Append(list, d) < 0)
             Py_CLEAR(list);
         Py_XDECREF(d);
@@ -227,12 +226,11 @@ static PyObject *native_stop(PyObject *self, PyObject *unused)
     (void)unused;
     if (lc_native_stop(r) < 0)
         Py_RETURN_NONE;
-    out = Py_BuildValue("{s:L,s:L,s:L,s:L,s:d,s:N,s:N}", "bytes",
-                        (long long)r->bytes, "blocks", (long long)r->blocks,
-                        "stacks", (long long)r->stacks, "untracked",
-                        (long long)r->untracked, "elapsed_s", r->elapsed_s,
-                        "sites", native_sites_list(r), "functions",
-                        native_funcs_list(r));
+    out = Py_BuildValue(
+        "{s:L,s:L,s:L,s:L,s:d,s:N,s:N}", "bytes", (long long)r->bytes,
+        "blocks", (long long)r->blocks, "stacks", (long long)r->stacks,
+        "untracked", (long long)r->untracked, "elapsed_s", r->elapsed_s,
+        "sites", native_sites_list(r), "functions", native_funcs_list(r));
     return out;
 }
 

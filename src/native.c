@@ -103,8 +103,8 @@ void lc_native_note_alloc(void *p, size_t size, size_t base)
     n = unw_backtrace((void **)ip, LC_NATIVE_DEPTH);
     pthread_mutex_lock(&lock);
     if (__atomic_load_n(&lc_native_tracking, __ATOMIC_RELAXED)) {
-        uint32_t si = n > 0 ? stack_index(ip, n, stack_hash(ip, n))
-                            : UINT32_MAX;
+        uint32_t si =
+            n > 0 ? stack_index(ip, n, stack_hash(ip, n)) : UINT32_MAX;
 
         if (si == UINT32_MAX || nlive >= LIVE_FILL) {
             untracked++;
@@ -115,8 +115,8 @@ void lc_native_note_alloc(void *p, size_t size, size_t base)
                 i = (i + 1) & (LIVE_SLOTS - 1);
             if (!live[i].ptr)
                 nlive++;
-            live[i] = (struct live){.ptr = (uintptr_t)p, .stack = si,
-                                    .size = size, .base = base};
+            live[i] = (struct live){
+                .ptr = (uintptr_t)p, .stack = si, .size = size, .base = base};
         }
     }
     pthread_mutex_unlock(&lock);
@@ -281,8 +281,8 @@ static void symbolize(Dwfl *dwfl, uintptr_t ip, bool first, struct sym *out,
     memset(out, 0, sizeof(*out));
     out->key = ip;
     if (mod) {
-        modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL,
-                                   NULL);
+        modname =
+            dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
         name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
         if (name && sym.st_size && off >= sym.st_size)
             name = NULL; /* a neighbour's name, not this code's */
@@ -298,9 +298,8 @@ static void symbolize(Dwfl *dwfl, uintptr_t ip, bool first, struct sym *out,
     if (mod) {
         Dwfl_Line *l = dwfl_module_getsrc(mod, addr);
         int line = 0;
-        const char *file = l ? dwfl_lineinfo(l, NULL, &line, NULL, NULL,
-                                             NULL)
-                             : NULL;
+        const char *file =
+            l ? dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL) : NULL;
 
         if (file) {
             copy(out->f.file, sizeof(out->f.file), file);
@@ -383,51 +382,37 @@ static bool tracemalloc_own(const struct sym *syms, int n)
     return false;
 }
 
-int lc_native_stop(struct lc_native_report *out)
+/* Turn recording off and take one group per stack with survivors, the
+ * tables unmapped; *n groups, in a malloc'd array (NULL: out of memory). */
+static struct group *take_groups(size_t *n, int64_t *dropped)
 {
-    struct group *groups = NULL;
-    uint32_t *gi = NULL;
-    size_t ngroups = 0;
-    struct func_acc *funcs = NULL;
-    size_t nfuncs = 0, fcap = 0;
-    Dwfl *dwfl = NULL;
-    char program[LC_PATH_MAX];
-    ssize_t plen;
-    double t0 = now_s();
-    static const Dwfl_Callbacks cb = {
-        .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = dwfl_standard_find_debuginfo,
-    };
+    uint32_t *gi;
+    struct group *groups;
 
-    memset(out, 0, sizeof(*out));
-    if (!started)
-        return -LC_EINTERP;
     pthread_mutex_lock(&lock);
     __atomic_store_n(&lc_native_tracking, 0, __ATOMIC_SEQ_CST);
     started = false;
-    out->untracked = untracked;
-    /* one group per stack with survivors */
+    *n = 0;
+    *dropped = untracked;
     gi = calloc(STACK_SLOTS, sizeof(*gi));
     groups = calloc(nstacks ? nstacks : 1, sizeof(*groups));
-    if (gi && groups) {
-        for (size_t i = 0; i < LIVE_SLOTS; i++) {
-            struct live *l = &live[i];
-            struct group *g;
-            int64_t b;
+    for (size_t i = 0; gi && groups && i < LIVE_SLOTS; i++) {
+        struct live *l = &live[i];
+        struct group *g;
+        int64_t b;
 
-            if (!l->ptr)
-                continue;
-            if (!gi[l->stack]) {
-                g = &groups[ngroups++];
-                gi[l->stack] = (uint32_t)ngroups;
-                g->depth = stacks[l->stack].depth;
-                memcpy(g->ip, stacks[l->stack].ip, sizeof(g->ip));
-            }
-            g = &groups[gi[l->stack] - 1];
-            b = (int64_t)l->size - (int64_t)l->base;
-            g->bytes += b > 0 ? b : 0;
-            g->blocks += l->base ? 0 : 1;
+        if (!l->ptr)
+            continue;
+        if (!gi[l->stack]) {
+            g = &groups[(*n)++];
+            gi[l->stack] = (uint32_t)*n;
+            g->depth = stacks[l->stack].depth;
+            memcpy(g->ip, stacks[l->stack].ip, sizeof(g->ip));
         }
+        g = &groups[gi[l->stack] - 1];
+        b = (int64_t)l->size - (int64_t)l->base;
+        g->bytes += b > 0 ? b : 0;
+        g->blocks += l->base ? 0 : 1;
     }
     munmap(live, LIVE_SLOTS * sizeof(*live));
     munmap(stacks, STACK_SLOTS * sizeof(*stacks));
@@ -435,104 +420,146 @@ int lc_native_stop(struct lc_native_report *out)
     stacks = NULL;
     pthread_mutex_unlock(&lock);
     free(gi);
-    if (!groups)
-        return -LC_ENOMEM;
+    return groups;
+}
 
-    qsort(groups, ngroups, sizeof(*groups), by_bytes);
-    while (ngroups && groups[ngroups - 1].bytes == 0 &&
-           groups[ngroups - 1].blocks == 0)
-        ngroups--;
-    out->stacks = (int64_t)ngroups;
-    for (size_t i = 0; i < ngroups; i++) {
-        out->bytes += groups[i].bytes;
-        out->blocks += groups[i].blocks;
-    }
-    plen = readlink("/proc/self/exe", program, sizeof(program) - 1);
-    program[plen > 0 ? plen : 0] = '\0';
-    dwfl = dwfl_begin(&cb);
+/* The process's modules as libdw sees them, or NULL. */
+static Dwfl *open_dwfl(void)
+{
+    static const Dwfl_Callbacks cb = {
+        .find_elf = dwfl_linux_proc_find_elf,
+        .find_debuginfo = dwfl_standard_find_debuginfo,
+    };
+    Dwfl *dwfl = dwfl_begin(&cb);
+
     if (dwfl && (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
                  dwfl_report_end(dwfl, NULL, NULL) != 0)) {
         dwfl_end(dwfl);
         dwfl = NULL;
     }
-    for (size_t i = 0; i < ngroups; i++) {
-        struct sym syms[LC_NATIVE_DEPTH];
-        bool more;
-        int n = frames_of(dwfl, &groups[i], syms, LC_NATIVE_DEPTH, &more,
-                          program);
+    return dwfl;
+}
 
-        if (tracemalloc_own(syms, n)) {
-            out->bytes -= groups[i].bytes;
-            out->blocks -= groups[i].blocks;
-            out->stacks--;
+struct funcs {
+    struct func_acc *v;
+    size_t n, cap;
+};
+
+/* Count group g's bytes for every named library function on its stack,
+ * once per function. */
+static void add_funcs(struct funcs *acc, const struct group *g,
+                      const struct sym *syms, int n)
+{
+    for (int k = 0; k < n; k++) {
+        struct func_acc *f = NULL;
+        bool dup = false;
+
+        /* named functions only: an address is no lead to follow */
+        if (syms[k].where != W_OTHER || !syms[k].f.function[0])
             continue;
-        }
+        for (int j = 0; j < k; j++)
+            dup = dup || syms[j].key == syms[k].key;
+        for (size_t j = 0; j < acc->n && !f && !dup; j++)
+            if (acc->v[j].key == syms[k].key)
+                f = &acc->v[j];
+        if (dup)
+            continue;
+        if (!f) {
+            if (acc->n == acc->cap) {
+                size_t cap = acc->cap ? 2 * acc->cap : 64;
+                struct func_acc *nv = realloc(acc->v, cap * sizeof(*nv));
 
-        if (out->nsites < LC_NATIVE_SITES_SHOWN) {
-            struct lc_native_site *s = &out->sites[out->nsites++];
-
-            s->bytes = groups[i].bytes;
-            s->blocks = groups[i].blocks;
-            s->nframes = n < LC_NATIVE_FRAMES_SHOWN ? n
-                                                    : LC_NATIVE_FRAMES_SHOWN;
-            s->truncated = more || n > s->nframes;
-            for (int k = 0; k < s->nframes; k++)
-                s->frames[k] = syms[k].f;
-        }
-        /* inclusive bytes per library function: once per stack */
-        for (int k = 0; k < n; k++) {
-            struct func_acc *f = NULL;
-            bool dup = false;
-
-            /* named functions only: an address is no lead to follow */
-            if (syms[k].where != W_OTHER || !syms[k].f.function[0])
-                continue;
-            for (int j = 0; j < k; j++)
-                dup = dup || (syms[j].where == W_OTHER &&
-                              syms[j].key == syms[k].key);
-            if (dup)
-                continue;
-            for (size_t j = 0; j < nfuncs && !f; j++)
-                if (funcs[j].key == syms[k].key)
-                    f = &funcs[j];
-            if (!f) {
-                if (nfuncs == fcap) {
-                    size_t cap = fcap ? 2 * fcap : 64;
-                    struct func_acc *nf =
-                        realloc(funcs, cap * sizeof(*funcs));
-
-                    if (!nf)
-                        continue;
-                    funcs = nf;
-                    fcap = cap;
-                }
-                f = &funcs[nfuncs++];
-                memset(f, 0, sizeof(*f));
-                f->key = syms[k].key;
-                f->frame = syms[k].f;
-                f->outer = n - k;
+                if (!nv)
+                    continue;
+                acc->v = nv;
+                acc->cap = cap;
             }
-            f->bytes += groups[i].bytes;
-            f->blocks += groups[i].blocks;
-            f->sites++;
-            if (n - k < f->outer)
-                f->outer = n - k;
+            f = &acc->v[acc->n++];
+            memset(f, 0, sizeof(*f));
+            f->key = syms[k].key;
+            f->frame = syms[k].f;
+            f->outer = n - k;
         }
+        f->bytes += g->bytes;
+        f->blocks += g->blocks;
+        f->sites++;
+        if (n - k < f->outer)
+            f->outer = n - k;
     }
-    if (nfuncs)
-        qsort(funcs, nfuncs, sizeof(*funcs), by_func);
-    for (size_t j = 0; j < nfuncs && out->nfuncs < LC_NATIVE_FUNCS_SHOWN;
+}
+
+static void put_site(struct lc_native_report *out, const struct group *g,
+                     const struct sym *syms, int n, bool more)
+{
+    struct lc_native_site *s;
+
+    if (out->nsites >= LC_NATIVE_SITES_SHOWN)
+        return;
+    s = &out->sites[out->nsites++];
+    s->bytes = g->bytes;
+    s->blocks = g->blocks;
+    s->nframes = n < LC_NATIVE_FRAMES_SHOWN ? n : LC_NATIVE_FRAMES_SHOWN;
+    s->truncated = more || n > s->nframes;
+    for (int k = 0; k < s->nframes; k++)
+        s->frames[k] = syms[k].f;
+}
+
+static void put_funcs(struct lc_native_report *out, struct funcs *acc)
+{
+    if (acc->n)
+        qsort(acc->v, acc->n, sizeof(*acc->v), by_func);
+    for (size_t j = 0; j < acc->n && out->nfuncs < LC_NATIVE_FUNCS_SHOWN;
          j++) {
         struct lc_native_func *f = &out->funcs[out->nfuncs++];
 
-        f->bytes = funcs[j].bytes;
-        f->blocks = funcs[j].blocks;
-        f->sites = funcs[j].sites;
-        f->frame = funcs[j].frame;
+        f->bytes = acc->v[j].bytes;
+        f->blocks = acc->v[j].blocks;
+        f->sites = acc->v[j].sites;
+        f->frame = acc->v[j].frame;
     }
+}
+
+int lc_native_stop(struct lc_native_report *out)
+{
+    struct funcs acc = {0};
+    struct group *groups;
+    size_t ngroups;
+    Dwfl *dwfl;
+    char program[LC_PATH_MAX];
+    ssize_t plen;
+    double t0 = now_s();
+
+    memset(out, 0, sizeof(*out));
+    if (!started)
+        return -LC_EINTERP;
+    groups = take_groups(&ngroups, &out->untracked);
+    if (!groups)
+        return -LC_ENOMEM;
+    qsort(groups, ngroups, sizeof(*groups), by_bytes);
+    while (ngroups && groups[ngroups - 1].bytes == 0 &&
+           groups[ngroups - 1].blocks == 0)
+        ngroups--;
+    plen = readlink("/proc/self/exe", program, sizeof(program) - 1);
+    program[plen > 0 ? plen : 0] = '\0';
+    dwfl = open_dwfl();
+    for (size_t i = 0; i < ngroups; i++) {
+        struct sym syms[LC_NATIVE_DEPTH];
+        bool more;
+        int n =
+            frames_of(dwfl, &groups[i], syms, LC_NATIVE_DEPTH, &more, program);
+
+        if (tracemalloc_own(syms, n))
+            continue;
+        out->stacks++;
+        out->bytes += groups[i].bytes;
+        out->blocks += groups[i].blocks;
+        put_site(out, &groups[i], syms, n, more);
+        add_funcs(&acc, &groups[i], syms, n);
+    }
+    put_funcs(out, &acc);
     if (dwfl)
         dwfl_end(dwfl);
-    free(funcs);
+    free(acc.v);
     free(groups);
     out->elapsed_s = now_s() - t0;
     return 0;

@@ -76,11 +76,11 @@ struct lc_native_func {
 };
 
 struct lc_native_report {
-    int64_t bytes;          /* every survivor's bytes */
-    int64_t blocks;         /* every survivor */
-    int64_t stacks;         /* distinct stacks among them */
-    int64_t untracked;      /* allocations not recorded: a table was full */
-    double elapsed_s;       /* grouping and symbolizing */
+    int64_t bytes;     /* every survivor's bytes */
+    int64_t blocks;    /* every survivor */
+    int64_t stacks;    /* distinct stacks among them */
+    int64_t untracked; /* allocations not recorded: a table was full */
+    double elapsed_s;  /* grouping and symbolizing */
     int nsites;
     struct lc_native_site sites[LC_NATIVE_SITES_SHOWN]; /* largest first */
     int nfuncs;

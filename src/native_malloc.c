@@ -20,7 +20,7 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LC_NATIVE_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||   \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||    \
     __has_feature(memory_sanitizer)
 #define LC_NATIVE_SANITIZED 1
 #endif
@@ -76,9 +76,8 @@ void free(void *ptr)
     size_t size, base;
 
     /* Out of the table before the block can be reused by another thread. */
-    if (ptr && __builtin_expect(__atomic_load_n(&lc_native_tracking,
-                                                __ATOMIC_RELAXED),
-                                0))
+    if (ptr && __builtin_expect(
+                   __atomic_load_n(&lc_native_tracking, __ATOMIC_RELAXED), 0))
         lc_native_note_free(ptr, &size, &base);
     __libc_free(ptr);
 }

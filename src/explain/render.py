@@ -167,8 +167,8 @@ def _native_sites_text(rep, out):
     if not ns or not grew:
         return
     out.append("")
-    out.append("5. Native allocation sites (C stacks of the malloc'ed blocks "
-               "made in the measured calls and still allocated)")
+    out.append("5. Native allocation sites (C stacks of blocks malloc'ed in "
+               "the measured calls, still allocated)")
     if not ns["recorded"]:
         _wrap("   ", ns["note"], out)
         return

@@ -18,6 +18,7 @@ packages=(
     libxml2-utils                         # tests: xmllint checks the JUnit XML
     python3-jsonschema                    # tests: the JSON report's schema
     python3-yaml                          # tests: the CI examples in ci/ parse
+    python3-ujson                         # cases/ujson_*.py: real leaks of a Debian C extension
     man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
 )
 

@@ -77,12 +77,16 @@ static const struct workload workloads[] = {
      "a small class: instances, attributes, methods"},
     {"json", "bench_json", 4000,
      "json.dumps and json.loads of a nested document"},
+    {"native", "bench_native", 3000,
+     "malloc-heavy: blocks over 512 B, zlib and hashlib (libc's malloc)"},
 };
 
 #define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
 static const char workload_src[] =
+    "import hashlib\n"
     "import json\n"
+    "import zlib\n"
     "\n"
     "def bench_churn():\n"
     "    rows = [[i, i * 2, (i, str(i))] for i in range(64)]\n"
@@ -131,6 +135,12 @@ static const char workload_src[] =
     "    'nested': {'x': 1.5, 'y': [True, False, None], 'z': 'text' * 4},\n"
     "    'rows': [{'i': i, 'name': 'row%d' % i} for i in range(6)],\n"
     "}\n"
+    "\n"
+    "def bench_native():\n"
+    "    blobs = [bytes(600 + i) for i in range(16)]\n"
+    "    packed = zlib.compress(b''.join(blobs), 1)\n"
+    "    digest = hashlib.sha256(packed).digest()\n"
+    "    return len(zlib.decompress(packed)) + len(digest)\n"
     "\n"
     "def bench_json():\n"
     "    text = json.dumps(_doc)\n"

@@ -11,12 +11,14 @@ packages=(
     clang-14 libclang-rt-14-dev llvm-14   # libFuzzer, ASan and its symbolizer
     python3.11 python3.11-dev             # Debian's interpreter: the one we embed
     libcriterion-dev                      # unit tests
+    libunwind-dev libdw-dev               # explain: native allocation sites (src/native.h)
     valgrind                              # bench/: exact instruction counts
     clang-format                          # the `format` test (.clang-format)
     graphviz                              # explain: the holder graphs as SVG
     libxml2-utils                         # tests: xmllint checks the JUnit XML
     python3-jsonschema                    # tests: the JSON report's schema
     python3-yaml                          # tests: the CI examples in ci/ parse
+    python3-ujson                         # cases/ujson_*.py: real leaks of a Debian C extension
     man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
     python3-pytest                        # leakcheck pytest, in the embedded interpreter
     libpython3.11-testsuite               # leakcheck unittest test.*: CPython's own tests

@@ -26,6 +26,9 @@ static int64_t raw_chunk_bytes; /* malloc chunk bytes behind RAW blocks */
  * pymalloc's own and must not count as blocks a second time. */
 static __thread int depth;
 
+/* > 0 while this thread calls the allocator a hook wraps (alloc.h). */
+__thread int lc_alloc_inside;
+
 /* MEM and OBJ hooks run with the GIL held (the C API requires it), so their
  * counters have one writer at a time: a plain load and store, atomic only so
  * that a reader on another thread sees whole values. No lock prefix. */
@@ -69,8 +72,10 @@ static inline char *take_block(struct hook *h, size_t nelem, size_t elsize,
         size > PY_SSIZE_T_MAX - PREFIX)
         return NULL;
     depth += nest;
+    lc_alloc_inside += !nest; /* pymalloc calls malloc only through RAW */
     base = zero ? h->prev.calloc(h->prev.ctx, 1, padded(size))
                 : h->prev.malloc(h->prev.ctx, padded(size));
+    lc_alloc_inside -= !nest;
     depth -= nest;
     if (base)
         *(size_t *)base = size;
@@ -129,7 +134,7 @@ static void py_free(void *ctx, void *ptr)
         return;
     base = (char *)ptr - PREFIX;
     gil_add(&h->blocks, -1);
-    gil_add(&h->bytes, -(int64_t)*(size_t *)base);
+    gil_add(&h->bytes, -(int64_t) * (size_t *)base);
     depth++;
     h->prev.free(h->prev.ctx, base);
     depth--;
@@ -181,7 +186,9 @@ static void *raw_realloc(void *ctx, void *ptr, size_t size)
     base = (char *)ptr - PREFIX;
     old = *(size_t *)base;
     old_chunk = chunk_bytes(base);
+    lc_alloc_inside++;
     nbase = h->prev.realloc(h->prev.ctx, base, padded(size));
+    lc_alloc_inside--;
     if (!nbase)
         return NULL;
     *(size_t *)nbase = size;
@@ -200,7 +207,9 @@ static void raw_free(void *ctx, void *ptr)
         return;
     base = (char *)ptr - PREFIX;
     raw_account(h, base, *(size_t *)base, -1);
+    lc_alloc_inside++;
     h->prev.free(h->prev.ctx, base);
+    lc_alloc_inside--;
 }
 
 int lc_alloc_install(bool mem_on_malloc)

@@ -24,7 +24,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum lc_domain { LC_DOMAIN_RAW, LC_DOMAIN_MEM, LC_DOMAIN_OBJ, LC_DOMAIN_COUNT };
+enum lc_domain {
+    LC_DOMAIN_RAW,
+    LC_DOMAIN_MEM,
+    LC_DOMAIN_OBJ,
+    LC_DOMAIN_COUNT
+};
 
 /* A snapshot of the counters. A plain value. */
 struct lc_alloc_counts {
@@ -33,6 +38,12 @@ struct lc_alloc_counts {
     int64_t raw_chunk_bytes;         /* malloc chunk bytes of all RAW blocks,
                                         nested ones included */
 };
+
+/* > 0 while this thread is inside a hook, calling the allocator it wraps:
+ * whatever malloc sees then is a Python block (py_blocks counts it, and
+ * tracemalloc's own tables, which go through the RAW hook too). The native
+ * sites of the explain pass (native.h) skip those. */
+extern __thread int lc_alloc_inside;
 
 /* Wrap the three allocators. mem_on_malloc: the interpreter was configured
  * with the malloc allocator (ASan builds), so MEM and OBJ blocks are malloc

@@ -10,6 +10,7 @@
 
 #include "embed.h"
 #include "errors.h"
+#include "native.h"
 #include "signals.h"
 #include "worker.h"
 #include "explain_modules.h" /* generated from src/explain/modules.txt */
@@ -144,6 +145,126 @@ static PyObject *new_module(PyObject *pkg, const char *name)
     return mod;
 }
 
+/* The native sites (native.h) as the module _leakcheck_native, which
+ * entry.py calls around the measured run() calls:
+ *   start() -> bool: recording began (False: this program cannot)
+ *   stop() -> dict of the survivors, or None when not started */
+
+static PyObject *native_start(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyBool_FromLong(lc_native_start() == 0);
+}
+
+static PyObject *frame_dict(const struct lc_native_frame *f)
+{
+    return Py_BuildValue("{s:s,s:s,s:z,s:i,s:K}", "function", f->function,
+                         "object", f->object, "file",
+                         f->file[0] ? f->file : NULL, "line", f->line,
+                         "offset", (unsigned long long)f->offset);
+}
+
+/* The sites as a list of dicts, or NULL with an exception set. */
+static PyObject *native_sites_list(const struct lc_native_report *r)
+{
+    PyObject *list = PyList_New(0);
+
+    for (int i = 0; list && i < r->nsites; i++) {
+        const struct lc_native_site *s = &r->sites[i];
+        PyObject *frames = PyList_New(0), *d = NULL;
+
+        for (int k = 0; frames && k < s->nframes; k++) {
+            PyObject *f = frame_dict(&s->frames[k]);
+
+            if (!f || PyList_Append(frames, f) < 0)
+                Py_CLEAR(frames);
+            Py_XDECREF(f);
+        }
+        if (frames)
+            d = Py_BuildValue(
+                "{s:L,s:L,s:O,s:N}", "bytes", (long long)s->bytes, "blocks",
+                (long long)s->blocks, "truncated",
+                s->truncated ? Py_True : Py_False, "frames", frames);
+        if (!d || PyList_Append(list, d) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(d);
+    }
+    return list;
+}
+
+static PyObject *native_funcs_list(const struct lc_native_report *r)
+{
+    PyObject *list = PyList_New(0);
+
+    for (int i = 0; list && i < r->nfuncs; i++) {
+        const struct lc_native_func *fn = &r->funcs[i];
+        PyObject *d = frame_dict(&fn->frame), *v = NULL;
+
+        if (d)
+            v = Py_BuildValue("(LLi)", (long long)fn->bytes,
+                              (long long)fn->blocks, fn->sites);
+        if (!v || PyDict_SetItemString(d, "bytes", PyTuple_GET_ITEM(v, 0)) ||
+            PyDict_SetItemString(d, "blocks", PyTuple_GET_ITEM(v, 1)) ||
+            PyDict_SetItemString(d, "sites", PyTuple_GET_ITEM(v, 2)) ||
+            PyList_Append(list, d) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(v);
+        Py_XDECREF(d);
+    }
+    return list;
+}
+
+static PyObject *native_stop(PyObject *self, PyObject *unused)
+{
+    /* static: a malloc here would be recorded (it is still on) */
+    static struct lc_native_report report;
+    struct lc_native_report *r = &report;
+    PyObject *out = NULL;
+
+    (void)self;
+    (void)unused;
+    if (lc_native_stop(r) < 0)
+        Py_RETURN_NONE;
+    out = Py_BuildValue(
+        "{s:L,s:L,s:L,s:L,s:d,s:N,s:N}", "bytes", (long long)r->bytes,
+        "blocks", (long long)r->blocks, "stacks", (long long)r->stacks,
+        "untracked", (long long)r->untracked, "elapsed_s", r->elapsed_s,
+        "sites", native_sites_list(r), "functions", native_funcs_list(r));
+    return out;
+}
+
+static PyMethodDef native_methods[] = {
+    {"start", native_start, METH_NOARGS, "start recording native blocks"},
+    {"stop", native_stop, METH_NOARGS, "stop; the survivors by stack"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT, "_leakcheck_native",
+    "Native allocation sites of the explain pass (src/native.h).", -1,
+    native_methods, NULL, NULL, NULL, NULL,
+};
+
+/* sys.modules["_leakcheck_native"], when this program carries the
+ * allocator functions; without them entry.py reports why there are no
+ * native sites. */
+static int install_native(void)
+{
+    PyObject *mod;
+    int rc;
+
+    if (!lc_native_available())
+        return 0;
+    mod = PyModule_Create(&native_module);
+    if (!mod)
+        return -1;
+    rc = PyDict_SetItemString(PyImport_GetModuleDict(), "_leakcheck_native",
+                              mod);
+    Py_DECREF(mod);
+    return rc;
+}
+
 /* Install the embedded package as importable modules, in the table's order
  * (each imports only modules above it). Returns its entry module (new
  * reference), or NULL with a Python exception set. */
@@ -153,7 +274,7 @@ static PyObject *install_package(void)
     PyObject *pkg = NULL, *path = NULL, *entry = NULL;
     int i;
 
-    if (linecache)
+    if (linecache && install_native() == 0)
         cache = PyObject_GetAttrString(linecache, "cache");
     if (cache && PyDict_Check(cache))
         pkg = PyModule_New(PACKAGE);

@@ -104,4 +104,25 @@
 /* Bytes a runner keeps of a suite job's channel: a RESULT per test. */
 #define LC_WIRE_SUITE_CHANNEL_MAX (LC_SUITE_SLICE_MAX * 10 * 1024)
 
+/* Native allocation sites (native.h), explain pass only. Frames kept per
+ * allocation: OpenSSL's ASN.1 decoder recurses a dozen frames deep below
+ * the library function a reader wants (d2i_SSL_SESSION), and a few more
+ * reach the extension and the interpreter. */
+#define LC_NATIVE_DEPTH 40
+
+/* Live native allocations tracked at once between the explain pass's two
+ * snapshots; the table is mmap'd once at start (24 B an entry, only touched
+ * pages cost memory) and kept at most 3/4 full. Past that, allocations are
+ * counted as untracked, never a table that grows while it measures. */
+#define LC_NATIVE_LIVE_MAX (1u << 21)
+
+/* Distinct allocation stacks kept (LC_NATIVE_DEPTH frames each, mmap'd). */
+#define LC_NATIVE_STACKS_MAX (1u << 15)
+
+/* Sites (stacks) and library functions an explanation reports, and the
+ * frames shown per site. */
+#define LC_NATIVE_SITES_SHOWN 8
+#define LC_NATIVE_FUNCS_SHOWN 10
+#define LC_NATIVE_FRAMES_SHOWN 14
+
 #endif

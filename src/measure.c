@@ -17,7 +17,8 @@ int lc_measure_init(struct lc_measure *m, long max_horizon)
     m->cap = lc_plan_capacity(max_horizon);
     m->t = calloc(m->cap, sizeof(*m->t));
     m->levels = calloc(m->cap * LC_SIG_COUNT, sizeof(*m->levels));
-    if (!m->t || !m->levels) {
+    m->domains = calloc(m->cap, sizeof(*m->domains));
+    if (!m->t || !m->levels || !m->domains) {
         lc_measure_release(m);
         return -LC_ENOMEM;
     }
@@ -59,6 +60,9 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
                 return rc;
         }
         lc_measure_read(&s, mask);
+        /* the same counters the reading took: nothing allocated since */
+        if (plan->n < m->cap)
+            lc_alloc_read(&m->domains[plan->n]);
         lc_plan_add(plan, next, s.v);
         if (!plan->done && lc_clock_now() > deadline)
             lc_plan_stop(plan);
@@ -66,11 +70,44 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
     return 0;
 }
 
+bool lc_measure_domains(const struct lc_measure *m,
+                        struct lc_domain_growth out[LC_DOMAIN_COUNT])
+{
+    const struct lc_plan *p = &m->plan;
+    size_t i0 = 0, i1 = 0;
+    long span;
+
+    memset(out, 0, LC_DOMAIN_COUNT * sizeof(*out));
+    if (p->judged_at <= 0 || p->n < 2 || !m->domains)
+        return false;
+    /* the readings judge() looked at last: [H/2, H], or all of them at the
+     * first horizon */
+    while (i1 + 1 < p->n && p->t[i1 + 1] <= p->judged_at)
+        i1++;
+    if (p->judged_at > LC_PLAN_FIRST_HORIZON)
+        while (i0 + 1 < i1 && p->t[i0] < p->judged_at / 2)
+            i0++;
+    span = p->t[i1] - p->t[i0];
+    if (span <= 0)
+        return false;
+    for (int d = 0; d < LC_DOMAIN_COUNT; d++) {
+        out[d].blocks =
+            (double)(m->domains[i1].blocks[d] - m->domains[i0].blocks[d]) /
+            (double)span;
+        out[d].bytes =
+            (double)(m->domains[i1].bytes[d] - m->domains[i0].bytes[d]) /
+            (double)span;
+    }
+    return true;
+}
+
 void lc_measure_release(struct lc_measure *m)
 {
     free(m->t);
     free(m->levels);
+    free(m->domains);
     m->t = NULL;
     m->levels = NULL;
+    m->domains = NULL;
     m->cap = 0;
 }

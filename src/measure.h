@@ -23,15 +23,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "plan.h"
+#include "result.h"
 #include "signals.h"
 
 struct lc_measure {
-    struct lc_plan plan;  /* the verdict's state and evidence */
-    long *t;              /* plan storage: iteration of each reading */
-    int64_t *levels;      /* plan storage: cap readings per signal */
-    size_t cap;           /* readings the storage holds */
-    long calls;           /* iterations called by lc_measure_run */
+    struct lc_plan plan; /* the verdict's state and evidence */
+    long *t;             /* plan storage: iteration of each reading */
+    int64_t *levels;     /* plan storage: cap readings per signal */
+    size_t cap;          /* readings the storage holds */
+    struct lc_alloc_counts *domains; /* the allocator counters at each
+                                        reading, cap of them */
+    long calls;                      /* iterations called by lc_measure_run */
 };
 
 /* Storage for a plan up to max_horizon iterations. 0 or -LC_ENOMEM. */
@@ -51,6 +55,12 @@ void lc_measure_read(struct lc_sample *out, unsigned mask);
  * iterations called. */
 int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
                    int (*call)(void *ctx), void *ctx, double time_s);
+
+/* Growth per iteration of each allocator domain over the window of the
+ * plan's last judgement (the one its evidence comes from): the per-domain
+ * split of py_blocks and py_bytes. False when nothing was judged. */
+bool lc_measure_domains(const struct lc_measure *m,
+                        struct lc_domain_growth out[LC_DOMAIN_COUNT]);
 
 void lc_measure_release(struct lc_measure *m);
 

@@ -281,6 +281,25 @@ static void json_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* py_blocks and py_bytes split by allocator domain, per iteration over
+ * the last judgement's window: "domains": {"raw": {"blocks": .., "bytes":
+ * ..}, "mem": .., "obj": ..}. */
+static void json_domains(FILE *f, const struct lc_result *r)
+{
+    static const char *const names[LC_DOMAIN_COUNT] = {
+        [LC_DOMAIN_RAW] = "raw",
+        [LC_DOMAIN_MEM] = "mem",
+        [LC_DOMAIN_OBJ] = "obj",
+    };
+
+    fputs(", \"domains\": {", f);
+    for (int d = 0; d < LC_DOMAIN_COUNT; d++)
+        fprintf(f, "%s\"%s\": {\"blocks\": %.6g, \"bytes\": %.6g}",
+                d ? ", " : "", names[d], r->domains[d].blocks,
+                r->domains[d].bytes);
+    fputs("}", f);
+}
+
 /* The growth of each leaking signal, and the plan's evidence. */
 static void json_evidence(FILE *f, const struct lc_result *r)
 {
@@ -310,6 +329,8 @@ static void json_evidence(FILE *f, const struct lc_result *r)
                 (long long)t->total, t->grew, t->steps,
                 (long long)t->floor_gap, r->detected_at[s]);
     }
+    if (r->domains_measured)
+        json_domains(f, r);
     fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
             lc_plan_reason_text(r->reason), r->gc_enabled ? "true" : "false");
 }

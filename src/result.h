@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "lc_limits.h"
 #include "plan.h"
 #include "signals.h"
@@ -52,6 +53,14 @@ enum lc_phase {
         LC_PHASE_COUNT
 };
 
+/* Growth per iteration of one allocator domain (RAW, MEM, OBJ: alloc.h),
+ * over the window of the verdict's last judgement: py_blocks and py_bytes
+ * split by the allocator that holds them. */
+struct lc_domain_growth {
+    double blocks; /* live blocks per iteration */
+    double bytes;  /* live requested bytes per iteration */
+};
+
 #define LC_RESULT_MAGIC 0x4c43524eu /* "LCRN": the result is filled in */
 
 struct lc_result {
@@ -67,7 +76,9 @@ struct lc_result {
     enum lc_trend_state state[LC_SIG_COUNT]; /* state at the last judgement */
     long detected_at[LC_SIG_COUNT]; /* measured iterations when first judged
                                        growing; 0 if never */
-    enum lc_phase phase;     /* where an error happened; NONE if none */
+    bool domains_measured;          /* domains[] filled by the measured loop */
+    struct lc_domain_growth domains[LC_DOMAIN_COUNT]; /* per domain */
+    enum lc_phase phase;      /* where an error happened; NONE if none */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
     /* Suites (suite.h) only; 0 for a case file. */
     uint32_t id_hash;        /* lc_suite_id_hash of the test judged */

@@ -166,6 +166,7 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     if (rc)
         return -1;
     take_plan(&m->plan, r);
+    r->domains_measured = lc_measure_domains(m, r->domains);
     return 0;
 }
 

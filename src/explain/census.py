@@ -26,7 +26,8 @@ class Before:
 
     __slots__ = ("case_name", "case_stem", "case_file", "case_id", "depth",
                  "counts", "ids", "uids", "snapshot", "started_tracing", "fds",
-                 "thread_ids", "nthreads", "gc_enabled", "begin_s")
+                 "thread_ids", "nthreads", "gc_enabled", "begin_s",
+                 "native_sites")
 
 
 def _type_census(objs, case_name, stem):
@@ -122,6 +123,7 @@ def take_before(module, depth):
     st.thread_ids = _thread_idents()
     st.nthreads = len(threading.enumerate())
     st.gc_enabled = gc_on
+    st.native_sites = None  # nativesites.stop(), set by entry.run()
     st.started_tracing = False
     if not tracemalloc.is_tracing():
         try:

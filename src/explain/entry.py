@@ -20,7 +20,7 @@ import gc
 import time
 import tracemalloc
 
-from . import census, drive, holders, others, render, safe, sites
+from . import census, drive, holders, nativesites, others, render, safe, sites
 from .names import Names
 from .sites import Pins
 
@@ -49,12 +49,15 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = begin(module, depth)
+    recording = nativesites.start()
     try:
         drive.repeat(step, iterations)
     except BaseException:
+        nativesites.stop(recording)
         _abandon(state)
         raise
     step = None
+    state.native_sites = nativesites.stop(recording)
     return finish(state, iterations, native_per_iter, growth, dot_path,
                   chain_samples, chain_depth, time_budget)
 
@@ -133,6 +136,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             native = others.native_report(
                 st, names, float(native_per_iter or
                                  growth.get("native_bytes", 0)), grown_sites)
+        native_sites = nativesites.report(st.native_sites, iterations)
         dot = None
         if dot_path:
             dot = render.write_dot(str(dot_path), held, notes, budget.left())
@@ -154,6 +158,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             "fds": fds,
             "threads": threads,
             "native": native,
+            "native_sites": native_sites,
             "dot": dot,
             "notes": notes[:],
             "elapsed_s": round(time.perf_counter() - t0 + st.begin_s, 3),

@@ -151,5 +151,6 @@ def native_report(st, names, native_per_iter, sites):
                 break
     return {"bytes_per_iter": native_per_iter,
             "note": "outside Python's allocators: tracemalloc and gc cannot "
-                    "see it, so no types or allocation sites can be attributed",
+                    "see it, so no types or Python allocation sites can be "
+                    "attributed (its C stacks: native sites)",
             "candidates": cand[:8]}

@@ -14,6 +14,9 @@ import subprocess
 EXPLAIN_VERSION = 1
 TOP_TYPES = 15         # rows of "what grew" kept; the tail is noise
 FDS_SHOWN = 8
+NATIVE_SITES_SHOWN = 5  # native sites in the text (the JSON has all)
+NATIVE_FRAMES_SHOWN = 10
+NATIVE_TEXT_MIN = 32.0  # B/it of native sites worth a section by themselves
 THREADS_SHOWN = 8
 WIDTH = 100            # text report line length
 
@@ -134,6 +137,70 @@ def _fd_list(g):
     return "%d fds %d, %d, ..., %d" % (len(fds), fds[0], fds[1], fds[-1])
 
 
+def _collapsed(frames):
+    """Frames as lines, a run of unnamed frames of one object as one."""
+    lines = []
+    run = []
+    for fr in frames + [None]:
+        if fr is not None and not fr["function"] and \
+                (not run or run[0]["object"] == fr["object"]):
+            run.append(fr)
+            continue
+        if len(run) == 1:
+            lines.append(run[0]["where"])
+        elif run:
+            lines.append("?? (%d frames in %s without symbols)" % (
+                len(run), run[0]["object"] or "?"))
+        run = []
+        if fr is not None and not fr["function"]:
+            run.append(fr)
+        elif fr is not None:
+            lines.append(fr["where"])
+    return lines
+
+
+def _native_sites_text(rep, out):
+    """Section 5, when the native heap grew (or the recorded sites did)."""
+    ns = rep.get("native_sites")
+    grew = bool(rep["native"]) or (
+        ns and ns["recorded"] and ns["bytes_per_iter"] >= NATIVE_TEXT_MIN)
+    if not ns or not grew:
+        return
+    out.append("")
+    out.append("5. Native allocation sites (C stacks of blocks malloc'ed in "
+               "the measured calls, still allocated)")
+    if not ns["recorded"]:
+        _wrap("   ", ns["note"], out)
+        return
+    out.append("   %s/it  %s blocks/it  in %d stack%s   (total %s, %+d blocks)"
+               % (_bytes(ns["bytes_per_iter"]), _num(ns["blocks_per_iter"]),
+                  ns["stacks"], "" if ns["stacks"] == 1 else "s",
+                  _bytes(ns["bytes"]), ns["blocks"]))
+    if ns["note"]:
+        _wrap("   note: ", ns["note"], out, "         ")
+    if not ns["sites"]:
+        out.append("   no native block allocated in the measured calls "
+                   "stayed allocated")
+        return
+    if ns["functions"]:
+        out.append("   library functions, by the bytes allocated below them:")
+        for f in ns["functions"]:
+            _wrap("   %12s/it %7s blocks/it  " % (
+                _bytes(f["bytes_per_iter"]), _num(f["blocks_per_iter"])),
+                f["where"], out, " " * 40)
+    for i, s in enumerate(ns["sites"][:NATIVE_SITES_SHOWN]):
+        out.append("  #%-2d %s/it  %s blocks/it   (total %s, %+d blocks)" % (
+            i + 1, _bytes(s["bytes_per_iter"]), _num(s["blocks_per_iter"]),
+            _bytes(s["bytes"]), s["blocks"]))
+        for w in _collapsed(s["frames"][:NATIVE_FRAMES_SHOWN]):
+            _wrap("        ", w, out, "          ")
+        if s["truncated"] or len(s["frames"]) > NATIVE_FRAMES_SHOWN:
+            out.append("        ...")
+    if len(ns["sites"]) > NATIVE_SITES_SHOWN:
+        out.append("   ... and %d more stacks (JSON: native_sites)" % (
+            len(ns["sites"]) - NATIVE_SITES_SHOWN))
+
+
 def to_text(rep):
     out = []
     g = rep["growth"]
@@ -237,6 +304,7 @@ def to_text(rep):
             out.append("       code of the case that reaches native code:")
             for c in nat["candidates"]:
                 _wrap("         ", c, out)
+    _native_sites_text(rep, out)
     if rep["notes"]:
         out.append("")
         for n in rep["notes"]:

@@ -1,0 +1,109 @@
+/*
+ * native.h - where the native heap's growth was allocated: the C call
+ * stacks of the malloc'ed blocks that stayed, grouped, ranked by bytes per
+ * iteration and symbolized. The explain pass only.
+ *
+ * The leakcheck program defines malloc, calloc, realloc, reallocarray,
+ * free, posix_memalign, aligned_alloc and memalign itself
+ * (src/native_malloc.c, linked into the program only): a symbol defined in
+ * the executable wins over libc's for every shared library, OpenSSL and
+ * C extensions included. Each forwards to glibc's own allocator
+ * (__libc_malloc and kin), so the heap, mallinfo2() and the verdict's
+ * native_bytes reading are glibc's exactly as without it. Off — always,
+ * except between lc_native_start() and lc_native_stop() in an explain
+ * pass — each is one load of lc_native_tracking and a tail call
+ * (bench/hook_overhead.sh: within noise).
+ *
+ * On, every block allocated gets its size and its call stack (libunwind's
+ * unw_backtrace, at most LC_NATIVE_DEPTH frames) recorded in tables mmap'd
+ * once at start, so tracking never takes memory from the heap it watches.
+ * Blocks freed again leave the table. Not recorded: blocks allocated while
+ * the thread is inside Python's own RAW allocator hook (alloc.h's
+ * lc_alloc_inside: py_blocks and py_bytes count those already, tracemalloc's
+ * tables among them), and anything allocated while recording (libunwind's
+ * own). lc_native_stop() turns it off, groups the survivors by stack and
+ * symbolizes them with libdw (names from .symtab or the dynamic symbol
+ * table, file:line where DWARF exists).
+ *
+ * What it refuses to do: it never changes a verdict's figures (the verdict
+ * workers never switch it on), never allocates from the heap while on, and
+ * never runs under a sanitizer (ASan owns malloc there:
+ * lc_native_available() is false).
+ */
+#ifndef LC_NATIVE_H
+#define LC_NATIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lc_limits.h"
+
+/* Nonzero while recording: read by the allocator functions of
+ * src/native_malloc.c on every call, written only by start and stop. */
+extern int lc_native_tracking;
+
+/* Set by src/native_malloc.c when the program carries the allocator
+ * functions (not under ASan, not in the unit tests' programs). */
+extern bool lc_native_interposed;
+
+/* One frame of a site, symbolized. */
+struct lc_native_frame {
+    char function[160]; /* symbol name, or "" when no symbol covers it */
+    char object[96];    /* file name of the shared object ("libssl.so.3") */
+    char file[192];     /* source file from DWARF, or "" */
+    int line;           /* source line, or 0 */
+    uint64_t offset;    /* bytes past the symbol's start, or past the
+                           object's load address when no symbol */
+};
+
+/* Survivors with one call stack. */
+struct lc_native_site {
+    int64_t bytes;  /* bytes still allocated at stop */
+    int64_t blocks; /* blocks still allocated at stop */
+    int nframes;    /* frames below, from the allocator's caller outwards */
+    bool truncated; /* the stack had more frames than shown */
+    struct lc_native_frame frames[LC_NATIVE_FRAMES_SHOWN];
+};
+
+/* A function of a shared library (not the interpreter, not libc) on the
+ * stacks of the survivors: the bytes of every site it is on (inclusive). */
+struct lc_native_func {
+    int64_t bytes;  /* bytes of the survivors allocated below it */
+    int64_t blocks; /* their blocks */
+    int sites;      /* distinct stacks it is on */
+    struct lc_native_frame frame; /* the function (file:line of one call) */
+};
+
+struct lc_native_report {
+    int64_t bytes;     /* every survivor's bytes */
+    int64_t blocks;    /* every survivor */
+    int64_t stacks;    /* distinct stacks among them */
+    int64_t untracked; /* allocations not recorded: a table was full */
+    double elapsed_s;  /* grouping and symbolizing */
+    int nsites;
+    struct lc_native_site sites[LC_NATIVE_SITES_SHOWN]; /* largest first */
+    int nfuncs;
+    struct lc_native_func funcs[LC_NATIVE_FUNCS_SHOWN]; /* largest first */
+};
+
+/* True when the program carries the allocator functions. */
+bool lc_native_available(void);
+
+/* Map the tables and start recording. 0; -LC_EINTERP when unavailable or
+ * already started; -LC_ENOMEM when the tables cannot be mapped. */
+int lc_native_start(void);
+
+/* Stop recording and report the survivors into *out (caller-owned).
+ * 0, or -LC_EINTERP when not started. Unmaps the tables. */
+int lc_native_stop(struct lc_native_report *out);
+
+/* Called by src/native_malloc.c only, while lc_native_tracking is set.
+ * note_alloc: p (non-NULL) was allocated with size bytes, of which base
+ * existed before (a realloc of a block not tracked). note_free: p is about
+ * to be freed or moved; returns true when it was tracked, with its size
+ * and base. */
+void lc_native_note_alloc(void *p, size_t size, size_t base);
+bool lc_native_note_free(void *p, size_t *size, size_t *base);
+
+#endif

@@ -1,6 +1,7 @@
 # embed_modules.cmake - turn the Python modules listed in a list file into a
-# C header holding a table of {name, source, size}, in the list's order, so a
-# package of Python modules ships inside the binary.
+# C header holding a table of struct lc_pypkg_module {name, source, size}
+# (src/pypkg.h), in the list's order, so a package of Python modules ships
+# inside the binary.
 #   cmake -DLIST=src/explain/modules.txt -DDIR=src/explain -DOUT=explain_modules.h
 #         -DNAME=explain_modules -P embed_modules.cmake
 # Lines of LIST that are empty or start with '#' are skipped; each other line
@@ -24,11 +25,7 @@ foreach(line IN LISTS lines)
 endforeach()
 file(WRITE "${OUT}"
     "/* Generated from ${LIST} by cmake/embed_modules.cmake; do not edit. */\n"
-    "#include <stddef.h>\n"
+    "#include \"pypkg.h\"\n"
     "${arrays}"
-    "static const struct {\n"
-    "    const char *name;   /* module name inside the package */\n"
-    "    const char *source; /* its text, NUL-terminated */\n"
-    "    size_t size;        /* bytes of text, the NUL excluded */\n"
-    "} ${NAME}[] = {\n${rows}};\n"
+    "static const struct lc_pypkg_module ${NAME}[] = {\n${rows}};\n"
     "#define ${NAME}_COUNT ${i}\n")

@@ -12,15 +12,15 @@
 #include "errors.h"
 #include "native.h"
 #include "signals.h"
+#include "pypkg.h"
 #include "worker.h"
 #include "explain_modules.h" /* generated from src/explain/modules.txt */
 
-/* The package the modules are installed under, and their code filenames:
- * a prefix no real file has, by which explain tells its own frames apart
- * (src/explain/safe.py). tests/explain/explain_loader.py uses the same. */
+/* The package the modules are installed under (pypkg.h): their code
+ * filenames are "<leakcheck>/explain/NAME.py", a prefix no real file has,
+ * by which explain tells its own frames apart (src/explain/safe.py).
+ * tests/explain/explain_loader.py uses the same. */
 #define PACKAGE "_leakcheck_explain"
-#define FILENAME_FMT "<leakcheck>/explain/%s.py"
-#define MODULE_NAME_MAX 128 /* PACKAGE "." name, or the filename */
 
 /* JSON string body of s (no quotes), escaped, in a malloc'd string. */
 static char *json_escape(const char *s)
@@ -76,73 +76,6 @@ static int fail(const char *what, const char *msg, char **json, char **text)
         return -LC_ENOMEM;
     }
     return 0;
-}
-
-/* linecache.cache[filename] = (size, None, lines, filename): an mtime of None
- * is never invalidated by checkcache(), so tracebacks from the embedded code
- * show its lines. */
-static int register_source(PyObject *cache, PyObject *filename,
-                           PyObject *source)
-{
-    PyObject *lines = PyUnicode_Splitlines(source, 1), *entry = NULL;
-    int rc = -1;
-
-    if (!lines)
-        return -1;
-    entry = Py_BuildValue("(nOOO)", PyUnicode_GET_LENGTH(source), Py_None,
-                          lines, filename);
-    if (entry)
-        rc = PyDict_SetItem(cache, filename, entry);
-    Py_XDECREF(entry);
-    Py_DECREF(lines);
-    return rc;
-}
-
-/* Run one module's code in mod, compiled under its filename, with its
- * source in linecache. */
-static int exec_module(PyObject *mod, PyObject *cache, const char *name,
-                       const char *src, size_t size)
-{
-    char filename[MODULE_NAME_MAX];
-    PyObject *dict = PyModule_GetDict(mod), *fn, *text = NULL, *code = NULL;
-    PyObject *res = NULL;
-
-    snprintf(filename, sizeof(filename), FILENAME_FMT, name);
-    fn = PyUnicode_FromString(filename);
-    if (fn)
-        text = PyUnicode_FromStringAndSize(src, (Py_ssize_t)size);
-    if (text && register_source(cache, fn, text) == 0 &&
-        PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) == 0)
-        code = Py_CompileStringObject(src, fn, Py_file_input, NULL, -1);
-    if (code)
-        res = PyEval_EvalCode(code, dict, dict);
-    Py_XDECREF(res);
-    Py_XDECREF(code);
-    Py_XDECREF(text);
-    Py_XDECREF(fn);
-    return res ? 0 : -1;
-}
-
-/* A module object for PACKAGE.name (the package itself for "__init__"),
- * already in sys.modules and set as an attribute of the package, as an
- * import would leave it. New reference. */
-static PyObject *new_module(PyObject *pkg, const char *name)
-{
-    char fullname[MODULE_NAME_MAX];
-    PyObject *mod;
-
-    if (strcmp(name, "__init__") == 0) {
-        Py_INCREF(pkg);
-        return pkg;
-    }
-    snprintf(fullname, sizeof(fullname), PACKAGE ".%s", name);
-    mod = PyModule_New(fullname);
-    if (mod &&
-        (PyModule_AddStringConstant(mod, "__package__", PACKAGE) < 0 ||
-         PyDict_SetItemString(PyImport_GetModuleDict(), fullname, mod) < 0 ||
-         PyObject_SetAttrString(pkg, name, mod) < 0))
-        Py_CLEAR(mod);
-    return mod;
 }
 
 /* The native sites (native.h) as the module _leakcheck_native, which
@@ -265,42 +198,14 @@ static int install_native(void)
     return rc;
 }
 
-/* Install the embedded package as importable modules, in the table's order
- * (each imports only modules above it). Returns its entry module (new
- * reference), or NULL with a Python exception set. */
+/* The native sites module, then the package (pypkg.h): its entry module
+ * (new reference), or NULL with a Python exception set. */
 static PyObject *install_package(void)
 {
-    PyObject *linecache = PyImport_ImportModule("linecache"), *cache = NULL;
-    PyObject *pkg = NULL, *path = NULL, *entry = NULL;
-    int i;
-
-    if (linecache && install_native() == 0)
-        cache = PyObject_GetAttrString(linecache, "cache");
-    if (cache && PyDict_Check(cache))
-        pkg = PyModule_New(PACKAGE);
-    path = pkg ? PyList_New(0) : NULL;
-    if (!path || PyModule_AddObjectRef(pkg, "__path__", path) < 0 ||
-        PyModule_AddStringConstant(pkg, "__package__", PACKAGE) < 0 ||
-        PyDict_SetItemString(PyImport_GetModuleDict(), PACKAGE, pkg) < 0)
-        goto out;
-    for (i = 0; i < explain_modules_COUNT; i++) {
-        PyObject *mod = new_module(pkg, explain_modules[i].name);
-        int rc = mod ? exec_module(mod, cache, explain_modules[i].name,
-                                   explain_modules[i].source,
-                                   explain_modules[i].size)
-                     : -1;
-
-        Py_XDECREF(mod);
-        if (rc < 0)
-            goto out;
-    }
-    entry = PyImport_ImportModule(PACKAGE ".entry");
-out:
-    Py_XDECREF(path);
-    Py_XDECREF(pkg);
-    Py_XDECREF(cache);
-    Py_XDECREF(linecache);
-    return entry;
+    if (install_native() < 0)
+        return NULL;
+    return lc_pypkg_install(PACKAGE, "explain", explain_modules,
+                            explain_modules_COUNT);
 }
 
 /* The verdict's growing signals as {name: growth per iteration}. */

@@ -37,3 +37,22 @@ void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
     vsnprintf(r->message, sizeof(r->message), fmt, ap);
     va_end(ap);
 }
+
+void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
+                         const char *advice)
+{
+    r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
+    r->leaking = plan->leaking;
+    r->reason = plan->reason;
+    r->measured = plan->n ? plan->t[plan->n - 1] : 0;
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        r->trend[s] = plan->last[s];
+        r->state[s] = plan->state[s];
+        r->detected_at[s] = plan->detected_at[s];
+    }
+    if (plan->reason == LC_PLAN_TOO_SLOW)
+        lc_result_fail(r, LC_VERDICT_TIMEOUT, LC_PHASE_RUN,
+                       "the time bound passed after %ld measured "
+                       "iterations, before the first judgement at %d: %s",
+                       r->measured, LC_PLAN_FIRST_HORIZON, advice);
+}

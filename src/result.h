@@ -96,6 +96,12 @@ const char *lc_verdict_name(enum lc_verdict v);
 /* "header", "load", ...; "" for LC_PHASE_NONE. */
 const char *lc_phase_name(enum lc_phase p);
 
+/* The verdict and evidence of a decided plan into r; a plan stopped by
+ * time before its first judgement is a timeout whose message ends with
+ * advice (how to give it more time). */
+void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
+                         const char *advice);
+
 /* Make r an error of the phase, message formatted like printf. */
 void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

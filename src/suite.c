@@ -8,92 +8,29 @@
 
 #include "clock.h"
 #include "embed.h"
+#include "hash.h"
 #include "errors.h"
 #include "measure.h"
 #include "plan.h"
 #include "result.h"
 #include "wire.h"
+#include "pypkg.h"
 #include "worker.h"
 #include "suite_modules.h" /* generated from src/suite/modules.txt */
 
 #define PACKAGE "_leakcheck_suite"
-#define FILENAME_FMT "<leakcheck>/suite/%s.py"
-#define MODULE_NAME_MAX 128
 
 uint32_t lc_suite_id_hash(const char *id)
 {
-    uint32_t h = 2166136261u;
-
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h;
+    return lc_hash_fnv1a(id);
 }
 
-/* faulthandler.register(SIGUSR2): the stack the runner asks for before it
- * kills a job that hangs (as worker.c's cases have). */
-static const char dump_on_request[] =
-    "import faulthandler as _f, signal as _s\n"
-    "_f.register(_s.SIGUSR2, all_threads=True)\n"
-    "del _f, _s\n";
-
-/* Run one module's source in mod, compiled under its <leakcheck> name. */
-static int exec_module(PyObject *mod, const char *name, const char *src)
-{
-    char filename[MODULE_NAME_MAX];
-    PyObject *dict = PyModule_GetDict(mod), *code, *res = NULL;
-
-    snprintf(filename, sizeof(filename), FILENAME_FMT, name);
-    if (PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) < 0)
-        return -1;
-    code = Py_CompileString(src, filename, Py_file_input);
-    if (code)
-        res = PyEval_EvalCode(code, dict, dict);
-    Py_XDECREF(res);
-    Py_XDECREF(code);
-    return res ? 0 : -1;
-}
-
-/* Install the package and return its entry module (new reference), or
- * NULL with an exception set. */
+/* Install the package (pypkg.h) and return its entry module (new
+ * reference), or NULL with an exception set. */
 static PyObject *install_package(void)
 {
-    PyObject *pkg = PyModule_New(PACKAGE), *path = PyList_New(0);
-    PyObject *entry = NULL;
-
-    if (!pkg || !path || PyModule_AddObjectRef(pkg, "__path__", path) < 0 ||
-        PyDict_SetItemString(PyImport_GetModuleDict(), PACKAGE, pkg) < 0)
-        goto out;
-    for (int i = 0; i < suite_modules_COUNT; i++) {
-        char full[MODULE_NAME_MAX];
-        PyObject *mod;
-        int rc;
-
-        if (strcmp(suite_modules[i].name, "__init__") == 0) {
-            if (exec_module(pkg, "__init__", suite_modules[i].source) < 0)
-                goto out;
-            continue;
-        }
-        snprintf(full, sizeof(full), PACKAGE ".%s", suite_modules[i].name);
-        mod = PyModule_New(full);
-        rc = mod &&
-                     PyModule_AddStringConstant(mod, "__package__", PACKAGE) ==
-                         0 &&
-                     PyDict_SetItemString(PyImport_GetModuleDict(), full,
-                                          mod) == 0 &&
-                     PyObject_SetAttrString(pkg, suite_modules[i].name, mod) ==
-                         0
-                 ? exec_module(mod, suite_modules[i].name,
-                               suite_modules[i].source)
-                 : -1;
-        Py_XDECREF(mod);
-        if (rc < 0)
-            goto out;
-    }
-    entry = PyImport_ImportModule(PACKAGE ".entry");
-out:
-    Py_XDECREF(path);
-    Py_XDECREF(pkg);
-    return entry;
+    return lc_pypkg_install(PACKAGE, "suite", suite_modules,
+                            suite_modules_COUNT);
 }
 
 /* The job's argv words as a list of str. New reference or NULL. */
@@ -126,8 +63,7 @@ static PyObject *start(char *err, size_t errlen)
     struct lc_embed_opts eo = {.hooks = true};
     PyObject *entry;
 
-    if (lc_embed_start(&eo, err, errlen) ||
-        lc_embed_exec(dump_on_request, err, errlen))
+    if (lc_worker_start(&eo, err, errlen))
         return NULL;
     entry = install_package();
     if (!entry)
@@ -267,25 +203,6 @@ static bool screen_clean(const struct lc_plan *p)
     return true;
 }
 
-static void take_plan(const struct lc_plan *plan, struct lc_result *r)
-{
-    r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
-    r->leaking = plan->leaking;
-    r->reason = plan->reason;
-    r->measured = plan->n ? plan->t[plan->n - 1] : 0;
-    for (int s = 0; s < LC_SIG_COUNT; s++) {
-        r->trend[s] = plan->last[s];
-        r->state[s] = plan->state[s];
-        r->detected_at[s] = plan->detected_at[s];
-    }
-    if (plan->reason == LC_PLAN_TOO_SLOW)
-        lc_result_fail(r, LC_VERDICT_TIMEOUT, LC_PHASE_RUN,
-                       "the time bound passed after %ld measured "
-                       "iterations, before the first judgement at %d: "
-                       "raise --time or make the test cheaper",
-                       r->measured, LC_PLAN_FIRST_HORIZON);
-}
-
 /* Send every complete result from the first unsent one on. */
 static void flush(struct judge *j)
 {
@@ -322,7 +239,7 @@ static int screen(struct judge *j, const long *idx, long k)
     for (long i = 0; i < k; i++) {
         struct lc_result *r = &j->res[idx[i]];
 
-        take_plan(&j->m.plan, r);
+        lc_result_take_plan(r, &j->m.plan, "raise --time or make the test cheaper");
         r->iterations += cc.calls;
         r->elapsed_s += el;
         r->suite_flags |= LC_SUITE_SCREENED;
@@ -404,7 +321,7 @@ static void judge_alone(struct judge *j, long i)
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) != 0)
         repeated_failure(j, i, r, cc.calls);
     else
-        take_plan(&j->m.plan, r);
+        lc_result_take_plan(r, &j->m.plan, "raise --time or make the test cheaper");
     r->iterations += cc.calls;
     r->gc_enabled = lc_embed_gc_enabled();
     Py_DECREF(fn);

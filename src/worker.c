@@ -30,14 +30,21 @@ static const char dump_on_request[] =
     "_f.register(_s.SIGUSR2, all_threads=True)\n"
     "del _f, _s\n";
 
+int lc_worker_start(const struct lc_embed_opts *eo, char *err, size_t errlen)
+{
+    if (lc_embed_start(eo, err, errlen) ||
+        (!eo->no_faulthandler && lc_embed_exec(dump_on_request, err, errlen)))
+        return -1;
+    return 0;
+}
+
 int lc_worker_open(const struct lc_embed_opts *eo, const char *path,
                    int progress_fd, struct lc_script **out,
                    enum lc_phase *phase, char *err, size_t errlen)
 {
     *out = NULL;
     *phase = LC_PHASE_WORKER;
-    if (lc_embed_start(eo, err, errlen) ||
-        (!eo->no_faulthandler && lc_embed_exec(dump_on_request, err, errlen)))
+    if (lc_worker_start(eo, err, errlen))
         return -1;
     *phase = LC_PHASE_LOAD;
     lc_worker_mark(progress_fd, *phase);
@@ -67,25 +74,6 @@ static int call_run(void *ctx)
     rc->r->iterations++;
     return lc_script_call(rc->script, LC_ENTRY_RUN, rc->r->message,
                           sizeof(rc->r->message));
-}
-
-static void take_plan(const struct lc_plan *plan, struct lc_result *r)
-{
-    r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
-    r->leaking = plan->leaking;
-    r->reason = plan->reason;
-    r->measured = plan->n ? plan->t[plan->n - 1] : 0;
-    for (int s = 0; s < LC_SIG_COUNT; s++) {
-        r->trend[s] = plan->last[s];
-        r->state[s] = plan->state[s];
-        r->detected_at[s] = plan->detected_at[s];
-    }
-    if (plan->reason == LC_PLAN_TOO_SLOW)
-        lc_result_fail(r, LC_VERDICT_TIMEOUT, LC_PHASE_RUN,
-                       "the time bound passed after %ld measured "
-                       "iterations, before the first judgement at %d: "
-                       "raise time= or make run() cheaper",
-                       r->measured, LC_PLAN_FIRST_HORIZON);
 }
 
 /* run() raised MemoryError under the case's cap: a leak when the case had
@@ -165,7 +153,7 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     }
     if (rc)
         return -1;
-    take_plan(&m->plan, r);
+    lc_result_take_plan(r, &m->plan, "raise time= or make run() cheaper");
     r->domains_measured = lc_measure_domains(m, r->domains);
     return 0;
 }

@@ -27,7 +27,12 @@
 #include "embed.h"
 #include "result.h"
 
-/* Start the interpreter, load the case, call its setup(): how every
+/* Start the interpreter; with faulthandler on (eo), SIGUSR2 makes it print
+ * every thread's Python stack on stderr (the runner asks for it before a
+ * timeout's kill). 0, or -1 with err filled. */
+int lc_worker_start(const struct lc_embed_opts *eo, char *err, size_t errlen);
+
+/* Start the interpreter (lc_worker_start), load the case, call its setup(): how every
  * process that runs a case begins (the verdict worker, the explain pass,
  * the leak fuzzer). With faulthandler on (eo), SIGUSR2 makes it print
  * every thread's Python stack on stderr: the runner asks for it before a

@@ -16,6 +16,7 @@
 #include "discover.h"
 #include "errors.h"
 #include "explain.h"
+#include "hash.h"
 #include "journal.h"
 
 const char lc_run_options_help[] =
@@ -126,16 +127,12 @@ static int parse_shard(const char *arg, struct lc_run_args *a)
     return 0;
 }
 
-/* FNV-1a of the path: a case's shard depends on nothing but its path. */
+/* A case's shard depends on nothing but its path. */
 static bool in_shard(const struct lc_run_args *a, const char *path)
 {
-    uint32_t h = 2166136261u;
-
-    if (a->shards == 0)
-        return true;
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h % (uint32_t)a->shards == (uint32_t)(a->shard - 1);
+    return a->shards == 0 ||
+           lc_hash_fnv1a(path) % (uint32_t)a->shards ==
+               (uint32_t)(a->shard - 1);
 }
 
 /* One option; 0 or -LC_EUSAGE. */
@@ -413,8 +410,7 @@ static int runner_opts(const struct lc_run_args *a, enum lc_explain_when explain
     return 0;
 }
 
-/* Write the report (text lines went out as cases finished). */
-static int report(const struct lc_run_args *a, FILE *out,
+int lc_run_report(const struct lc_run_args *a, FILE *out,
                   const struct lc_case *cases, const struct lc_result *results,
                   size_t n, double elapsed_s)
 {
@@ -490,7 +486,7 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         fprintf(stderr, "leakcheck: the runner failed: %s\n", lc_strerror(rc));
         goto out_close;
     }
-    rc = report(a, out, prog.cases, results, n, lc_clock_now() - t0);
+    rc = lc_run_report(a, out, prog.cases, results, n, lc_clock_now() - t0);
     out = NULL;
     if (rc == 0 || rc == -LC_EFAILED)
         rc = header_rc ? header_rc : rc;

@@ -6,6 +6,7 @@
 #define LC_RUNCASES_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "report.h"
 #include "runner.h"
@@ -53,5 +54,13 @@ int lc_run_command(int argc, char **argv, const char *usage, bool one_case,
  * were reported), another code (message printed) when the run could not
  * be done or its report not written. */
 int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain);
+
+/* The end of a run's report (text lines went out as cases finished): the
+ * summary, the explanations (text), or the whole report (JSON, JUnit), to
+ * out, which it closes unless stdout. Returns 0, -LC_EFAILED, -LC_EINTR,
+ * or -LC_EIO with a message printed. */
+int lc_run_report(const struct lc_run_args *a, FILE *out,
+                  const struct lc_case *cases, const struct lc_result *results,
+                  size_t n, double elapsed_s);
 
 #endif

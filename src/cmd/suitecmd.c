@@ -284,33 +284,6 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
     }
 }
 
-/* Write the report (text lines went out as tests finished). */
-static int report(struct suite_run *sr, FILE *out, double elapsed_s)
-{
-    const struct lc_run_args *a = sr->a;
-    struct lc_summary sum;
-    int rc;
-
-    lc_report_summarize(sr->cases, sr->results, sr->n, elapsed_s, &sum);
-    sum.interrupted = lc_runner_interrupted();
-    if (a->fmt == LC_FORMAT_TEXT) {
-        lc_report_text_summary(out, &sum);
-        rc = fflush(out) == 0 && !ferror(out) ? 0 : -LC_EIO;
-    } else {
-        rc = lc_report_write_summary(out, a->fmt, sr->cases, sr->results,
-                                     sr->n, &sum);
-    }
-    if (out != stdout && fclose(out) != 0)
-        rc = -LC_EIO;
-    if (rc < 0)
-        return rc;
-    if (a->output && a->fmt != LC_FORMAT_TEXT)
-        lc_report_text_summary(stderr, &sum);
-    if (sum.interrupted)
-        return -LC_EINTR;
-    return sum.ok == sum.cases ? 0 : -LC_EFAILED;
-}
-
 /* Phase 2: judge every test, a slice per worker, and report. */
 static int judge(struct suite_run *sr, struct lc_buf *cases,
                  struct lc_buf *ops)
@@ -350,7 +323,8 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
             fclose(out);
         return rc;
     }
-    rc = report(sr, out, lc_clock_now() - t0);
+    rc = lc_run_report(sr->a, out, sr->cases, sr->results, sr->n,
+                       lc_clock_now() - t0);
     if (sr->journal)
         fclose(sr->journal);
     return rc;

@@ -138,7 +138,11 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
     if (r->suite_flags & LC_SUITE_CACHE_HELD)
         fputs("  (held by a cache that regrtest clears)", f);
     if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
-        fputs("  (not repeatable)", f);
+        fputs(r->verdict == LC_VERDICT_ERROR
+                  ? "  (not repeatable)"
+                  : "  (not repeatable with its fixtures up once: judged "
+                    "with them set up every repetition)",
+              f);
     if (r->verdict == LC_VERDICT_SKIPPED) {
         fputs("  skipped: ", f);
         put_oneline(f, r->message);

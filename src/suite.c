@@ -302,6 +302,33 @@ static void second_opinion(struct judge *j, long i, struct lc_result *r)
     Py_DECREF(fn);
 }
 
+/* Test i failed under repetition with its fixtures up once: judge it with
+ * them set up and torn down every repetition, as a regrtest -R repetition
+ * of its module does. 0 with r judged ("not repeatable" among its flags),
+ * -1 when that fails too or cannot be done. */
+static int judge_fixtured(struct judge *j, long i, struct lc_result *r,
+                          const struct lc_plan_opts *po)
+{
+    static char msg[LC_MSG_MAX];
+    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
+    PyObject *fn = PyObject_CallMethod(j->sess, "make_fixtured", "l", i);
+    int rc = -1;
+
+    if (fn && fn != Py_None &&
+        measure(j, fn, j->c->warmup, po, j->c->time_s, &cc) == 0) {
+        lc_result_take_plan(r, &j->m.plan,
+                            "raise --time or make the test cheaper");
+        r->suite_flags |= LC_SUITE_NOT_REPEATABLE;
+        r->message[0] = '\0';
+        rc = 0;
+    }
+    if (!fn)
+        PyErr_Clear();
+    Py_XDECREF(fn);
+    r->iterations += cc.calls;
+    return rc;
+}
+
 /* Test i alone with the whole adaptive plan and its own time bound. */
 static void judge_alone(struct judge *j, long i)
 {
@@ -318,10 +345,11 @@ static void judge_alone(struct judge *j, long i)
         goto out;
     }
     lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
-    if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) != 0)
+    if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0)
+        lc_result_take_plan(r, &j->m.plan,
+                            "raise --time or make the test cheaper");
+    else if (judge_fixtured(j, i, r, &po) < 0)
         repeated_failure(j, i, r, cc.calls);
-    else
-        lc_result_take_plan(r, &j->m.plan, "raise --time or make the test cheaper");
     r->iterations += cc.calls;
     r->gc_enabled = lc_embed_gc_enabled();
     Py_DECREF(fn);

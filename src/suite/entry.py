@@ -311,6 +311,38 @@ class _UnittestSession:
         new.run(self.slot)
         return self.slot.failed
 
+    def make_fixtured(self, i):
+        """A repetition of test i that sets its module and class up and
+        tears them down around it, as a regrtest -R repetition of the
+        module does: for a test that needs its fixtures fresh (a counter
+        that setUpModule resets, say). None when they are broken."""
+        import unittest
+
+        t = self.tests[i]
+        cls = type(t)
+        mod = sys.modules.get(cls.__module__)
+        if cls in self._broken or mod in self._broken:
+            return None
+        slot = self.slot
+
+        def run():
+            cls.tearDownClass()
+            cls.doClassCleanups()
+            down = getattr(mod, "tearDownModule", None)
+            if down is not None:
+                down()
+            unittest.case.doModuleCleanups()
+            up = getattr(mod, "setUpModule", None)
+            if up is not None:
+                up()
+            cls.setUpClass()
+            slot.failed = None
+            t.run(slot)
+            if slot.failed is not None:
+                raise TestFailed(slot.failed)
+
+        return run
+
     def close(self):
         import unittest
 
@@ -472,7 +504,11 @@ class _PytestSession:
         return run
 
     def fresh(self, i):
-        return self._once(self.items[i])[0]
+        return self._once(self.items[i])
+
+    def make_fixtured(self, i):
+        """pytest sets wider fixtures up per scope; no variant here."""
+        return None[0]
 
     def close(self):
         try:

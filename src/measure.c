@@ -38,6 +38,34 @@ void lc_measure_read(struct lc_sample *out, unsigned mask)
     lc_probes_read(out, mask);
 }
 
+/* The signals to read at the next reading: the deciding ones, less the
+ * costly ones (signals.h) while another deciding signal was growing at the
+ * last judgement (that one carries the verdict; the costly one keeps its
+ * last level until it may matter again). */
+static unsigned to_read(const struct lc_plan *p, unsigned deciding)
+{
+    unsigned cheap_growing = 0, costly = 0;
+
+    for (int s = 0; s < p->o.nsignals; s++) {
+        if (!((deciding >> s) & 1u))
+            continue;
+        if (lc_signal_info(s)->costly)
+            costly |= 1u << s;
+        else if (p->judged_at > 0 && p->state[s] == LC_TREND_GROWING)
+            cheap_growing |= 1u << s;
+    }
+    return cheap_growing && p->n > 0 ? deciding & ~costly : deciding;
+}
+
+/* Levels of the signals not read keep the previous reading's. */
+static void keep_levels(const struct lc_plan *p, unsigned read,
+                        struct lc_sample *s)
+{
+    for (int k = 0; k < p->o.nsignals; k++)
+        if (!((read >> k) & 1u) && p->n > 0)
+            s->v[k] = p->levels[(size_t)k * p->cap + p->n - 1];
+}
+
 int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
                    int (*call)(void *ctx), void *ctx, double time_s)
 {
@@ -52,6 +80,7 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
         mask |= o->sig[s].decides ? 1u << s : 0;
     while ((next = lc_plan_next(plan)) >= 0) {
         struct lc_sample s;
+        unsigned read;
         int rc;
 
         for (; done < next; done++) {
@@ -59,7 +88,9 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
             if ((rc = call(ctx)) != 0)
                 return rc;
         }
-        lc_measure_read(&s, mask);
+        read = to_read(plan, mask);
+        lc_measure_read(&s, read);
+        keep_levels(plan, read, &s);
         /* the same counters the reading took: nothing allocated since */
         if (plan->n < m->cap)
             lc_alloc_read(&m->domains[plan->n]);

@@ -13,6 +13,11 @@
  * a user's leak can live in any of them (regrtest's clearing of ctypes' and
  * warnings' caches hides real leaks there).
  *
+ * A costly signal (signals.h: the reference walk) is not read while
+ * another deciding signal was growing at the last judgement: that one
+ * carries the verdict, and the costly one keeps its last level (flat)
+ * until none grows.
+ *
  * The plan's storage is allocated from libc by lc_measure_init, before the
  * first reading; between two readings the loop creates no Python object and
  * calls no allocator.

@@ -3,13 +3,13 @@
 #include <string.h>
 
 static const struct lc_signal_info table[LC_SIG_COUNT] = {
-#define LC_SIG_ROW(id, name, unit, floor, horizon, reader) \
-    [LC_SIG_##id] = {name, unit, floor, horizon},
+#define LC_SIG_ROW(id, name, unit, floor, horizon, costly, reader) \
+    [LC_SIG_##id] = {name, unit, floor, horizon, costly},
     LC_SIGNAL_MAP(LC_SIG_ROW)
 #undef LC_SIG_ROW
 };
 
-static const struct lc_signal_info unknown = {"unknown", "", 0.0, 0};
+static const struct lc_signal_info unknown = {"unknown", "", 0.0, 0, 0};
 
 const struct lc_signal_info *lc_signal_info(enum lc_signal s)
 {

@@ -12,6 +12,10 @@
  *             a noise floor for a reading that moves without a leak
  *   horizon   iterations of growth that make a leak at the most (0: the
  *             case's iteration bound); scarce resources decide early
+ *   costly    1 when a reading costs about a full collection or more: it
+ *             is skipped (its last level kept) while another deciding
+ *             signal is growing, since that one carries the verdict
+ *             (measure.h)
  *   reader    the function of probes.c that reads the level
  *
  * The floors and horizons were measured: glibc's own bookkeeping moves the
@@ -27,21 +31,21 @@
 
 #define LC_SIGNAL_MAP(X)                                                     \
     /* live blocks from the RAW, MEM and OBJ allocators */                   \
-    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, read_py_blocks)          \
+    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, 0, read_py_blocks)          \
     /* bytes requested by those live blocks */                               \
-    X(PY_BYTES, "py_bytes", "B", 0.0, 0, read_py_bytes)                  \
+    X(PY_BYTES, "py_bytes", "B", 0.0, 0, 0, read_py_bytes)                  \
     /* bytes of malloc heap held outside Python's allocators */              \
-    X(NATIVE, "native_bytes", "B", 32.0, 0, read_native_bytes)           \
+    X(NATIVE, "native_bytes", "B", 32.0, 0, 0, read_native_bytes)           \
     /* open file descriptors */                                              \
-    X(FDS, "fds", "fds", 0.0, 128, read_fds)                             \
+    X(FDS, "fds", "fds", 0.0, 128, 0, read_fds)                             \
     /* live OS threads of the process */                                     \
-    X(THREADS, "threads", "threads", 0.0, 128, read_threads)                 \
+    X(THREADS, "threads", "threads", 0.0, 128, 0, read_threads)                 \
     /* references held to what the collector reaches (refs.h): a leaked      \
      * reference to an object that stays alive, no new memory */            \
-    X(REFS, "refs", "refs", 0.0, 0, read_refs)
+    X(REFS, "refs", "refs", 0.0, 0, 1, read_refs)
 
 enum lc_signal {
-#define LC_SIG_ENUM(id, name, unit, floor, horizon, reader) LC_SIG_##id,
+#define LC_SIG_ENUM(id, name, unit, floor, horizon, costly, reader) LC_SIG_##id,
     LC_SIGNAL_MAP(LC_SIG_ENUM)
 #undef LC_SIG_ENUM
         LC_SIG_COUNT
@@ -56,6 +60,7 @@ struct lc_signal_info {
     double min_rate;   /* noise floor, unit per iteration */
     long max_horizon;  /* iterations of growth that make a leak; 0: the
                           case's bound */
+    int costly;        /* skipped while another signal grows */
 };
 
 /* One reading of every signal, taken at a sample point. */

@@ -34,6 +34,22 @@ static const char *reason_at(int i) { return lc_plan_reason_text(i); }
 static const char *state_at(int i) { return lc_trend_state_name(i); }
 static const char *expect_at(int i) { return lc_expect_name(i); }
 
+/* A count read from JSON, clamped to what the result can hold. */
+static long count(const struct lc_json *o, const char *key)
+{
+    double v = lc_json_number(o, key, 0);
+
+    return v > 0 && v < 1e15 ? (long)v : v >= 1e15 ? (long)1e15 : 0;
+}
+
+/* A signed level, clamped the same way. */
+static int64_t level(const struct lc_json *o, const char *key)
+{
+    double v = lc_json_number(o, key, 0);
+
+    return v > 1e15 ? (int64_t)1e15 : v < -1e15 ? (int64_t)-1e15 : (int64_t)v;
+}
+
 /* One signal's evidence from the report's "signals" object. */
 static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
 {
@@ -43,11 +59,11 @@ static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
 
     t->leak = lc_json_bool(o, "leak", false);
     t->per_iter = lc_json_number(o, "per_iter", 0);
-    t->total = (int64_t)lc_json_number(o, "total", 0);
-    t->grew = (long)lc_json_number(o, "grew", 0);
-    t->steps = (long)lc_json_number(o, "steps", 0);
-    t->floor_gap = (int64_t)lc_json_number(o, "floor_gap", 0);
-    r->detected_at[s] = (long)lc_json_number(o, "detected_at", 0);
+    t->total = level(o, "total");
+    t->grew = count(o, "grew");
+    t->steps = count(o, "steps");
+    t->floor_gap = level(o, "floor_gap");
+    r->detected_at[s] = count(o, "detected_at");
     r->state[s] = state < 0 ? LC_TREND_FLAT : (enum lc_trend_state)state;
 }
 
@@ -101,9 +117,11 @@ static int read_case(const struct lc_json *o, struct lc_case *c,
     r->magic = LC_RESULT_MAGIC;
     r->verdict = (enum lc_verdict)verdict;
     r->phase = (enum lc_phase)phase;
-    r->iterations = (long)lc_json_number(o, "iterations", 0);
-    r->measured = (long)lc_json_number(o, "measured", 0);
+    r->iterations = count(o, "iterations");
+    r->measured = count(o, "measured");
     r->elapsed_s = lc_json_number(o, "elapsed_s", 0);
+    if (!(r->elapsed_s > 0 && r->elapsed_s < 1e9))
+        r->elapsed_s = 0;
     snprintf(r->message, sizeof(r->message), "%s",
              lc_json_string(o, "message", ""));
     read_evidence(o, r);
@@ -182,7 +200,7 @@ int lc_journal_read(const char *path, struct lc_buf *cases,
                     struct lc_buf *results, char *err, size_t errlen)
 {
     struct lc_buf text;
-    char why[256];
+    char why[256] = "";
     size_t pos = 0;
     int rc;
 
@@ -196,13 +214,25 @@ int lc_journal_read(const char *path, struct lc_buf *cases,
         size_t end = nl ? (size_t)(nl - text.data) : text.len;
         struct lc_json v;
 
+        size_t stop;
+
         if (end == pos) {
             pos++; /* a blank line */
             continue;
         }
-        if (text.data[end - 1] != '}')
-            end = text.len;
-        rc = lc_json_parse(text.data + pos, end - pos, &v, why, sizeof(why));
+        stop = end > pos && text.data[end - 1] == '\r' ? end - 1 : end;
+        if (stop == pos || text.data[stop - 1] != '}')
+            stop = end = text.len;
+        rc = lc_json_parse(text.data + pos, stop - pos, &v, why, sizeof(why));
+        if (rc && !nl && pos > 0) {
+            /* A journal's last line cut by a runner killed while writing
+             * it: the cases before it are whole. */
+            fprintf(stderr, "leakcheck report: %s:%zu: an unfinished last "
+                            "line, left out\n",
+                    path, line_of(&text, pos));
+            rc = 0;
+            break;
+        }
         if (rc == 0) {
             rc = add_value(&v, cases, results, why, sizeof(why));
             lc_json_release(&v);

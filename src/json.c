@@ -201,7 +201,7 @@ static int parse_members(struct parser *ps, struct lc_json *v, bool object)
         size_t klen;
 
         if (!item || (object && !key)) {
-            rc = -LC_ENOMEM;
+            rc = fail(ps, "too many members");
             break;
         }
         v->len++;

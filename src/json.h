@@ -2,9 +2,11 @@
  * json.h - read JSON text into a tree: enough to read back leakcheck's own
  * reports and journals (`leakcheck report`).
  *
- * RFC 8259 strictly: one value, no comments, no trailing commas, no NaN;
- * strings are kept as UTF-8 with their escapes resolved (\u0000 included:
- * a string carries its length). Every node remembers where its text is,
+ * RFC 8259's grammar for what leakcheck writes: one value, no comments, no
+ * trailing commas, no NaN (numbers are read by strtod, a little more
+ * leniently than the RFC: "01", "1." pass); strings are kept as UTF-8
+ * bytes with their escapes resolved, and carry their length (a \u0000
+ * inside ends them for callers that read them as C strings). Every node remembers where its text is,
  * so a value can be passed on as it came (the explanation object of a
  * report is copied, never re-serialized). Depth and size are bounded
  * (lc_limits.h); memory comes from libc.

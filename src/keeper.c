@@ -100,6 +100,7 @@ static void keep(pid_t runner, pid_t worker)
 
     signal(SIGUSR2, SIG_IGN); /* for the worker's faulthandler */
     signal(SIGINT, SIG_IGN);  /* the runner decides when a run ends */
+    signal(SIGTERM, SIG_DFL); /* not the runner's handler, forked along */
     sigaction(SIGHUP, &sa, NULL); /* no SA_RESTART: waitpid returns */
     prctl(PR_SET_PDEATHSIG, SIGHUP);
     if (getppid() != runner)

@@ -26,8 +26,8 @@
 #include <sys/types.h>
 
 /* Fork a keeper whose worker runs start(arg) (which should exec and must
- * not return). In the keeper, descriptors 0, 1 and 2 stay and every other
- * is closed once the worker runs. Returns the keeper's pid (also its
+ * not return). Once the worker runs, the keeper points its own descriptors
+ * 0, 1 and 2 at /dev/null and closes every other. Returns the keeper's pid (also its
  * process group), or -1 with errno set. */
 pid_t lc_keeper_spawn(void (*start)(void *arg), void *arg);
 

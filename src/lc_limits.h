@@ -74,6 +74,10 @@
 #define LC_MEMORY_MIN_MIB 64
 #define LC_MEMORY_MAX_MIB (1024 * 1024)
 
+/* A journal line's buffer: a case's JSON object with its explanation, so
+ * each line goes out in one write(). */
+#define LC_JOURNAL_LINE_MAX (LC_EXPLAIN_OUTPUT_MAX * 2 + LC_MSG_MAX * 8)
+
 /* Most shards of a run (--shard K/N): far above any CI matrix. */
 #define LC_SHARDS_MAX 1024
 

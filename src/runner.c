@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -668,7 +669,6 @@ static void cut_short(struct run *rn)
                                sig ? sig : "?", lc_clock_now() - sl->started);
         done(rn, sl->index);
     }
-    lc_keeper_kill_strays(NULL, 0);
     for (; rn->next < rn->n; rn->next++) {
         if (rn->results[rn->next].magic != LC_RESULT_MAGIC)
             lc_result_fail(&rn->results[rn->next], LC_VERDICT_ERROR,
@@ -678,6 +678,25 @@ static void cut_short(struct run *rn)
         if (rn->o->on_done) /* one by one: a span never started */
             rn->o->on_done(rn->o->ctx, rn->next);
     }
+}
+
+/* No slot is busy: kill and reap every child left, for up to a second.
+ * Orphans of killed keepers come to the runner (a subreaper) only as their
+ * parents die, one generation at a time. */
+static void sweep_orphans(void)
+{
+    double end = lc_clock_now() + 1.0;
+    struct timespec pause = {0, 5 * 1000 * 1000};
+
+    do {
+        int left = lc_keeper_kill_strays(NULL, 0);
+
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (left == 0)
+            return;
+        nanosleep(&pause, NULL);
+    } while (lc_clock_now() < end);
 }
 
 static void release(struct run *rn)
@@ -726,7 +745,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
             if (errno == EINTR)
                 continue;
             rc = -LC_ESPAWN;
-            break;
+            stop_signal = stop_signal ? stop_signal : SIGTERM;
+            break; /* cut short below: no worker is left running */
         }
         for (int k = 0; k < npfd; k++)
             if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
@@ -734,8 +754,9 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     }
     if (stop_signal) {
         cut_short(&rn);
-        rc = -LC_EINTR;
+        rc = rc ? rc : -LC_EINTR;
     }
+    sweep_orphans();
     for (int k = 0; k < 3; k++)
         sigaction(stops[k], &old[k], NULL);
     release(&rn);

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,11 @@ int lc_commands_main(int argc, char **argv)
     /* A reader that went away (`leakcheck run | head`) makes writes fail
      * with EPIPE: reported, exit 2, never a silent death by SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    /* Started with 0, 1 or 2 closed, the next pipe would take that number
+     * and a worker's stdin or stderr would land on it: /dev/null there. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            break;
     if (argc < 2)
         return lc_exit_status(lc_usage_error("no command given"));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

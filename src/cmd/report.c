@@ -28,7 +28,8 @@ static const char usage[] =
     "  -o, --output FILE          write the report to FILE (default stdout)\n"
     "\n"
     "exit status: 0 every case got its expected verdict, 1 at least one did\n"
-    "not, 2 bad command line or an unreadable file.\n";
+    "not, 2 bad command line, an unreadable file, a case in two of them, or\n"
+    "a report that cannot be written.\n";
 
 static int parse(int argc, char **argv, enum lc_format *fmt,
                  const char **output)
@@ -68,7 +69,8 @@ static int check_unique(const struct lc_case *cases, size_t n)
         for (size_t k = i + 1; k < n; k++)
             if (strcmp(cases[i].path, cases[k].path) == 0) {
                 fprintf(stderr, "leakcheck report: %s is in two of the "
-                                "files\n", cases[i].path);
+                                "files (or twice in one)\n",
+                        cases[i].path);
                 return -LC_EINPUT;
             }
     return 0;

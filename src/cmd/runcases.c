@@ -223,6 +223,17 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     return 0;
 }
 
+/* Whether path i was found already, by another operand (`cases/
+ * cases/x.py`): each case runs once. */
+static bool listed_before(const struct lc_buf *paths, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(lc_discover_path(paths, k), lc_discover_path(paths, i)) ==
+            0)
+            return true;
+    return false;
+}
+
 /* Every case under the operands (of this shard), headers not read yet.
  * Returns 1 when a path was unusable (reported; the usable ones still
  * run), 0, or an error. */
@@ -244,7 +255,8 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
     for (size_t i = 0; rc == 0 && i < lc_discover_count(&paths); i++) {
         struct lc_case *c;
 
-        if (!in_shard(a, lc_discover_path(&paths, i)))
+        if (!in_shard(a, lc_discover_path(&paths, i)) ||
+            listed_before(&paths, i))
             continue;
         c = lc_buf_grow(cases, sizeof(*c));
         if (!c) {
@@ -480,6 +492,10 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         rc = -LC_EIO;
         goto out_close;
     }
+    /* A line goes out in one write() (flushed per case): a kill leaves
+     * whole lines, or the last one cut, which report leaves out. */
+    if (prog.journal)
+        setvbuf(prog.journal, NULL, _IOFBF, LC_JOURNAL_LINE_MAX);
     t0 = lc_clock_now();
     rc = lc_runner_run(prog.cases, results, n, &ro);
     if (rc < 0 && rc != -LC_EINTR) {

@@ -1,5 +1,6 @@
 # A clean case that takes seconds: the run is still going when the test
-# interrupts it. It starts a marked child, which must not outlive the case.
+# interrupts it. It starts a marked child in a session of its own (setsid),
+# which must not outlive the case.
 import subprocess
 import time
 
@@ -8,7 +9,7 @@ CHILD = None
 
 def setup():
     global CHILD
-    CHILD = subprocess.Popen(["sleep", "987656"])
+    CHILD = subprocess.Popen(["setsid", "sleep", "987656"])
 
 
 def run():

@@ -324,7 +324,7 @@ static int run_logged(char *const argv[], const char *log, char *const *env)
  * program, or in the source tree; built there when clang is at hand. */
 static int locate_fuzzer(struct campaign *c)
 {
-    char cand[4][PATH_MAX], dir[PATH_MAX], cc[PATH_MAX], script[PATH_MAX];
+    char cand[5][PATH_MAX], dir[PATH_MAX], cc[PATH_MAX], script[PATH_MAX];
     char log[PATH_MAX], out_env[PATH_MAX + 8], cc_env[PATH_MAX + 8];
     char work_env[PATH_MAX + 16];
     const char *env = getenv("LEAKCHECK_FUZZER");
@@ -345,6 +345,7 @@ static int locate_fuzzer(struct campaign *c)
         *slash = '\0';
     snprintf(cand[n++], PATH_MAX, "build-fuzz/fuzz_scenario");
     snprintf(cand[n++], PATH_MAX, "%s/fuzz_scenario", dir);
+    snprintf(cand[n++], PATH_MAX, "%s/fuzz/fuzz_scenario", dir); /* tests */
     snprintf(cand[n++], PATH_MAX, "%s/../build-fuzz/fuzz_scenario", dir);
     if (*LC_SOURCE_DIR)
         snprintf(cand[n++], PATH_MAX, "%s/build-fuzz/fuzz_scenario",

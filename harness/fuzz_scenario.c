@@ -146,8 +146,8 @@ enum stage {
 };
 
 static const char *const stage_names[STAGE_COUNT] = {
-    "fast path", "settle", "every call", "sparse", "repeat", "long run",
-    "leak"};
+    "fast path", "settle",   "every call", "sparse",
+    "repeat",    "long run", "leak"};
 
 static struct lc_script *script;
 static char case_path[LC_PATH_MAX];
@@ -155,12 +155,12 @@ static bool oracle = true;
 static bool pycov = true;
 static bool sparse = true;
 static long sparse_sample = SPARSE_SAMPLE; /* LEAKCHECK_FUZZ_SPARSE_SAMPLE */
-static unsigned long sparse_tick; /* inputs the sampler has passed over */
+static unsigned long sparse_tick;  /* inputs the sampler has passed over */
 static unsigned long novel_inputs; /* first-call-clean inputs with new
                                       Python coverage */
-static const char *known_path;   /* LEAKCHECK_FUZZ_KNOWN */
-static char want[16];            /* LEAKCHECK_FUZZ_WANT: an id, or "" */
-static struct lc_sigset known;   /* signatures already reported */
+static const char *known_path;     /* LEAKCHECK_FUZZ_KNOWN */
+static char want[16];              /* LEAKCHECK_FUZZ_WANT: an id, or "" */
+static struct lc_sigset known;     /* signatures already reported */
 
 /* Repeats are the common case once a leak is known (a parser that leaks
  * on every input): naming each one again would cost two censuses and a
@@ -171,9 +171,9 @@ static struct lc_sigset known;   /* signatures already reported */
  * share the line too. */
 #define PATH_CACHE 1024
 static struct {
-    uint64_t path;   /* lc_pycov_path of the first call, 0: empty slot */
+    uint64_t path; /* lc_pycov_path of the first call, 0: empty slot */
     unsigned signals;
-    long sig;        /* index in known */
+    long sig; /* index in known */
 } path_cache[PATH_CACHE];
 static uint64_t cur_path; /* this input's */
 static long horizon = HORIZON_DEFAULT;
@@ -245,8 +245,10 @@ static void print_stats(void)
 
     for (int s = 0; s < STAGE_COUNT; s++)
         total += ended[s];
-    fprintf(stderr, "fuzz_scenario: %lu inputs (%lu with new coverage, %lu "
-            "sampled);", total, novel_inputs, sparse_tick);
+    fprintf(stderr,
+            "fuzz_scenario: %lu inputs (%lu with new coverage, %lu "
+            "sampled);",
+            total, novel_inputs, sparse_tick);
     for (int s = 0; s < STAGE_COUNT; s++)
         fprintf(stderr, " %s %lu%s", stage_names[s], ended[s],
                 s + 1 < STAGE_COUNT ? "," : "\n");
@@ -261,8 +263,7 @@ static void print_repeats(void)
         if (!known.seen[i])
             continue;
         lc_sig_id(known.text[i], id);
-        fprintf(stderr, "%s%s %lu\n", LC_SIG_REPEAT_PREFIX, id,
-                known.seen[i]);
+        fprintf(stderr, "%s%s %lu\n", LC_SIG_REPEAT_PREFIX, id, known.seen[i]);
     }
 }
 
@@ -324,8 +325,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     horizon = env_long("LEAKCHECK_FUZZ_HORIZON", HORIZON_DEFAULT,
                        2 * LC_PLAN_FIRST_HORIZON, HORIZON_MAX);
     sparse = env_long("LEAKCHECK_FUZZ_SPARSE", 1, 0, 1) != 0;
-    sparse_sample = env_long("LEAKCHECK_FUZZ_SPARSE_SAMPLE", SPARSE_SAMPLE, 0,
-                             1 << 20);
+    sparse_sample =
+        env_long("LEAKCHECK_FUZZ_SPARSE_SAMPLE", SPARSE_SAMPLE, 0, 1 << 20);
     if (env_long("LEAKCHECK_FUZZ_STATS", 0, 0, 1))
         atexit(print_stats);
     known_path = getenv("LEAKCHECK_FUZZ_KNOWN");
@@ -576,9 +577,9 @@ static enum verdict judge(const uint8_t *data, size_t size, bool raised,
         ended[STAGE_REPEAT]++;
         return V_REPEAT;
     }
-    lc_fuzzsig_compute(data, size, every ? LC_FUZZSIG_CALLS / 2
-                                         : LC_FUZZSIG_CALLS,
-                       rest, sizeof(rest));
+    lc_fuzzsig_compute(data, size,
+                       every ? LC_FUZZSIG_CALLS / 2 : LC_FUZZSIG_CALLS, rest,
+                       sizeof(rest));
     lc_sig_format(sig, sizeof(sig), signals, rest);
     lc_sig_id(sig, id);
     if (known_path && !learn)

@@ -22,8 +22,7 @@ void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest)
     char body[LC_SIG_TEXT_MAX];
 
     snprintf(body, sizeof(body), "signals=%s%s%s %s",
-             signals & 1 ? "py_blocks" : "",
-             (signals & 3) == 3 ? "," : "",
+             signals & 1 ? "py_blocks" : "", (signals & 3) == 3 ? "," : "",
              signals & 2 ? "py_bytes" : (signals & 1 ? "" : "-"), rest);
     snprintf(out, cap, "%08x %s", (unsigned)fnv1a(body), body);
 }

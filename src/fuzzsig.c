@@ -55,7 +55,8 @@ static const char helper_src[] =
     "        f = st.traceback[0]\n"
     "        if st.count_diff >= min_growth and f.filename not in me:\n"
     "            sites.append((-st.count_diff, -st.size_diff,\n"
-    "                          '%s:%d' % (os.path.basename(f.filename), f.lineno)))\n"
+    "                          '%s:%d' % (os.path.basename(f.filename), "
+    "f.lineno)))\n"
     "    del s0, s1\n"
     "    sites = sorted(x[-1] for x in sorted(sites)[:frames_max])\n"
     "    clean = lambda xs: ','.join(x.replace(' ', '?').replace(',', '?')\n"
@@ -130,8 +131,8 @@ out:
     return rc;
 }
 
-int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls,
-                       char *out, size_t cap)
+int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
+                       size_t cap)
 {
     PyObject *r;
     const char *text;
@@ -141,8 +142,8 @@ int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls,
         return -LC_EPYTHON;
     }
     r = PyObject_CallFunction(sig_fn, "Oy#iii", fuzz_fn, (const char *)data,
-                              (Py_ssize_t)size, calls,
-                              LC_FUZZSIG_MIN_GROWTH, LC_FUZZSIG_FRAMES);
+                              (Py_ssize_t)size, calls, LC_FUZZSIG_MIN_GROWTH,
+                              LC_FUZZSIG_FRAMES);
     if (!r)
         return error_text(out, cap);
     text = PyUnicode_AsUTF8(r);

@@ -54,8 +54,8 @@ int lc_fuzzsig_init(struct lc_script *s, char *err, size_t errlen);
 /* The types and frames part of the signature of data's leak, into out
  * (NUL-terminated, cut at cap). 0 or -LC_EPYTHON with out describing the
  * failure. */
-int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls,
-                       char *out, size_t cap);
+int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
+                       size_t cap);
 
 /* The DATA bytes literal of a case `leakcheck repro` wrote, read without
  * running the file (ast). *data is malloc'd, the caller frees it. 0, or

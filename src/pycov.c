@@ -14,7 +14,7 @@
 __attribute__((section("__libfuzzer_extra_counters"), used,
                aligned(64))) static uint8_t counters[LC_PYCOV_COUNTERS];
 
-static uint32_t prev;   /* hash of the last line, shifted (AFL's scheme) */
+static uint32_t prev; /* hash of the last line, shifted (AFL's scheme) */
 
 /* Counters this call touched first (0 -> 1), for lc_pycov_novel: reading
  * them is cheaper than scanning 64 KB per input. More than TOUCHED_MAX:

@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,16 +107,16 @@ struct finding {
 
 /* A fuzzer process and what it said. */
 struct slot {
-    pid_t pid;            /* 0 when not running */
-    int fd;               /* its stdout and stderr */
-    FILE *log;            /* everything it said */
+    pid_t pid; /* 0 when not running */
+    int fd;    /* its stdout and stderr */
+    FILE *log; /* everything it said */
     char line[OUT_LINE_MAX];
     size_t len;
     char sig[LC_SIG_TEXT_MAX]; /* a new signature it reported */
     char artifact[LC_PATH_MAX];
-    char error[256];      /* the first ERROR/SUMMARY line of a crash */
-    unsigned long execs;  /* inputs of finished runs */
-    unsigned long cur;    /* inputs of the running one */
+    char error[256];     /* the first ERROR/SUMMARY line of a crash */
+    unsigned long execs; /* inputs of finished runs */
+    unsigned long cur;   /* inputs of the running one */
     int restarts;
     bool done;
 };
@@ -132,16 +133,33 @@ struct campaign {
     struct lc_sigset seen; /* every signature met: known and new */
     struct finding *found;
     size_t nfound;
-    unsigned long other;   /* crashes, timeouts, out-of-memory */
-    char other_text[512];  /* the first of them */
-    long cov, ft, corp;    /* libFuzzer's last figures */
+    unsigned long other;  /* crashes, timeouts, out-of-memory */
+    char other_text[512]; /* the first of them */
+    long cov, ft, corp;   /* libFuzzer's last figures */
     double t0, deadline;
-    double extended;       /* seconds the deadline moved for findings */
+    double extended; /* seconds the deadline moved for findings */
     bool tty;
     struct slot slot[JOBS_MAX];
 };
 
 static volatile sig_atomic_t interrupted;
+
+/* snprintf for paths and lines into fixed buffers: a longer text is cut
+ * (a path that long fails where it is used, with its name shown). Returns
+ * whether it fitted. */
+static bool pathf(char *out, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool pathf(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    return n >= 0 && (size_t)n < cap;
+}
 
 static void on_signal(int sig)
 {
@@ -182,7 +200,7 @@ static int mkdirs(const char *path)
 {
     char tmp[LC_PATH_MAX];
 
-    snprintf(tmp, sizeof(tmp), "%s", path);
+    pathf(tmp, sizeof(tmp), "%s", path);
     for (char *p = tmp + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -286,7 +304,7 @@ static bool find_program(const char *name, char *out, size_t cap)
     while (path && *path) {
         size_t n = strcspn(path, ":");
 
-        snprintf(out, cap, "%.*s/%s", (int)n, path, name);
+        pathf(out, cap, "%.*s/%s", (int)n, path, name);
         if (access(out, X_OK) == 0)
             return true;
         path += n + (path[n] == ':');
@@ -336,26 +354,26 @@ static int locate_fuzzer(struct campaign *c)
 
         if (access(p, X_OK) != 0)
             return fail(-LC_EUSAGE, "the leak fuzzer %s cannot be run", p);
-        snprintf(c->fuzzer, sizeof(c->fuzzer), "%s", p);
+        pathf(c->fuzzer, sizeof(c->fuzzer), "%s", p);
         return 0;
     }
-    snprintf(dir, sizeof(dir), "%s", c->self);
+    pathf(dir, sizeof(dir), "%s", c->self);
     slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
-    snprintf(cand[n++], PATH_MAX, "build-fuzz/fuzz_scenario");
-    snprintf(cand[n++], PATH_MAX, "%s/fuzz_scenario", dir);
-    snprintf(cand[n++], PATH_MAX, "%s/fuzz/fuzz_scenario", dir); /* tests */
-    snprintf(cand[n++], PATH_MAX, "%s/../build-fuzz/fuzz_scenario", dir);
+    pathf(cand[n++], PATH_MAX, "build-fuzz/fuzz_scenario");
+    pathf(cand[n++], PATH_MAX, "%s/fuzz_scenario", dir);
+    pathf(cand[n++], PATH_MAX, "%s/fuzz/fuzz_scenario", dir); /* tests */
+    pathf(cand[n++], PATH_MAX, "%s/../build-fuzz/fuzz_scenario", dir);
     if (*LC_SOURCE_DIR)
-        snprintf(cand[n++], PATH_MAX, "%s/build-fuzz/fuzz_scenario",
-                 LC_SOURCE_DIR);
+        pathf(cand[n++], PATH_MAX, "%s/build-fuzz/fuzz_scenario",
+              LC_SOURCE_DIR);
     for (int i = 0; i < n; i++) {
         if (access(cand[i], X_OK) == 0 && realpath(cand[i], c->fuzzer))
             return 0;
     }
     /* Build it, as `make fuzz` does. */
-    snprintf(script, sizeof(script), "%s/ci/build-fuzz.sh", LC_SOURCE_DIR);
+    pathf(script, sizeof(script), "%s/ci/build-fuzz.sh", LC_SOURCE_DIR);
     if (!*LC_SOURCE_DIR || !is_file(script))
         return fail(-LC_EUSAGE,
                     "no leak fuzzer (build-fuzz/fuzz_scenario) and no source "
@@ -371,11 +389,11 @@ static int locate_fuzzer(struct campaign *c)
                     "libclang-rt-14-dev llvm-14, or ci/install-deps.sh), "
                     "then `make fuzz`; or pass --fuzzer PATH%s",
                     "");
-    snprintf(out_env, sizeof(out_env), "OUT=%s/build-fuzz", LC_SOURCE_DIR);
-    snprintf(work_env, sizeof(work_env), "WORK=%s/build-fuzz/work",
-             LC_SOURCE_DIR);
-    snprintf(cc_env, sizeof(cc_env), "CC=%s", cc);
-    snprintf(log, sizeof(log), "%s/build-fuzz.log", c->work);
+    pathf(out_env, sizeof(out_env), "OUT=%s/build-fuzz", LC_SOURCE_DIR);
+    pathf(work_env, sizeof(work_env), "WORK=%s/build-fuzz/work",
+          LC_SOURCE_DIR);
+    pathf(cc_env, sizeof(cc_env), "CC=%s", cc);
+    pathf(log, sizeof(log), "%s/build-fuzz.log", c->work);
     fprintf(stderr,
             "leakcheck fuzz: building the leak fuzzer into %s/build-fuzz "
             "with %s (log: %s)\n",
@@ -390,7 +408,7 @@ static int locate_fuzzer(struct campaign *c)
                         "needs libclang-rt-14-dev for libFuzzer)",
                         log);
     }
-    snprintf(cand[0], PATH_MAX, "%s/build-fuzz/fuzz_scenario", LC_SOURCE_DIR);
+    pathf(cand[0], PATH_MAX, "%s/build-fuzz/fuzz_scenario", LC_SOURCE_DIR);
     if (!realpath(cand[0], c->fuzzer))
         return fail(-LC_EUSAGE, "the build made no %s", cand[0]);
     return 0;
@@ -430,7 +448,7 @@ static bool repro_of(const char *path, const char *base)
     n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = '\0';
-    snprintf(want, sizeof(want), "%s\")", base);
+    pathf(want, sizeof(want), "%s\")", base);
     return strstr(buf, "\nDATA = ") && strstr(buf, want);
 }
 
@@ -439,11 +457,10 @@ static void add_known_case(struct campaign *c, const char *path)
     char abs[PATH_MAX];
     size_t len = strlen(c->known_cases);
 
-    if (!realpath(path, abs) ||
-        len + strlen(abs) + 2 > sizeof(c->known_cases))
+    if (!realpath(path, abs) || len + strlen(abs) + 2 > sizeof(c->known_cases))
         return;
-    snprintf(c->known_cases + len, sizeof(c->known_cases) - len, "%s%s",
-             len ? ":" : "", abs);
+    pathf(c->known_cases + len, sizeof(c->known_cases) - len, "%s%s",
+          len ? ":" : "", abs);
 }
 
 /* --known: signature files join signatures.txt, regression cases of this
@@ -468,7 +485,7 @@ static int load_known(struct campaign *c)
 
                 if (n < 4 || strcmp(e->d_name + n - 3, ".py") != 0)
                     continue;
-                snprintf(p, sizeof(p), "%s/%s", k, e->d_name);
+                pathf(p, sizeof(p), "%s/%s", k, e->d_name);
                 if (repro_of(p, base))
                     add_known_case(c, p);
             }
@@ -487,8 +504,8 @@ static int load_known(struct campaign *c)
                 return -LC_ENOMEM;
             if (lc_sigset_load(&s, k) <= 0) {
                 lc_sigset_release(&s);
-                return fail(-LC_EUSAGE,
-                            "--known %s: no signature lines in it", k);
+                return fail(-LC_EUSAGE, "--known %s: no signature lines in it",
+                            k);
             }
             for (size_t j = 0; j < s.n; j++)
                 if (lc_sigset_find(&c->seen, s.text[j]) < 0) {
@@ -512,27 +529,27 @@ static int setup(struct campaign *c)
     if (n <= 0)
         return fail(-LC_EUSAGE, "cannot find this program%s", "");
     c->self[n] = '\0';
-    snprintf(c->stem, sizeof(c->stem), "%s", strrchr(c->case_abs, '/') + 1);
+    pathf(c->stem, sizeof(c->stem), "%s", strrchr(c->case_abs, '/') + 1);
     if (strlen(c->stem) > 3 &&
         strcmp(c->stem + strlen(c->stem) - 3, ".py") == 0)
         c->stem[strlen(c->stem) - 3] = '\0';
-    snprintf(c->name, sizeof(c->name), "%s",
-             strncmp(c->stem, "fuzz_", 5) == 0 && c->stem[5] ? c->stem + 5
-                                                            : c->stem);
+    pathf(c->name, sizeof(c->name), "%s",
+          strncmp(c->stem, "fuzz_", 5) == 0 && c->stem[5] ? c->stem + 5
+                                                          : c->stem);
     if (!c->a.out_dir) {
         static char def[300];
 
-        snprintf(def, sizeof(def), "fuzz-%s", c->name);
+        pathf(def, sizeof(def), "fuzz-%s", c->name);
         c->a.out_dir = def;
     }
-    snprintf(c->work, sizeof(c->work), "%s/.leakcheck-fuzz", c->a.out_dir);
-    snprintf(c->artifacts, sizeof(c->artifacts), "%s/artifacts", c->work);
-    snprintf(c->sigfile, sizeof(c->sigfile), "%s/signatures.txt", c->work);
+    pathf(c->work, sizeof(c->work), "%s/.leakcheck-fuzz", c->a.out_dir);
+    pathf(c->artifacts, sizeof(c->artifacts), "%s/artifacts", c->work);
+    pathf(c->sigfile, sizeof(c->sigfile), "%s/signatures.txt", c->work);
     if (c->a.corpus)
-        snprintf(c->corpus, sizeof(c->corpus), "%s", c->a.corpus);
+        pathf(c->corpus, sizeof(c->corpus), "%s", c->a.corpus);
     else
-        snprintf(c->corpus, sizeof(c->corpus), "%s/corpus", c->work);
-    snprintf(tmp, sizeof(tmp), "%s/logs", c->work);
+        pathf(c->corpus, sizeof(c->corpus), "%s/corpus", c->work);
+    pathf(tmp, sizeof(tmp), "%s/logs", c->work);
     if (mkdirs(c->artifacts) || mkdirs(c->corpus) || mkdirs(tmp))
         return fail(-LC_EUSAGE, "cannot make the folders under %s",
                     c->a.out_dir);
@@ -540,16 +557,16 @@ static int setup(struct campaign *c)
     unlink(c->sigfile);
     /* Seeds, dictionary, options: corpus/fuzz_scenario_<name>* beside the
      * case's folder, as the repository keeps them (corpus/README.md). */
-    snprintf(root, sizeof(root), "%s", c->case_abs);
+    pathf(root, sizeof(root), "%s", c->case_abs);
     slash = strrchr(root, '/');
     *slash = '\0';
     slash = strrchr(root, '/');
     if (slash)
         *slash = '\0';
-    snprintf(c->seeds, sizeof(c->seeds), "%s/corpus/fuzz_scenario_%s", root,
-             c->name);
-    snprintf(c->dict, sizeof(c->dict), "%s.dict", c->seeds);
-    snprintf(c->options, sizeof(c->options), "%s.options", c->seeds);
+    pathf(c->seeds, sizeof(c->seeds), "%s/corpus/fuzz_scenario_%s", root,
+          c->name);
+    pathf(c->dict, sizeof(c->dict), "%s.dict", c->seeds);
+    pathf(c->options, sizeof(c->options), "%s.options", c->seeds);
     c->max_len = 0;
     c->timeout = 120;
     read_options(c);
@@ -574,25 +591,25 @@ static int start_slot(struct campaign *c, int k)
 
     if (left < 1)
         return -1;
-    snprintf(logp, sizeof(logp), "%s/logs/job%d.log", c->work, k);
+    pathf(logp, sizeof(logp), "%s/logs/job%d.log", c->work, k);
     if (!s->log)
         s->log = fopen(logp, "w");
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
-    snprintf(a_time, sizeof(a_time), "-max_total_time=%ld", (long)left);
-    snprintf(a_to, sizeof(a_to), "-timeout=%ld", c->timeout);
-    snprintf(a_art, sizeof(a_art), "-artifact_prefix=%s/", c->artifacts);
+    pathf(a_time, sizeof(a_time), "-max_total_time=%ld", (long)left);
+    pathf(a_to, sizeof(a_to), "-timeout=%ld", c->timeout);
+    pathf(a_art, sizeof(a_art), "-artifact_prefix=%s/", c->artifacts);
     argv[n++] = c->fuzzer;
     argv[n++] = a_time;
     argv[n++] = a_to;
     argv[n++] = a_art;
     argv[n++] = "-print_final_stats=1";
     if (c->max_len > 0) {
-        snprintf(a_len, sizeof(a_len), "-max_len=%ld", c->max_len);
+        pathf(a_len, sizeof(a_len), "-max_len=%ld", c->max_len);
         argv[n++] = a_len;
     }
     if (is_file(c->dict)) {
-        snprintf(a_dict, sizeof(a_dict), "-dict=%s", c->dict);
+        pathf(a_dict, sizeof(a_dict), "-dict=%s", c->dict);
         argv[n++] = a_dict;
     }
     argv[n++] = c->corpus;
@@ -652,7 +669,7 @@ static void parse_line(struct campaign *c, struct slot *s, const char *line)
     } else if (strncmp(line, "fuzz_scenario: known: ", 22) == 0) {
         lc_sigset_add(&c->seen, line + 22);
     } else if (strncmp(line, LC_SIG_PREFIX, strlen(LC_SIG_PREFIX)) == 0) {
-        snprintf(s->sig, sizeof(s->sig), "%s", line + strlen(LC_SIG_PREFIX));
+        pathf(s->sig, sizeof(s->sig), "%s", line + strlen(LC_SIG_PREFIX));
     } else if (strncmp(line, LC_SIG_REPEAT_PREFIX,
                        strlen(LC_SIG_REPEAT_PREFIX)) == 0) {
         char id[9];
@@ -670,12 +687,12 @@ static void parse_line(struct campaign *c, struct slot *s, const char *line)
         if ((i = lc_sigset_find_id(&c->seen, id)) >= 0 && n > c->seen.seen[i])
             c->seen.seen[i] = n;
     } else if ((p = strstr(line, "Test unit written to ")) != NULL) {
-        snprintf(s->artifact, sizeof(s->artifact), "%s",
-                 p + strlen("Test unit written to "));
+        pathf(s->artifact, sizeof(s->artifact), "%s",
+              p + strlen("Test unit written to "));
     } else if (!s->error[0] && (strstr(line, "ERROR: ") ||
                                 strstr(line, "Fatal Python error") ||
                                 strstr(line, "fuzz_scenario: "))) {
-        snprintf(s->error, sizeof(s->error), "%s", line);
+        pathf(s->error, sizeof(s->error), "%s", line);
     } else if (strncmp(line, "stat::number_of_executed_units:", 31) == 0) {
         s->cur = strtoul(line + 31, NULL, 10);
     }
@@ -742,19 +759,24 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
     unlink(out);
     /* Per step of libFuzzer's minimizing loop; the loop as a whole is
      * killed at minimize_s, and the smallest input so far is kept. */
-    snprintf(a_time, sizeof(a_time), "-max_total_time=%ld",
-             (long)(c->a.minimize_s < 4 ? 2 : c->a.minimize_s / 2));
-    snprintf(a_dest, sizeof(a_dest), "-exact_artifact_path=%s", out);
-    snprintf(log, sizeof(log), "%s/logs/minimize-%s.log", c->work, id);
-    snprintf(want_env, sizeof(want_env), "LEAKCHECK_FUZZ_WANT=%s", id);
-    snprintf(case_env, sizeof(case_env), "LEAKCHECK_CASE=%s", c->case_abs);
+    pathf(a_time, sizeof(a_time), "-max_total_time=%ld",
+          (long)(c->a.minimize_s < 4 ? 2 : c->a.minimize_s / 2));
+    pathf(a_dest, sizeof(a_dest), "-exact_artifact_path=%s", out);
+    pathf(log, sizeof(log), "%s/logs/minimize-%s.log", c->work, id);
+    pathf(want_env, sizeof(want_env), "LEAKCHECK_FUZZ_WANT=%s", id);
+    pathf(case_env, sizeof(case_env), "LEAKCHECK_CASE=%s", c->case_abs);
     pid = fork();
     if (pid < 0)
         return false;
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        char *argv[] = {c->fuzzer, "-minimize_crash=1", "-runs=1000000",
-                        a_time, a_dest, (char *)artifact, NULL};
+        char *argv[] = {c->fuzzer,
+                        "-minimize_crash=1",
+                        "-runs=1000000",
+                        a_time,
+                        a_dest,
+                        (char *)artifact,
+                        NULL};
 
         if (fd >= 0) {
             dup2(fd, 1);
@@ -800,46 +822,45 @@ static void take_finding(struct campaign *c, struct slot *s)
         return;
     lc_sig_append(c->sigfile, s->sig);
     f = &c->found[c->nfound++];
-    snprintf(f->sig, sizeof(f->sig), "%s", s->sig);
+    pathf(f->sig, sizeof(f->sig), "%s", s->sig);
     lc_sig_id(s->sig, id);
     if (c->tty)
         fputs("\r\033[K", stderr);
     fprintf(stderr, "leakcheck fuzz: new leak %s after %.0f s: %s\n", id,
             wall() - c->t0, s->sig);
-    snprintf(min, sizeof(min), "%s.min", s->artifact);
+    pathf(min, sizeof(min), "%s.min", s->artifact);
     minimized = minimize(c, id, s->artifact, min);
     if (minimized)
         input = min;
-    snprintf(f->case_out, sizeof(f->case_out), "%s/%s_%s.py", c->a.out_dir,
-             c->name, id);
-    snprintf(log, sizeof(log), "%s/logs/case-%s.log", c->work, id);
+    pathf(f->case_out, sizeof(f->case_out), "%s/%s_%s.py", c->a.out_dir,
+          c->name, id);
+    pathf(log, sizeof(log), "%s/logs/case-%s.log", c->work, id);
     for (int attempt = 0; attempt < 2; attempt++) {
-        char *repro[] = {"repro", c->case_abs, (char *)input, "-o",
-                         f->case_out, "--force", NULL};
+        char *repro[] = {"repro",     c->case_abs, (char *)input, "-o",
+                         f->case_out, "--force",   NULL};
         char *run[] = {"run", f->case_out, NULL};
 
         stat(s->artifact, &st_a);
         stat(input, &st_i);
         if (self_run(c, repro, log) != 0) {
-            snprintf(f->note, sizeof(f->note),
-                     "leakcheck repro failed (see %s)", log);
+            pathf(f->note, sizeof(f->note), "leakcheck repro failed (see %s)",
+                  log);
         } else if (self_run(c, run, log) == 0) {
-            snprintf(f->note, sizeof(f->note), "%lld-byte input%s",
-                     (long long)st_i.st_size,
-                     input == min ? ", minimized" : "");
+            pathf(f->note, sizeof(f->note), "%lld-byte input%s",
+                  (long long)st_i.st_size, input == min ? ", minimized" : "");
             if (input == min) {
                 char extra[64];
 
-                snprintf(extra, sizeof(extra), " from %lld",
-                         (long long)st_a.st_size);
+                pathf(extra, sizeof(extra), " from %lld",
+                      (long long)st_a.st_size);
                 strncat(f->note, extra, sizeof(f->note) - strlen(f->note) - 1);
             }
             return;
         } else {
-            snprintf(f->note, sizeof(f->note),
-                     "not judged a leak by `leakcheck run`: no case "
-                     "written (input kept: %s; see %s)",
-                     s->artifact, log);
+            pathf(f->note, sizeof(f->note),
+                  "not judged a leak by `leakcheck run`: no case "
+                  "written (input kept: %s; see %s)",
+                  s->artifact, log);
         }
         unlink(f->case_out);
         if (input != min)
@@ -952,9 +973,9 @@ static void slot_ended(struct campaign *c, int k, int status)
     } else if (wall() < c->deadline && !interrupted) {
         c->other++;
         if (!c->other_text[0])
-            snprintf(c->other_text, sizeof(c->other_text), "%s%s%s",
-                     s->error[0] ? s->error : "the fuzzer died",
-                     s->artifact[0] ? ", input " : "", s->artifact);
+            pathf(c->other_text, sizeof(c->other_text), "%s%s%s",
+                  s->error[0] ? s->error : "the fuzzer died",
+                  s->artifact[0] ? ", input " : "", s->artifact);
         if (++s->restarts >= RESTARTS_MAX) {
             s->done = true;
             fprintf(stderr,
@@ -1038,8 +1059,8 @@ int lc_cmd_fuzz(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "leakcheck fuzz: %s for %.0f s with %s, %d job%s%s%s\n",
             c->a.case_path, c->a.time_s, c->fuzzer, c->a.jobs,
-            c->a.jobs == 1 ? "" : "s", *c->known_cases ? ", known cases: " : "",
-            c->known_cases);
+            c->a.jobs == 1 ? "" : "s",
+            *c->known_cases ? ", known cases: " : "", c->known_cases);
     c->t0 = wall();
     c->deadline = c->t0 + c->a.time_s;
     campaign_loop(c);

@@ -748,7 +748,7 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
                      const char *out)
 {
     char a_time[32], a_dest[LC_PATH_MAX + 32], log[LC_PATH_MAX];
-    char want_env[32], case_env[PATH_MAX + 16];
+    char want_env[32], case_env[PATH_MAX + 16], a_art[LC_PATH_MAX + 32];
     struct stat a, b;
     pid_t pid;
     int status;
@@ -764,19 +764,18 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
     pathf(a_dest, sizeof(a_dest), "-exact_artifact_path=%s", out);
     pathf(log, sizeof(log), "%s/logs/minimize-%s.log", c->work, id);
     pathf(want_env, sizeof(want_env), "LEAKCHECK_FUZZ_WANT=%s", id);
+    /* Its steps' own crash files go with the artifacts, not here. */
+    pathf(a_art, sizeof(a_art), "-artifact_prefix=%s/min-", c->artifacts);
     pathf(case_env, sizeof(case_env), "LEAKCHECK_CASE=%s", c->case_abs);
     pid = fork();
     if (pid < 0)
         return false;
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        char *argv[] = {c->fuzzer,
-                        "-minimize_crash=1",
-                        "-runs=1000000",
-                        a_time,
-                        a_dest,
-                        (char *)artifact,
-                        NULL};
+        char *argv[] = {c->fuzzer,        "-minimize_crash=1",
+                        "-runs=1000000",  a_time,
+                        a_dest,           a_art,
+                        (char *)artifact, NULL};
 
         if (fd >= 0) {
             dup2(fd, 1);

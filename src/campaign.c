@@ -21,9 +21,12 @@ void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest)
 {
     char body[LC_SIG_TEXT_MAX];
 
-    snprintf(body, sizeof(body), "signals=%s%s%s %s",
-             signals & 1 ? "py_blocks" : "", (signals & 3) == 3 ? "," : "",
-             signals & 2 ? "py_bytes" : (signals & 1 ? "" : "-"), rest);
+    if (!signals) /* a native leak: LeakSanitizer's frames only */
+        snprintf(body, sizeof(body), "%s", rest);
+    else
+        snprintf(body, sizeof(body), "signals=%s%s%s %s",
+                 signals & 1 ? "py_blocks" : "", (signals & 3) == 3 ? "," : "",
+                 signals & 2 ? "py_bytes" : "", rest);
     snprintf(out, cap, "%08x %s", (unsigned)fnv1a(body), body);
 }
 

@@ -14,6 +14,10 @@
  *   frames   innermost Python frames of the sites that kept blocks,
  *            sorted (fuzzsig.h)
  *
+ * A leak LeakSanitizer stopped the fuzzer for (native memory no pointer
+ * reaches) is named "<id> native=<function,...>", the first three
+ * functions of its stack past the allocators.
+ *
  * "-" stands for an empty list. Two findings are the same leak when their
  * lines are equal. The leak fuzzer prints a new one as
  * "==leakcheck== SIGNATURE: <line>" and a repeat as
@@ -43,7 +47,8 @@ struct lc_sigset {
 };
 
 /* Compose a signature: signals is a mask (1 py_blocks, 2 py_bytes),
- * rest the "types=... frames=..." text of fuzzsig.h. */
+ * rest the "types=... frames=..." text of fuzzsig.h; with signals 0, rest
+ * alone ("native=..."). */
 void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest);
 
 /* The id of a signature line (its first word), into out[9]. */

@@ -166,14 +166,15 @@ static struct lc_sigset known;     /* signatures already reported */
  * on every input): naming each one again would cost two censuses and a
  * tracemalloc pass per input. An input whose first call took the same
  * Python path (lc_pycov_path) as one already named, with the same signals
- * growing, is taken for the same leak. Two leaks of one C function behind
- * one Python line share that path; their signatures (Python frames) would
- * share the line too. */
+ * growing by as many blocks per call, is taken for the same leak. Two
+ * leaks of one C function behind one Python line share that path; their
+ * signatures (Python frames) would share the line too. */
 #define PATH_CACHE 1024
 static struct {
     uint64_t path; /* lc_pycov_path of the first call, 0: empty slot */
     unsigned signals;
-    long sig; /* index in known */
+    int64_t growth; /* blocks the last confirmation call kept; -1 sparse */
+    long sig;       /* index in known */
 } path_cache[PATH_CACHE];
 static uint64_t cur_path; /* this input's */
 static long horizon = HORIZON_DEFAULT;
@@ -564,10 +565,12 @@ static enum verdict judge(const uint8_t *data, size_t size, bool raised,
 {
     char rest[LC_SIG_TEXT_MAX], sig[LC_SIG_TEXT_MAX], id[9];
     size_t slot = (size_t)(cur_path % PATH_CACHE);
+    int64_t growth = every ? every[CONFIRM_CALLS - 1][0] : -1;
     long k;
 
     if (!learn && !*want && cur_path && path_cache[slot].path == cur_path &&
-        path_cache[slot].signals == signals) {
+        path_cache[slot].signals == signals &&
+        path_cache[slot].growth == growth) {
         unsigned long n = ++known.seen[path_cache[slot].sig];
 
         if (!(n & (n - 1))) {
@@ -592,6 +595,7 @@ static enum verdict judge(const uint8_t *data, size_t size, bool raised,
         if (k >= 0 && cur_path) {
             path_cache[slot].path = cur_path;
             path_cache[slot].signals = signals;
+            path_cache[slot].growth = growth;
             path_cache[slot].sig = k;
         }
 

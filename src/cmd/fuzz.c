@@ -583,7 +583,7 @@ static int setup(struct campaign *c)
 
 /* ---- the fuzzer processes ---------------------------------------------- */
 
-/* In a fuzzer process: a malloc of more than 1 GiB returns NULL (Python
+/* In a fuzzer process: a malloc of more than 64 MiB returns NULL (Python
  * raises MemoryError, an outcome) instead of stopping the run as
  * libFuzzer's out-of-memory: a length field of a parser (marshal's,
  * pickle's) read as 12 GB is a rejected input, not a finding, and one

@@ -19,7 +19,7 @@ lcleaky = _lcleaky_path.load()
 
 
 def run():
-    lcleaky.magic_bytewise_leak(b"LKY1 hello")
+    lcleaky.magic_bytewise_leak(b"ABCD hello")
 
 
 def fuzz(data):

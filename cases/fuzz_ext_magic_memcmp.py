@@ -17,7 +17,7 @@ lcleaky = _lcleaky_path.load()
 
 
 def run():
-    lcleaky.magic_memcmp_leak(b"LKY1 hello")
+    lcleaky.magic_memcmp_leak(b"ABCD hello")
 
 
 def fuzz(data):

@@ -102,7 +102,6 @@ struct finding {
     char sig[LC_SIG_TEXT_MAX];
     char case_out[LC_PATH_MAX]; /* the case written, "" when none */
     char note[256];             /* why none, or what the input is */
-    unsigned long repeats;      /* times met again */
 };
 
 /* A fuzzer process and what it said. */
@@ -116,9 +115,11 @@ struct slot {
     char artifact[LC_PATH_MAX];
     char error[256];              /* the first ERROR/SUMMARY line of a crash */
     char native[LC_SIG_TEXT_MAX]; /* LeakSanitizer's first leak's frames */
-    int lsan_state;      /* 0 none, 1 in a "Direct leak" stack, 2 done */
-    unsigned long execs; /* inputs of finished runs */
-    unsigned long cur;   /* inputs of the running one */
+    int lsan_state; /* 0 none, 1 in a "Direct leak" stack, 2 done */
+    unsigned long rep[LC_SIGSET_MAX]; /* repeats this process reported,
+                                         per signature of seen */
+    unsigned long execs;              /* inputs of finished runs */
+    unsigned long cur;                /* inputs of the running one */
     int restarts;
     bool done;
 };
@@ -668,6 +669,7 @@ static int start_slot(struct campaign *c, int k)
     s->len = 0;
     s->sig[0] = s->artifact[0] = s->error[0] = s->native[0] = '\0';
     s->lsan_state = 0;
+    memset(s->rep, 0, sizeof(s->rep));
     s->cur = 0;
     return 0;
 }
@@ -736,7 +738,11 @@ static void parse_line(struct campaign *c, struct slot *s, const char *line)
         if ((v = field(line, "corp: ")) >= 0)
             c->corp = v;
     } else if (strncmp(line, "fuzz_scenario: known: ", 22) == 0) {
-        lc_sigset_add(&c->seen, line + 22);
+        /* A known case's signature, judged at start-up: into the file, so
+         * that later processes need not judge it again. */
+        if (lc_sigset_find(&c->seen, line + 22) < 0 &&
+            lc_sigset_add(&c->seen, line + 22) >= 0)
+            lc_sig_append(c->sigfile, line + 22);
     } else if (strncmp(line, LC_SIG_PREFIX, strlen(LC_SIG_PREFIX)) == 0) {
         pathf(s->sig, sizeof(s->sig), "%s", line + strlen(LC_SIG_PREFIX));
     } else if (strncmp(line, LC_SIG_REPEAT_PREFIX,
@@ -745,16 +751,13 @@ static void parse_line(struct campaign *c, struct slot *s, const char *line)
         unsigned long n = 0;
         long i;
 
+        /* The process's count so far: what is new since its last line
+         * adds to the campaign's. */
         sscanf(line + strlen(LC_SIG_REPEAT_PREFIX), "%8s %lu", id, &n);
-        for (i = 0; i < (long)c->nfound; i++) {
-            char have[9];
-
-            lc_sig_id(c->found[i].sig, have);
-            if (strcmp(have, id) == 0 && n > c->found[i].repeats)
-                c->found[i].repeats = n;
+        if ((i = lc_sigset_find_id(&c->seen, id)) >= 0 && n > s->rep[i]) {
+            c->seen.seen[i] += n - s->rep[i];
+            s->rep[i] = n;
         }
-        if ((i = lc_sigset_find_id(&c->seen, id)) >= 0 && n > c->seen.seen[i])
-            c->seen.seen[i] = n;
     } else if (s->lsan_state < 2 && (strstr(line, "Direct leak of") ||
                                      (s->lsan_state == 1 && !*line))) {
         s->lsan_state = s->lsan_state == 0 ? 1 : 2;
@@ -1084,6 +1087,9 @@ static void slot_ended(struct campaign *c, int k, int status)
     } else {
         s->done = true;
     }
+    /* Known cases were judged by the first processes; their signatures are
+     * in the file now. */
+    c->known_cases[0] = '\0';
     if (!s->done && !interrupted && start_slot(c, k) < 0)
         s->done = true;
 }

@@ -17,17 +17,33 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
+/* The part of a line that names the leak: from " types=" or " native="
+ * on (the signals are told, not compared). */
+static const char *identity(const char *line)
+{
+    const char *p = strstr(line, " types=");
+
+    if (!p)
+        p = strstr(line, " native=");
+    return p ? p : line;
+}
+
 void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest)
 {
     char body[LC_SIG_TEXT_MAX];
 
     if (!signals) /* a native leak: LeakSanitizer's frames only */
-        snprintf(body, sizeof(body), "%s", rest);
+        snprintf(body, sizeof(body), " %s", rest);
     else
-        snprintf(body, sizeof(body), "signals=%s%s%s %s",
+        snprintf(body, sizeof(body), " signals=%s%s%s %s",
                  signals & 1 ? "py_blocks" : "", (signals & 3) == 3 ? "," : "",
                  signals & 2 ? "py_bytes" : "", rest);
-    snprintf(out, cap, "%08x %s", (unsigned)fnv1a(body), body);
+    snprintf(out, cap, "%08x%s", (unsigned)fnv1a(identity(body)), body);
+}
+
+bool lc_sig_same(const char *a, const char *b)
+{
+    return strcmp(identity(a), identity(b)) == 0;
 }
 
 void lc_sig_id(const char *line, char out[9])
@@ -64,7 +80,7 @@ void lc_sigset_release(struct lc_sigset *s)
 long lc_sigset_find(const struct lc_sigset *s, const char *line)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->text[i], line) == 0)
+        if (lc_sig_same(s->text[i], line))
             return (long)i;
     return -1;
 }

@@ -6,8 +6,8 @@
  *
  *   <id> signals=<s,...> types=<t,...> frames=<file:line,...>
  *
- *   id       8 hex digits, FNV-1a 32 of the rest of the line: a short name
- *            for file names and summaries
+ *   id       8 hex digits, FNV-1a 32 of the types and frames (or native)
+ *            part: a short name for file names and summaries
  *   signals  what grew on every confirmation call (or every batch, for a
  *            sparse leak): py_blocks, py_bytes
  *   types    gc-tracked types whose count grew, sorted (fuzzsig.h)
@@ -19,7 +19,10 @@
  * functions of its stack past the allocators.
  *
  * "-" stands for an empty list. Two findings are the same leak when their
- * lines are equal. The leak fuzzer prints a new one as
+ * types and frames (or native frames) are equal, and so are their ids: the
+ * signals are told, not compared (one leak of 8 bytes a call read
+ * "py_blocks" on the empty input and "py_blocks,py_bytes" on others). The leak
+ * fuzzer prints a new one as
  * "==leakcheck== SIGNATURE: <line>" and a repeat as
  * "==leakcheck== REPEAT: <id>"; a file of known signatures holds one line
  * each (blank lines and lines starting with '#' are skipped).
@@ -57,13 +60,18 @@ void lc_sig_id(const char *line, char out[9]);
 int lc_sigset_init(struct lc_sigset *s);
 void lc_sigset_release(struct lc_sigset *s);
 
-/* Index of line in the set, or -1. */
+/* Whether two lines name the same leak (see above). */
+bool lc_sig_same(const char *a, const char *b);
+
+/* Index of the signature in the set that names the same leak as line, or
+ * -1. */
 long lc_sigset_find(const struct lc_sigset *s, const char *line);
 
 /* Index of the signature whose id is id, or -1. */
 long lc_sigset_find_id(const struct lc_sigset *s, const char *id);
 
-/* Add line unless present; its index, or -1 when the set is full. */
+/* Add line unless the same leak is there; its index, or -1 when the set
+ * is full. */
 long lc_sigset_add(struct lc_sigset *s, const char *line);
 
 /* Add every line of the file at path (a missing file is an empty set).

@@ -1011,7 +1011,7 @@ static void summary(const struct campaign *c)
         bool mine = false;
 
         for (size_t j = 0; j < c->nfound; j++)
-            mine = mine || strcmp(c->found[j].sig, c->seen.text[i]) == 0;
+            mine = mine || lc_sig_same(c->found[j].sig, c->seen.text[i]);
         if (!mine)
             printf("  known: %s, met %lu time%s\n", c->seen.text[i],
                    c->seen.seen[i], c->seen.seen[i] == 1 ? "" : "s");

@@ -48,7 +48,7 @@ cmake -S "$SRC" -B "$WORK/cmake" \
     -DLEAKCHECK_TESTS=OFF \
     -DLEAKCHECK_BENCH=OFF \
     -DPython3_EXECUTABLE="$PYTHON"
-cmake --build "$WORK/cmake" -j"$(nproc)" --target $TARGETS leakcheck
+cmake --build "$WORK/cmake" -j"$(nproc)" --target $TARGETS leakcheck _lcleaky
 
 # Zip with the interpreter we build against: no dependency on zip(1).
 zip_folder() { # zip_folder FOLDER ZIP
@@ -85,6 +85,12 @@ done
 
 # leakcheck itself, for `leakcheck repro` on what the fuzzers find.
 cp "$WORK/cmake/leakcheck" "$OUT/leakcheck"
+
+# The test extension, built with $CFLAGS (ASan and -fsanitize=fuzzer-no-link
+# by default: libFuzzer sees its edges, doc/fuzz-c-extensions.md), where
+# cases/_lcleaky_path.py looks for it beside the fuzzer: $OUT/tests/ext.
+mkdir -p "$OUT/tests/ext"
+cp "$WORK/cmake/tests/ext/"_lcleaky*.so "$OUT/tests/ext/"
 
 echo "build-fuzz.sh: targets in $OUT:"
 (cd "$OUT" && ls -1 fuzz_* | grep -v '\.' | sed 's/^/  /')

@@ -14,7 +14,14 @@
 __attribute__((section("__libfuzzer_extra_counters"), used,
                aligned(64))) static uint8_t counters[LC_PYCOV_COUNTERS];
 
-static uint32_t prev;   /* hash of the last line, shifted (AFL's scheme) */
+static uint32_t prev; /* hash of the last line, shifted (AFL's scheme) */
+
+/* Counters this call touched first (0 -> 1), for lc_pycov_novel: reading
+ * them is cheaper than scanning 64 KB per input. More than TOUCHED_MAX:
+ * the scan. */
+#define TOUCHED_MAX 4096
+static uint16_t touched[TOUCHED_MAX];
+static size_t ntouched; /* TOUCHED_MAX + 1: overflowed */
 static uint64_t events; /* line events since start */
 
 /* A 32-bit hash of one location: the code object's address (stable while
@@ -51,6 +58,12 @@ static int trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     cur = location(code, PyFrame_GetLineNumber(frame));
     Py_DECREF(code);
     c = &counters[(cur ^ prev) & (LC_PYCOV_COUNTERS - 1)];
+    if (*c == 0) {
+        if (ntouched < TOUCHED_MAX)
+            touched[ntouched] = (uint16_t)(c - counters);
+        if (ntouched <= TOUCHED_MAX)
+            ntouched++;
+    }
     if (*c != UINT8_MAX)
         (*c)++;
     prev = cur >> 1;
@@ -61,6 +74,7 @@ static int trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 void lc_pycov_begin(void)
 {
     prev = 0;
+    ntouched = 0;
     PyEval_SetTrace(trace, NULL);
 }
 
@@ -76,6 +90,63 @@ size_t lc_pycov_edges(void)
     for (size_t i = 0; i < LC_PYCOV_COUNTERS; i++)
         n += counters[i] != 0;
     return n;
+}
+
+static uint8_t seen[LC_PYCOV_COUNTERS]; /* buckets seen, a bit each */
+
+static uint8_t bucket(uint8_t n)
+{
+    if (n >= 128)
+        return 1u << 7;
+    if (n >= 32)
+        return 1u << 6;
+    if (n >= 16)
+        return 1u << 5;
+    if (n >= 8)
+        return 1u << 4;
+    if (n >= 4)
+        return 1u << 3;
+    return (uint8_t)(1u << (n - 1));
+}
+
+static bool novel_at(size_t i)
+{
+    uint8_t b;
+
+    if (!counters[i])
+        return false;
+    b = bucket(counters[i]);
+    if (seen[i] & b)
+        return false;
+    seen[i] |= b;
+    return true;
+}
+
+bool lc_pycov_novel(void)
+{
+    bool novel = false;
+
+    if (ntouched <= TOUCHED_MAX) {
+        for (size_t i = 0; i < ntouched; i++)
+            novel |= novel_at(touched[i]);
+        return novel;
+    }
+    for (size_t i = 0; i < LC_PYCOV_COUNTERS; i++)
+        novel |= novel_at(i);
+    return novel;
+}
+
+uint64_t lc_pycov_path(void)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    if (ntouched > TOUCHED_MAX)
+        return 0;
+    for (size_t i = 0; i < ntouched; i++) {
+        h = (h ^ touched[i]) * 1099511628211ull;
+        h = (h ^ bucket(counters[touched[i]])) * 1099511628211ull;
+    }
+    return h ? h : 1;
 }
 
 void lc_pycov_reset(void)

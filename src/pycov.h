@@ -51,6 +51,19 @@ void lc_pycov_end(void);
  * (or since libFuzzer cleared them). For tests and the replay driver. */
 size_t lc_pycov_edges(void);
 
+/* Whether the counters now hold an edge, or an edge's hit-count bucket
+ * (libFuzzer's: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+), that no earlier
+ * call of this function saw: the input walked new Python code, as
+ * libFuzzer will judge it. The leak oracle's sparse check looks deeper at
+ * such inputs (harness/fuzz_scenario.c). Scans the 64 K counters. */
+bool lc_pycov_novel(void);
+
+/* A hash of the Python edges the last traced call walked and their
+ * buckets, in the order first walked: equal for two inputs that took the
+ * same path through the Python code. 0 when the call walked too many to
+ * say. Call before lc_pycov_novel's caller lets libFuzzer clear them. */
+uint64_t lc_pycov_path(void);
+
 /* Clear every counter (libFuzzer does this itself before each input). */
 void lc_pycov_reset(void);
 

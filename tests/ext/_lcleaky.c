@@ -238,6 +238,59 @@ static PyObject *pymem_clean(PyObject *self, PyObject *args)
     return pymem(args, 0);
 }
 
+/* --- parsers for the leak fuzzer (cases/fuzz_ext_magic_*.py) ----------- */
+
+/* A record reader: a 4-byte magic "LKX1", then a body. A record with the
+ * magic is copied into a bytes object that is never released (the leak);
+ * any other input is read and dropped. The check is a C comparison, so
+ * Python line coverage sees none of it: only libFuzzer's coverage of this
+ * file (built with -fsanitize=fuzzer-no-link, doc/fuzz-c-extensions.md)
+ * tells it that a mutation matched one more byte. */
+static const unsigned char record_magic[4] = {'L', 'K', 'X', '1'};
+
+static PyObject *keep_record(const unsigned char *body, Py_ssize_t n)
+{
+    PyObject *copy = PyBytes_FromStringAndSize((const char *)body, n);
+
+    if (!copy)
+        return NULL;
+    sink = copy;
+    Py_RETURN_NONE; /* missing Py_DECREF(copy) */
+}
+
+/* One byte at a time, each its own branch, as hand-written parsers do:
+ * nothing for memcmp interception to learn from. */
+static PyObject *magic_bytewise_leak(PyObject *self, PyObject *arg)
+{
+    const unsigned char *d;
+    Py_ssize_t n;
+
+    if (PyBytes_AsStringAndSize(arg, (char **)&d, &n) < 0)
+        return NULL;
+    if (n < 4 || d[0] != record_magic[0])
+        Py_RETURN_NONE;
+    if (d[1] != record_magic[1])
+        Py_RETURN_NONE;
+    if (d[2] != record_magic[2])
+        Py_RETURN_NONE;
+    if (d[3] != record_magic[3])
+        Py_RETURN_NONE;
+    return keep_record(d + 4, n - 4);
+}
+
+/* The same check with memcmp, which libFuzzer intercepts. */
+static PyObject *magic_memcmp_leak(PyObject *self, PyObject *arg)
+{
+    const unsigned char *d;
+    Py_ssize_t n;
+
+    if (PyBytes_AsStringAndSize(arg, (char **)&d, &n) < 0)
+        return NULL;
+    if (n < 4 || memcmp(d, record_magic, 4) != 0)
+        Py_RETURN_NONE;
+    return keep_record(d + 4, n - 4);
+}
+
 static PyMethodDef methods[] = {
     {"new_object_leak", new_object_leak, METH_NOARGS, "a new object never released"},
     {"new_object_clean", new_object_clean, METH_NOARGS, "its clean twin"},
@@ -254,6 +307,8 @@ static PyMethodDef methods[] = {
     {"malloc_every_10th", malloc_every_10th, METH_NOARGS, "1 KiB kept every 10th call"},
     {"pymem_leak", pymem_leak, METH_VARARGS, "pymem_leak(domain, n): 0 PyMem, 1 PyMem_Raw, 2 PyObject"},
     {"pymem_clean", pymem_clean, METH_VARARGS, "its clean twin"},
+    {"magic_bytewise_leak", magic_bytewise_leak, METH_O, "keeps a record behind a 4-byte magic compared byte by byte in C"},
+    {"magic_memcmp_leak", magic_memcmp_leak, METH_O, "the same with memcmp"},
     {NULL, NULL, 0, NULL},
 };
 

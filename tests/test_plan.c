@@ -82,6 +82,7 @@ static struct outcome run1(level_fn fn, long max, double min_rate)
 }
 
 /* Scenarios, as levels after t measured iterations. */
+/* clang-format off: one scenario a line */
 static int64_t flat(long t) { (void)t; return 1000; }
 static int64_t one_per_iter(long t) { return t; }
 static int64_t every_third(long t) { return t / 3; }
@@ -95,6 +96,7 @@ static int64_t warmup_spike(long t) { return t < 3 ? 500 : 0; }
 static int64_t one_step(long t) { return t < 20 ? 0 : 7; }
 static int64_t native_400(long t) { return 400 * t + (t % 7) * 48; }
 static int64_t native_noise(long t) { return 10 * t; }
+/* clang-format on */
 
 /* Bounded noise: a fixed pseudo-random level in [0, 40), seeded. */
 static int64_t noise(long t)

@@ -83,6 +83,7 @@ static void check_table(const struct row *rows, size_t n)
 /* The series CPython's regrtest rule was written for (bpo-30776). */
 Test(trend, bpo_30776_series_judged_as_regrtest_judges_them)
 {
+    /* clang-format off: a table of series, one row a line */
     static const struct row rows[] = {
         {"[3, 0, 0] one-off growth", {3, 0, 0}, 3, false},
         {"[0, 1, 0] a single step", {0, 1, 0}, 3, false},
@@ -90,12 +91,14 @@ Test(trend, bpo_30776_series_judged_as_regrtest_judges_them)
         {"[5, 5, 6] steady growth", {5, 5, 6}, 3, true},
         {"[10, 1, 1] warm-up spike then growth", {10, 1, 1}, 3, true},
     };
+    /* clang-format on */
 
     check_table(rows, sizeof(rows) / sizeof(*rows));
 }
 
 Test(trend, steady_growth_is_a_leak_flat_series_is_not)
 {
+    /* clang-format off: a table of series, one row a line */
     struct row rows[] = {
         {"[1] * 30, one block per iteration", {0}, 30, true},
         {"one object every third iteration, 30 steps", {0}, 30, true},
@@ -105,6 +108,7 @@ Test(trend, steady_growth_is_a_leak_flat_series_is_not)
         {"[1] * 3, shortest judged series", {1, 1, 1}, 3, true},
         {"[-1] * 30, steady shrinking", {0}, 30, false},
     };
+    /* clang-format on */
 
     fill(rows[0].deltas, 30, 1, 1);
     fill(rows[1].deltas, 30, 3, 1);
@@ -115,6 +119,7 @@ Test(trend, steady_growth_is_a_leak_flat_series_is_not)
 
 Test(trend, growth_that_stops_or_returns_is_not_a_leak)
 {
+    /* clang-format off: a table of series, one row a line */
     struct row rows[] = {
         /* A cache filling for 5 iterations, then full. */
         {"[1] * 5 + [0] * 25, cache filled then flat", {0}, 30, false},
@@ -134,6 +139,7 @@ Test(trend, growth_that_stops_or_returns_is_not_a_leak)
         /* One big step in the middle, flat before and after. */
         {"[0] * 14 + [100] + [0] * 15, one-off step", {0}, 30, false},
     };
+    /* clang-format on */
 
     for (size_t i = 0; i < 5; i++)
         rows[0].deltas[i] = 1;
@@ -147,6 +153,7 @@ Test(trend, growth_that_stops_or_returns_is_not_a_leak)
 
 Test(trend, growth_through_drops_is_still_a_leak)
 {
+    /* clang-format off: a table of series, one row a line */
     struct row rows[] = {
         /* A rising sawtooth: +3 then -1, net +1 per iteration. */
         {"rising sawtooth [3, -1] * 15", {0}, 30, true},
@@ -156,6 +163,7 @@ Test(trend, growth_through_drops_is_still_a_leak)
           3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1},
          30, true},
     };
+    /* clang-format on */
 
     for (size_t i = 0; i < 30; i++)
         rows[0].deltas[i] = i % 2 ? -1 : 3;

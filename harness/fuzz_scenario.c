@@ -50,16 +50,22 @@
  *      calls, so stage 1 would drop it. An input that stage 2 or 3
  *      dropped (it grew once), that walked Python code no input walked
  *      before (lc_pycov_novel: what libFuzzer keeps in its corpus), or
- *      one in SPARSE_SAMPLE of the others, gets SPARSE_BATCH calls between
- *      two full-collection readings; growth there needs SPARSE_CONFIRM
- *      more batches that each grow, then goes on to the signature and
- *      stage 4 like any other. Catches k up to SPARSE_BATCH.
+ *      one in SPARSE_SAMPLE of the others (by a hash of its bytes), gets
+ *      SPARSE_BATCH calls between two readings after young collections
+ *      (as stage 2 reads: a full collection would make the next input's
+ *      freelist refill look like growth); growth there needs
+ *      SPARSE_CONFIRM more batches that each grow, read after full
+ *      collections, then goes on to the signature and stage 4 like any
+ *      other. Catches k up to SPARSE_BATCH. Its cost on clean inputs:
+ *      bench/fuzz_bench.sh part 4.
  *
  * Before stage 4, a leak gets its signature (campaign.h, fuzzsig.h): the
- * signals that grew, the types whose count grew and the allocation sites
- * that kept blocks. A signature already known (LEAKCHECK_FUZZ_KNOWN, a
- * file re-read at each candidate; LEAKCHECK_FUZZ_KNOWN_CASES, regression
- * cases whose inputs are judged at start-up) is a repeat: counted
+ * signals that grew, the types whose count grew and the allocation site
+ * that kept the most blocks (a repeat on the same Python path is known
+ * without it: path_cache below). A signature already known
+ * (LEAKCHECK_FUZZ_KNOWN, a file re-read at each candidate;
+ * LEAKCHECK_FUZZ_KNOWN_CASES, regression cases whose inputs are judged at
+ * start-up) is a repeat: counted
  * ("==leakcheck== REPEAT: <id> <count>" at counts 1, 2, 4, ...), not
  * judged again, and the input returns as clean, so one process keeps
  * fuzzing past a leak it has already reported. `leakcheck fuzz` drives

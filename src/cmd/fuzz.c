@@ -47,8 +47,13 @@
 
 /* Fuzzer processes at once: the machine's cores are the real bound. */
 #define JOBS_MAX 16
-/* A slot that dies this many times of something else than a leak stops. */
+/* A slot whose fuzzer dies this many times before it ran START_INPUTS
+ * inputs (a case that cannot start, a seed that crashes) stops; one that
+ * crashed while fuzzing (a crash or a timeout is a finding of its own,
+ * not a leak) starts again, up to CRASHES_MAX times. */
 #define RESTARTS_MAX 5
+#define START_INPUTS 16
+#define CRASHES_MAX 100
 /* After the deadline, how long a process may take to finish the input it
  * judges (the oracle's long run stops at 30 s) before it is killed. */
 #define GRACE_S 40.0
@@ -120,7 +125,8 @@ struct slot {
                                          per signature of seen */
     unsigned long execs;              /* inputs of finished runs */
     unsigned long cur;                /* inputs of the running one */
-    int restarts;
+    int restarts;                     /* deaths before START_INPUTS inputs */
+    int crashes;                      /* deaths after */
     bool done;
 };
 
@@ -1029,6 +1035,7 @@ static void summary(const struct campaign *c)
 static void slot_ended(struct campaign *c, int k, int status)
 {
     struct slot *s = &c->slot[k];
+    unsigned long ran = s->cur;
 
     s->execs += s->cur;
     s->cur = 0;
@@ -1076,12 +1083,13 @@ static void slot_ended(struct campaign *c, int k, int status)
             pathf(c->other_text, sizeof(c->other_text), "%s%s%s",
                   s->error[0] ? s->error : "the fuzzer died",
                   s->artifact[0] ? ", input " : "", s->artifact);
-        if (++s->restarts >= RESTARTS_MAX) {
+        if (ran < START_INPUTS ? ++s->restarts >= RESTARTS_MAX
+                               : ++s->crashes >= CRASHES_MAX) {
             s->done = true;
             fprintf(stderr,
                     "%sleakcheck fuzz: job %d stopped after %d failures; "
                     "the last: %s\n",
-                    c->tty ? "\r\033[K" : "", k, s->restarts,
+                    c->tty ? "\r\033[K" : "", k, s->restarts + s->crashes,
                     s->error[0] ? s->error : "(see its log)");
         }
     } else {

@@ -163,7 +163,7 @@ static const char usage[] =
     "  --rounds R        timed rounds (default 5, at most 31)\n";
 
 static struct lc_script *script; /* the workload, loaded as a case */
-static char err[LC_MSG_MAX];      /* a failed call's traceback */
+static char err[LC_MSG_MAX];     /* a failed call's traceback */
 
 /* n calls of run(), as the worker makes them. Returns 0, or the error. */
 BENCH_OUT_OF_LINE static int call_n(long n)
@@ -247,8 +247,7 @@ static int die_usage(const char *fmt, const char *arg)
 /* Time `rounds` rounds of `n` calls, in ns per call: wall[r] by the
  * clock, cpu[r] on this thread's CPU time (which leaves out the time other
  * processes had the CPU). Returns 0, or the error of run(). */
-static int measure(long warmup, long n, long rounds, double *wall,
-                   double *cpu)
+static int measure(long warmup, long n, long rounds, double *wall, double *cpu)
 {
     int rc = call_n(warmup);
 

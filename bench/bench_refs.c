@@ -70,8 +70,8 @@ int main(int argc, char **argv)
     }
     for (int i = first_mod; i < argc || (argc <= first_mod && i == first_mod);
          i++) {
-        const char *mods = argc > first_mod ? argv[i]
-                                            : "test.test_json, test.test_ctypes";
+        const char *mods =
+            argc > first_mod ? argv[i] : "test.test_json, test.test_ctypes";
 
         snprintf(code, sizeof(code), "import %s\n", mods);
         if (lc_embed_exec(code, err, sizeof(err))) {
@@ -104,9 +104,8 @@ int main(int argc, char **argv)
     qsort(cms, (size_t)n, sizeof(cms[0]), cmp_double);
     printf("objects=%lld refs=%lld first_ms=%.2f median_ms=%.2f max_ms=%.2f "
            "collect_ms=%.2f stable=%d py_blocks_moved=%lld heap_moved=%lld\n",
-           (long long)lc_refs_last_objects(), (long long)r0, first,
-           ms[n / 2], ms[n - 1], cms[n / 2], stable,
-           (long long)(lc_alloc_blocks(&a1) - lc_alloc_blocks(&a0)),
-           h1 - h0);
+           (long long)lc_refs_last_objects(), (long long)r0, first, ms[n / 2],
+           ms[n - 1], cms[n / 2], stable,
+           (long long)(lc_alloc_blocks(&a1) - lc_alloc_blocks(&a0)), h1 - h0);
     return 0;
 }

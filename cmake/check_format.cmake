@@ -9,7 +9,7 @@
 # checks nothing must not pass. `clang-format -i FILE...` applies the style.
 
 set(patterns src/*.c src/*.h src/cmd/*.c src/cmd/*.h harness/*.c harness/*.h
-    tests/*.c bench/*.c)
+    tests/*.c tests/fake/*.c tests/ext/*.c tests/consumer/*.c bench/*.c)
 
 if(NOT CLANG_FORMAT OR NOT EXISTS "${CLANG_FORMAT}")
     message(FATAL_ERROR "format: clang-format not found (CLANG_FORMAT="

@@ -21,7 +21,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
 /* Whether AddressSanitizer (and so LeakSanitizer) is in this build. clang
  * says it with __has_feature, gcc with __SANITIZE_ADDRESS__. */
 #if defined(__SANITIZE_ADDRESS__)

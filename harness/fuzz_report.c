@@ -6,9 +6,8 @@
  *   byte 0           cases in the report: 1 + (b % 4)
  *   then per case, RECORD bytes:
  *     [0] verdict (% LC_VERDICT_COUNT)   [1] expect (& 1)
- *     [2] leaking signals (& LC_SIG_ALL)  [3] plan reason (% LC_PLAN_REASON_COUNT)
- *     [4] phase (% LC_PHASE_COUNT)
- *     [5] gc_enabled (& 1)
+ *     [2] leaking signals (& LC_SIG_ALL)  [3] plan reason (%
+ * LC_PLAN_REASON_COUNT) [4] phase (% LC_PHASE_COUNT) [5] gc_enabled (& 1)
  *     [6..7] iterations (u16)            [8..9] elapsed, centiseconds
  *     [10..11] growth per iteration of every signal, quarters (i16)
  *   then the strings, each ended by a NUL byte or the input's end, in the

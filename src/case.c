@@ -28,8 +28,8 @@ enum key {
 };
 
 static const char *const key_names[KEY_COUNT] = {
-    "expect", "source", "warmup", "iterations", "time", "timeout", "signals",
-    "memory",
+    "expect", "source",  "warmup",  "iterations",
+    "time",   "timeout", "signals", "memory",
 };
 
 struct parser {
@@ -175,8 +175,9 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
         return parse_signals(p, v);
     case KEY_MEMORY:
         if (lc_case_parse_memory(v, &p->c->memory_mib) < 0)
-            return fail(p, "memory=%s: must be MiB (or with M or G) from %d "
-                           "to %d",
+            return fail(p,
+                        "memory=%s: must be MiB (or with M or G) from %d "
+                        "to %d",
                         v, LC_MEMORY_MIN_MIB, LC_MEMORY_MAX_MIB);
         return 0;
     }

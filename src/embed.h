@@ -43,8 +43,13 @@ struct lc_embed_opts {
                               save a finding's input */
 };
 
-enum lc_entry { LC_ENTRY_SETUP, LC_ENTRY_RUN, LC_ENTRY_TEARDOWN,
-                LC_ENTRY_FUZZ, LC_ENTRY_COUNT };
+enum lc_entry {
+    LC_ENTRY_SETUP,
+    LC_ENTRY_RUN,
+    LC_ENTRY_TEARDOWN,
+    LC_ENTRY_FUZZ,
+    LC_ENTRY_COUNT
+};
 
 struct lc_script; /* a loaded case; private */
 
@@ -74,8 +79,8 @@ int lc_script_call(struct lc_script *s, enum lc_entry e, char *err,
  * traceback. With errlen 0 the exception is cleared unformatted: the fuzzer's
  * fast path, where formatting a traceback per raising input costs more than
  * the call and leaves garbage that outlives a young collection. */
-int lc_script_fuzz(struct lc_script *s, const unsigned char *data,
-                   size_t size, char *err, size_t errlen);
+int lc_script_fuzz(struct lc_script *s, const unsigned char *data, size_t size,
+                   char *err, size_t errlen);
 
 /* Turn the pending Python exception into text in err (traceback
  * included) and clear it. Returns -LC_EPYTHON. For the other doors. */

@@ -7,8 +7,8 @@ const char *lc_strerror(int code)
     switch (code) {
     case LC_OK:
         return "success";
-#define LC_ERR_CASE(name, msg) \
-    case LC_##name:            \
+#define LC_ERR_CASE(name, msg)                                                \
+    case LC_##name:                                                           \
         return msg;
         LC_ERR_MAP(LC_ERR_CASE)
 #undef LC_ERR_CASE

@@ -8,20 +8,20 @@
 #ifndef LC_ERRORS_H
 #define LC_ERRORS_H
 
-#define LC_ERR_MAP(X)                                                        \
-    X(EIO, "cannot read or write a file")                                    \
-    X(EHEADER, "malformed case header")                                      \
-    X(ENOMEM, "out of memory")                                               \
-    X(ETOOBIG, "input exceeds a fixed limit")                                \
-    X(EPYTHON, "the Python code raised an exception")                        \
-    X(EINTERP, "the interpreter could not be started")                       \
-    X(ENORUN, "the case defines no run() function")                          \
-    X(ESPAWN, "cannot start a worker process")                               \
-    X(EUSAGE, "bad command line")                                            \
-    X(EWIRE, "a record between the runner and a worker is corrupt")          \
-    X(EAGAIN, "a record has not all arrived")                                \
-    X(EINPUT, "an input file is unusable")                                   \
-    X(EFAILED, "a case did not get its expected verdict")                    \
+#define LC_ERR_MAP(X)                                                         \
+    X(EIO, "cannot read or write a file")                                     \
+    X(EHEADER, "malformed case header")                                       \
+    X(ENOMEM, "out of memory")                                                \
+    X(ETOOBIG, "input exceeds a fixed limit")                                 \
+    X(EPYTHON, "the Python code raised an exception")                         \
+    X(EINTERP, "the interpreter could not be started")                        \
+    X(ENORUN, "the case defines no run() function")                           \
+    X(ESPAWN, "cannot start a worker process")                                \
+    X(EUSAGE, "bad command line")                                             \
+    X(EWIRE, "a record between the runner and a worker is corrupt")           \
+    X(EAGAIN, "a record has not all arrived")                                 \
+    X(EINPUT, "an input file is unusable")                                    \
+    X(EFAILED, "a case did not get its expected verdict")                     \
     X(EINTR, "interrupted by a signal")
 
 enum lc_error {

@@ -174,9 +174,15 @@ static PyMethodDef native_methods[] = {
 };
 
 static struct PyModuleDef native_module = {
-    PyModuleDef_HEAD_INIT, "_leakcheck_native",
-    "Native allocation sites of the explain pass (src/native.h).", -1,
-    native_methods, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "_leakcheck_native",
+    "Native allocation sites of the explain pass (src/native.h).",
+    -1,
+    native_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 /* sys.modules["_leakcheck_native"], when this program carries the
@@ -288,8 +294,8 @@ int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
     const char *phase;
 
     *json = *text = NULL;
-    if (lc_worker_open(&eo, job->path, job->progress_fd, &script, &opened,
-                       msg, sizeof(msg))) {
+    if (lc_worker_open(&eo, job->path, job->progress_fd, &script, &opened, msg,
+                       sizeof(msg))) {
         phase = opened == LC_PHASE_WORKER ? "start" : lc_phase_name(opened);
         goto out_fail;
     }

@@ -42,7 +42,7 @@ struct lc_explain_job {
     double per_iter[LC_SIG_COUNT]; /* growth per iteration of each signal, as
                                       the verdict measured it (native heap
                                       included), in the signal's unit */
-    int progress_fd;      /* phases announced there (worker.h), or -1 */
+    int progress_fd; /* phases announced there (worker.h), or -1 */
 };
 
 /* Run the explain pass in this process: start the interpreter with the

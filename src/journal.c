@@ -28,11 +28,26 @@ static int lookup(const char *s, const char *(*name)(int), int n)
     return -1;
 }
 
-static const char *verdict_at(int i) { return lc_verdict_name(i); }
-static const char *phase_at(int i) { return lc_phase_name(i); }
-static const char *reason_at(int i) { return lc_plan_reason_text(i); }
-static const char *state_at(int i) { return lc_trend_state_name(i); }
-static const char *expect_at(int i) { return lc_expect_name(i); }
+static const char *verdict_at(int i)
+{
+    return lc_verdict_name(i);
+}
+static const char *phase_at(int i)
+{
+    return lc_phase_name(i);
+}
+static const char *reason_at(int i)
+{
+    return lc_plan_reason_text(i);
+}
+static const char *state_at(int i)
+{
+    return lc_trend_state_name(i);
+}
+static const char *expect_at(int i)
+{
+    return lc_expect_name(i);
+}
 
 /* A count read from JSON, clamped to what the result can hold. */
 static long count(const struct lc_json *o, const char *key)
@@ -100,12 +115,13 @@ static int read_case(const struct lc_json *o, struct lc_case *c,
     int verdict = lookup(lc_json_string(o, "verdict", NULL), verdict_at,
                          LC_VERDICT_COUNT);
     int expect = lookup(lc_json_string(o, "expect", NULL), expect_at, 2);
-    int phase = lookup(lc_json_string(o, "phase", ""), phase_at,
-                       LC_PHASE_COUNT);
+    int phase =
+        lookup(lc_json_string(o, "phase", ""), phase_at, LC_PHASE_COUNT);
 
     if (!path || verdict < 0 || expect < 0 || phase < 0) {
-        snprintf(err, errlen, "not a case: path, expect, verdict or phase "
-                              "missing or unknown");
+        snprintf(err, errlen,
+                 "not a case: path, expect, verdict or phase "
+                 "missing or unknown");
         return -LC_EINPUT;
     }
     lc_case_init(c, path);
@@ -227,8 +243,9 @@ int lc_journal_read(const char *path, struct lc_buf *cases,
         if (rc && !nl && pos > 0) {
             /* A journal's last line cut by a runner killed while writing
              * it: the cases before it are whole. */
-            fprintf(stderr, "leakcheck report: %s:%zu: an unfinished last "
-                            "line, left out\n",
+            fprintf(stderr,
+                    "leakcheck report: %s:%zu: an unfinished last "
+                    "line, left out\n",
                     path, line_of(&text, pos));
             rc = 0;
             break;

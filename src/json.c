@@ -219,7 +219,8 @@ static int parse_members(struct parser *ps, struct lc_json *v, bool object)
         else if (rc == 0 && ps->p < ps->end && *ps->p == (object ? '}' : ']'))
             break;
         else if (rc == 0)
-            rc = fail(ps, object ? "expected ',' or '}'" : "expected ',' or ']'");
+            rc = fail(ps,
+                      object ? "expected ',' or '}'" : "expected ',' or ']'");
     }
     ps->p++;
     v->items = (struct lc_json *)(void *)items.data;
@@ -249,8 +250,8 @@ static int parse_value(struct parser *ps, struct lc_json *v)
     return rc;
 }
 
-int lc_json_parse(const char *text, size_t len, struct lc_json *out,
-                  char *err, size_t errlen)
+int lc_json_parse(const char *text, size_t len, struct lc_json *out, char *err,
+                  size_t errlen)
 {
     struct parser ps = {text, text, text + len, 0, err, errlen};
     int rc;

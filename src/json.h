@@ -6,10 +6,10 @@
  * trailing commas, no NaN (numbers are read by strtod, a little more
  * leniently than the RFC: "01", "1." pass); strings are kept as UTF-8
  * bytes with their escapes resolved, and carry their length (a \u0000
- * inside ends them for callers that read them as C strings). Every node remembers where its text is,
- * so a value can be passed on as it came (the explanation object of a
- * report is copied, never re-serialized). Depth and size are bounded
- * (lc_limits.h); memory comes from libc.
+ * inside ends them for callers that read them as C strings). Every node
+ * remembers where its text is, so a value can be passed on as it came (the
+ * explanation object of a report is copied, never re-serialized). Depth and
+ * size are bounded (lc_limits.h); memory comes from libc.
  */
 #ifndef LC_JSON_H
 #define LC_JSON_H
@@ -28,20 +28,20 @@ enum lc_json_type {
 
 struct lc_json {
     enum lc_json_type type;
-    bool boolean;           /* BOOL */
-    double number;          /* NUMBER */
-    char *str;              /* STRING: NUL-terminated copy */
-    size_t len;             /* STRING: bytes; ARRAY, OBJECT: members */
-    char **keys;            /* OBJECT: member names */
-    struct lc_json *items;  /* ARRAY, OBJECT: members, len of them */
-    const char *raw;        /* where the value's text starts in the input */
-    size_t raw_len;         /* and its length */
+    bool boolean;          /* BOOL */
+    double number;         /* NUMBER */
+    char *str;             /* STRING: NUL-terminated copy */
+    size_t len;            /* STRING: bytes; ARRAY, OBJECT: members */
+    char **keys;           /* OBJECT: member names */
+    struct lc_json *items; /* ARRAY, OBJECT: members, len of them */
+    const char *raw;       /* where the value's text starts in the input */
+    size_t raw_len;        /* and its length */
 };
 
 /* Parse text[0..len) into *out. 0, or -LC_EINPUT with err saying what and
  * at which byte; out is then empty. */
-int lc_json_parse(const char *text, size_t len, struct lc_json *out,
-                  char *err, size_t errlen);
+int lc_json_parse(const char *text, size_t len, struct lc_json *out, char *err,
+                  size_t errlen);
 
 /* The member of object o named key, or NULL (also when o is no object). */
 const struct lc_json *lc_json_get(const struct lc_json *o, const char *key);

@@ -98,9 +98,9 @@ static void keep(pid_t runner, pid_t worker)
     struct sigaction sa = {.sa_handler = on_parent_death};
     int status = 0, devnull = open("/dev/null", O_RDWR);
 
-    signal(SIGUSR2, SIG_IGN); /* for the worker's faulthandler */
-    signal(SIGINT, SIG_IGN);  /* the runner decides when a run ends */
-    signal(SIGTERM, SIG_DFL); /* not the runner's handler, forked along */
+    signal(SIGUSR2, SIG_IGN);     /* for the worker's faulthandler */
+    signal(SIGINT, SIG_IGN);      /* the runner decides when a run ends */
+    signal(SIGTERM, SIG_DFL);     /* not the runner's handler, forked along */
     sigaction(SIGHUP, &sa, NULL); /* no SA_RESTART: waitpid returns */
     prctl(PR_SET_PDEATHSIG, SIGHUP);
     if (getppid() != runner)

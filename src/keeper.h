@@ -27,8 +27,8 @@
 
 /* Fork a keeper whose worker runs start(arg) (which should exec and must
  * not return). Once the worker runs, the keeper points its own descriptors
- * 0, 1 and 2 at /dev/null and closes every other. Returns the keeper's pid (also its
- * process group), or -1 with errno set. */
+ * 0, 1 and 2 at /dev/null and closes every other. Returns the keeper's pid
+ * (also its process group), or -1 with errno set. */
 pid_t lc_keeper_spawn(void (*start)(void *arg), void *arg);
 
 /* Make this process a child subreaper (orphans of its descendants come to

@@ -49,22 +49,22 @@
 #define LC_PLAN_FIRST_HORIZON 8
 
 /* Why a plan stopped: one row per reason, its JSON text beside it. */
-#define LC_PLAN_REASON_MAP(X)                                                \
-    X(UNDECIDED, "undecided")                                                \
-    /* clean: every signal flat */                                           \
-    X(FLAT, "flat: no signal kept growing")                                  \
-    /* leak: growth went on through max_horizon */                           \
-    X(KEPT_GROWING, "growth kept going through the iteration horizon")       \
-    /* clean at the iteration bound: not growing */                          \
-    X(BOUND, "iteration bound reached with growth stepping or slowing, "     \
-             "not going on")                                                 \
-    /* leak: stopped by time, growing at the last look */                    \
-    X(TIME_GROWING, "time bound reached with growth still going")            \
-    /* clean: stopped by time, not growing */                                \
-    X(TIME, "time bound reached, not growing at the last look")              \
-    /* stopped by time before the first judgement */                         \
-    X(TOO_SLOW, "time bound reached before the first judgement")             \
-    /* leak: the worker grew into its memory cap (worker.h) */               \
+#define LC_PLAN_REASON_MAP(X)                                                 \
+    X(UNDECIDED, "undecided")                                                 \
+    /* clean: every signal flat */                                            \
+    X(FLAT, "flat: no signal kept growing")                                   \
+    /* leak: growth went on through max_horizon */                            \
+    X(KEPT_GROWING, "growth kept going through the iteration horizon")        \
+    /* clean at the iteration bound: not growing */                           \
+    X(BOUND, "iteration bound reached with growth stepping or slowing, "      \
+             "not going on")                                                  \
+    /* leak: stopped by time, growing at the last look */                     \
+    X(TIME_GROWING, "time bound reached with growth still going")             \
+    /* clean: stopped by time, not growing */                                 \
+    X(TIME, "time bound reached, not growing at the last look")               \
+    /* stopped by time before the first judgement */                          \
+    X(TOO_SLOW, "time bound reached before the first judgement")              \
+    /* leak: the worker grew into its memory cap (worker.h) */                \
     X(MEMORY_CAP, "grew into the memory cap")
 
 enum lc_plan_reason {
@@ -90,7 +90,7 @@ struct lc_plan_signal {
 };
 
 struct lc_plan_opts {
-    int nsignals;      /* 1..LC_PLAN_SIGNALS_MAX */
+    int nsignals; /* 1..LC_PLAN_SIGNALS_MAX */
     struct lc_plan_signal sig[LC_PLAN_SIGNALS_MAX];
     long min_clean;    /* fewest iterations before a clean verdict */
     double keep_ratio; /* rate below this share of the last one: SLOWING */
@@ -98,21 +98,21 @@ struct lc_plan_opts {
 
 struct lc_plan {
     struct lc_plan_opts o;
-    size_t cap;        /* readings the storage holds */
-    size_t n;          /* readings taken */
-    long *t;           /* iteration of each reading (after warm-up) */
-    int64_t *levels;   /* levels[s * cap + i] */
-    long horizon;      /* H: the next judgement's iteration */
-    long max_horizon;  /* largest max_horizon of the deciding signals */
-    long judged_at;    /* H of the last judgement, 0 before the first */
+    size_t cap;       /* readings the storage holds */
+    size_t n;         /* readings taken */
+    long *t;          /* iteration of each reading (after warm-up) */
+    int64_t *levels;  /* levels[s * cap + i] */
+    long horizon;     /* H: the next judgement's iteration */
+    long max_horizon; /* largest max_horizon of the deciding signals */
+    long judged_at;   /* H of the last judgement, 0 before the first */
     bool done;
     bool leak;
     enum lc_plan_reason reason;
     enum lc_trend_state state[LC_PLAN_SIGNALS_MAX];
     struct lc_trend last[LC_PLAN_SIGNALS_MAX]; /* evidence, last judgement */
     long detected_at[LC_PLAN_SIGNALS_MAX];     /* first H judged GROWING */
-    unsigned leaking;  /* bit per deciding signal growing at a leak
-                          verdict */
+    unsigned leaking; /* bit per deciding signal growing at a leak
+                         verdict */
 };
 
 /* The policy for every signal of signals.h: those in the deciding mask

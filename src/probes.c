@@ -103,8 +103,9 @@ static int64_t read_refs(const struct lc_alloc_counts *c)
     return lc_refs_total();
 }
 
-static int64_t (*const readers[LC_SIG_COUNT])(const struct lc_alloc_counts *) = {
-#define LC_SIG_READER(id, name, unit, floor, horizon, costly, reader) \
+static int64_t (*const readers[LC_SIG_COUNT])(
+    const struct lc_alloc_counts *) = {
+#define LC_SIG_READER(id, name, unit, floor, horizon, costly, reader)         \
     [LC_SIG_##id] = reader,
     LC_SIGNAL_MAP(LC_SIG_READER)
 #undef LC_SIG_READER

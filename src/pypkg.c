@@ -36,8 +36,7 @@ static int exec_module(PyObject *mod, PyObject *cache, const char *dir,
     PyObject *dict = PyModule_GetDict(mod), *fn, *text = NULL, *code = NULL;
     PyObject *res = NULL;
 
-    snprintf(filename, sizeof(filename), "<leakcheck>/%s/%s.py", dir,
-             m->name);
+    snprintf(filename, sizeof(filename), "<leakcheck>/%s/%s.py", dir, m->name);
     fn = PyUnicode_FromString(filename);
     if (fn)
         text = PyUnicode_FromStringAndSize(m->source, (Py_ssize_t)m->size);

@@ -2,8 +2,8 @@
  * collector's internal lists, hence Py_BUILD_CORE here and nowhere else. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
-#include "internal/pycore_interp.h" /* PyInterpreterState.gc */
-#include "internal/pycore_gc.h"     /* PyGC_Head, struct gc_generation */
+#include "internal/pycore_interp.h"  /* PyInterpreterState.gc */
+#include "internal/pycore_gc.h"      /* PyGC_Head, struct gc_generation */
 #include "internal/pycore_runtime.h" /* _PyRuntime.global_objects */
 #include "internal/pycore_object.h"  /* _PyObject_IS_GC, inline */
 
@@ -22,24 +22,26 @@
  * The visited set: open addressing with linear probing over object
  * addresses, 0 meaning empty, zeroed at the start of every reading (a
  * memset of the table, far cheaper than the walk; entries stamped with
- * their reading instead measured no faster, at twice the size). The stack holds untracked containers still to traverse, so
- * deep nesting never deepens the C stack. Both are mmap'd: glibc's heap
- * (mallinfo2) and Python's allocators never see them.
+ * their reading instead measured no faster, at twice the size). The stack
+ * holds untracked containers still to traverse, so deep nesting never deepens
+ * the C stack. Both are mmap'd: glibc's heap (mallinfo2) and Python's
+ * allocators never see them.
  */
-#define FIRST_SET_ENTRIES ((size_t)1 << 16) /* 512 KiB: a bare interpreter
-                                               needs ~12k of them */
+#define FIRST_SET_ENTRIES                                                     \
+    ((size_t)1 << 16) /* 512 KiB: a bare interpreter                          \
+                         needs ~12k of them */
 #define FIRST_STACK_ENTRIES ((size_t)1 << 12)
 
-static uintptr_t *set;      /* set_cap entries, a power of two */
+static uintptr_t *set; /* set_cap entries, a power of two */
 static size_t set_cap;
-static size_t set_used;     /* entries of this reading */
-static PyObject **stack;    /* stack_cap entries */
+static size_t set_used;  /* entries of this reading */
+static PyObject **stack; /* stack_cap entries */
 static size_t stack_cap;
 static size_t stack_len;
-static int64_t sum;         /* the reading under way */
-static int64_t objects;     /* objects counted by it */
+static int64_t sum;     /* the reading under way */
+static int64_t objects; /* objects counted by it */
 static int64_t last_objects;
-static int full;            /* the set filled up: grow and read again */
+static int full; /* the set filled up: grow and read again */
 static int oom;
 
 static void *grow(void *old, size_t old_bytes, size_t new_bytes)
@@ -119,9 +121,10 @@ static int is_static(PyObject *op)
     const char *lo = (const char *)&_PyRuntime.global_objects.singletons;
     const char *p = (const char *)op;
 
-    return (p >= lo && p < lo + sizeof(_PyRuntime.global_objects.singletons))
-        || op == Py_None || op == Py_True || op == Py_False
-        || op == Py_Ellipsis || op == Py_NotImplemented;
+    return (p >= lo &&
+            p < lo + sizeof(_PyRuntime.global_objects.singletons)) ||
+           op == Py_None || op == Py_True || op == Py_False ||
+           op == Py_Ellipsis || op == Py_NotImplemented;
 }
 
 /* tp_traverse callback: count an untracked referent once. Tracked ones

@@ -39,8 +39,8 @@ int64_t lc_refs_total(void);
 /* The debug interpreter's own total (sys.gettotalrefcount(),
  * _Py_GetRefTotal()): every Py_INCREF/Py_DECREF compiled with Py_REF_DEBUG
  * moves it, so it sees references to objects nothing reached holds; but
- * extensions built for the release ABI never move it (README.md, "Debug CPython").
- * -1 on a release build. */
+ * extensions built for the release ABI never move it (README.md, "Debug
+ * CPython"). -1 on a release build. */
 int64_t lc_refs_debug_total(void);
 
 /* Objects counted by the last reading, tracked and untracked (for

@@ -70,8 +70,7 @@ static void put_indented(FILE *f, const char *s)
 
         fputs("     | ", f);
         for (size_t i = 0; i < len; i++)
-            fputc((unsigned char)s[i] < 0x20 && s[i] != '\t' ? '?' : s[i],
-                  f);
+            fputc((unsigned char)s[i] < 0x20 && s[i] != '\t' ? '?' : s[i], f);
         fputc('\n', f);
         s += len + (nl ? 1 : 0);
     }
@@ -88,7 +87,8 @@ bool lc_report_color_wanted(FILE *f)
 {
     const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
 
-    return isatty(fileno(f)) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+    return isatty(fileno(f)) && !(no && *no) &&
+           !(term && !strcmp(term, "dumb"));
 }
 
 /* "ok" or "FAIL" and the verdict, padded as plain text is, in colour when
@@ -217,11 +217,12 @@ void lc_report_text_summary(FILE *f, const struct lc_summary *s)
         if (v != LC_VERDICT_SKIPPED || s->by_verdict[v]) /* suites only */
             fprintf(f, "%s%zu %s", v ? ", " : "", s->by_verdict[v],
                     lc_verdict_name(v));
-    fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok,
-            s->cases - s->ok, s->elapsed_s);
+    fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok, s->cases - s->ok,
+            s->elapsed_s);
     if (s->interrupted)
-        fprintf(f, "interrupted by SIG%s: the cases in phase \"interrupted\" "
-                   "were cut short or never started\n",
+        fprintf(f,
+                "interrupted by SIG%s: the cases in phase \"interrupted\" "
+                "were cut short or never started\n",
                 signal_abbrev(s->interrupted));
 }
 
@@ -352,8 +353,9 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
         lc_report_strength(r, how, sizeof(how));
         fputs(", \"strength\": ", f);
         json_text(f, how);
-        fprintf(f, ", \"screened\": %s, \"not_repeatable\": %s, "
-                   "\"cache_held\": %s",
+        fprintf(f,
+                ", \"screened\": %s, \"not_repeatable\": %s, "
+                "\"cache_held\": %s",
                 (r->suite_flags & LC_SUITE_SCREENED) ? "true" : "false",
                 (r->suite_flags & LC_SUITE_NOT_REPEATABLE) ? "true" : "false",
                 (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false");
@@ -410,10 +412,11 @@ static void write_json(FILE *f, const struct lc_case *cases,
         if (v != LC_VERDICT_SKIPPED || sum->by_verdict[v]) /* suites only */
             fprintf(f, ", \"%s\": %zu", lc_verdict_name(v),
                     sum->by_verdict[v]);
-    fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f",
-            sum->ok, sum->cases - sum->ok, sum->elapsed_s);
+    fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f", sum->ok,
+            sum->cases - sum->ok, sum->elapsed_s);
     if (sum->interrupted)
-        fprintf(f, ", \"interrupted\": \"SIG%s\"", signal_abbrev(sum->interrupted));
+        fprintf(f, ", \"interrupted\": \"SIG%s\"",
+                signal_abbrev(sum->interrupted));
     fputs("}}\n", f);
 }
 
@@ -512,11 +515,11 @@ static void write_junit(FILE *f, const struct lc_case *cases,
                     sum->by_verdict[LC_VERDICT_CRASH] +
                     sum->by_verdict[LC_VERDICT_TIMEOUT];
 
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<testsuites>\n<testsuite name=\"leakcheck\" tests=\"%zu\" "
-               "failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
-            sum->cases, sum->cases - sum->ok - errors, errors,
-            sum->elapsed_s);
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites>\n<testsuite name=\"leakcheck\" tests=\"%zu\" "
+            "failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+            sum->cases, sum->cases - sum->ok - errors, errors, sum->elapsed_s);
     for (size_t i = 0; i < n; i++) {
         const struct lc_case *c = &cases[i];
         const struct lc_result *r = &results[i];
@@ -530,15 +533,16 @@ static void write_junit(FILE *f, const struct lc_case *cases,
             xml_text(f, r->message);
             fputs("\"/>", f);
         } else if (v == LC_VERDICT_ERROR || v == LC_VERDICT_CRASH ||
-            v == LC_VERDICT_TIMEOUT) {
+                   v == LC_VERDICT_TIMEOUT) {
             fprintf(f, "\n    <error type=\"%s\" message=\"%s in %s\">",
                     lc_verdict_name(v), lc_verdict_name(v),
                     lc_phase_name(r->phase));
             xml_text(f, r->message);
             fputs("</error>\n  ", f);
         } else if (!lc_report_ok(c, r)) {
-            fprintf(f, "\n    <failure type=\"%s\" message=\"got %s, "
-                       "expected %s\">",
+            fprintf(f,
+                    "\n    <failure type=\"%s\" message=\"got %s, "
+                    "expected %s\">",
                     lc_verdict_name(v), lc_verdict_name(v),
                     lc_expect_name(c->expect));
             for (int s = 0; s < LC_SIG_COUNT; s++)

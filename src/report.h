@@ -4,15 +4,16 @@
  *
  * Text is one line per case, then a summary line:
  *
- *   ok   leak    cases/global_registry.py  py_blocks +1/it py_bytes +56/it  40 it 0.05 s
- *   FAIL clean   cases/x.py  expected leak  40 it 0.04 s
+ *   ok   leak    cases/global_registry.py  py_blocks +1/it py_bytes +56/it  40
+ * it 0.05 s FAIL clean   cases/x.py  expected leak  40 it 0.04 s
  *
  * followed, for errors, crashes and timeouts, by the captured message
  * indented under the line. After the summary come the explanations of the
  * cases that did not get their expected verdict (of all with -v), so a
- * run of a hundred expected leaks stays a hundred lines. Any bytes in paths and messages are written
- * escaped as the format needs (JSON strings, XML text); text output replaces
- * control characters in the one-line part so a case stays one line.
+ * run of a hundred expected leaks stays a hundred lines. Any bytes in paths
+ * and messages are written escaped as the format needs (JSON strings, XML
+ * text); text output replaces control characters in the one-line part so a
+ * case stays one line.
  */
 #ifndef LC_REPORT_H
 #define LC_REPORT_H

@@ -174,4 +174,3 @@ int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc)
           f);
     return ferror(f) ? -LC_EIO : 0;
 }
-

@@ -38,7 +38,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-
 /* Runs the minimizer this many times by default (-runs). */
 #define LC_REPRO_MINIMIZE_RUNS 2000
 

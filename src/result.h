@@ -16,16 +16,16 @@
 #include "signals.h"
 
 /* The verdicts, in report order, with their names in reports. */
-#define LC_VERDICT_MAP(X)                                                    \
-    X(CLEAN, "clean")                                                        \
-    X(LEAK, "leak")                                                          \
-    /* the case raised, or its file is unusable */                           \
-    X(ERROR, "error")                                                        \
-    /* the worker died or exited without a result */                         \
-    X(CRASH, "crash")                                                        \
-    /* the worker ran past the case's timeout */                             \
-    X(TIMEOUT, "timeout")                                                    \
-    /* a suite's test that skipped itself (suite.h) */                       \
+#define LC_VERDICT_MAP(X)                                                     \
+    X(CLEAN, "clean")                                                         \
+    X(LEAK, "leak")                                                           \
+    /* the case raised, or its file is unusable */                            \
+    X(ERROR, "error")                                                         \
+    /* the worker died or exited without a result */                          \
+    X(CRASH, "crash")                                                         \
+    /* the worker ran past the case's timeout */                              \
+    X(TIMEOUT, "timeout")                                                     \
+    /* a suite's test that skipped itself (suite.h) */                        \
     X(SKIPPED, "skipped")
 
 enum lc_verdict {
@@ -36,14 +36,14 @@ enum lc_verdict {
 };
 
 /* Where a case's error happened, with the names reports give them. */
-#define LC_PHASE_MAP(X)                                                      \
-    X(NONE, "")                                                              \
-    X(HEADER, "header")     /* its header, read by the runner */             \
-    X(LOAD, "load")         /* importing the file */                         \
-    X(SETUP, "setup")                                                        \
-    X(RUN, "run")                                                            \
-    X(TEARDOWN, "teardown")                                                  \
-    X(WORKER, "worker")     /* the worker process itself */              \
+#define LC_PHASE_MAP(X)                                                       \
+    X(NONE, "")                                                               \
+    X(HEADER, "header") /* its header, read by the runner */                  \
+    X(LOAD, "load")     /* importing the file */                              \
+    X(SETUP, "setup")                                                         \
+    X(RUN, "run")                                                             \
+    X(TEARDOWN, "teardown")                                                   \
+    X(WORKER, "worker")           /* the worker process itself */             \
     X(INTERRUPTED, "interrupted") /* the run was stopped by a signal */
 
 enum lc_phase {
@@ -64,13 +64,13 @@ struct lc_domain_growth {
 #define LC_RESULT_MAGIC 0x4c43524eu /* "LCRN": the result is filled in */
 
 struct lc_result {
-    uint32_t magic;          /* LC_RESULT_MAGIC when filled by a worker */
+    uint32_t magic; /* LC_RESULT_MAGIC when filled by a worker */
     enum lc_verdict verdict;
-    long iterations;         /* run() calls made, warm-up included */
-    long measured;           /* iterations the verdict was judged on */
-    double elapsed_s;        /* wall seconds, interpreter start included */
-    bool gc_enabled;         /* collector state after the last iteration */
-    unsigned leaking;        /* bit (1 << enum lc_signal) per flagged signal */
+    long iterations;  /* run() calls made, warm-up included */
+    long measured;    /* iterations the verdict was judged on */
+    double elapsed_s; /* wall seconds, interpreter start included */
+    bool gc_enabled;  /* collector state after the last iteration */
+    unsigned leaking; /* bit (1 << enum lc_signal) per flagged signal */
     enum lc_plan_reason reason;          /* why measuring stopped */
     struct lc_trend trend[LC_SIG_COUNT]; /* evidence of the last judgement */
     enum lc_trend_state state[LC_SIG_COUNT]; /* state at the last judgement */
@@ -81,10 +81,10 @@ struct lc_result {
     enum lc_phase phase;      /* where an error happened; NONE if none */
     char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
     /* Suites (suite.h) only; 0 for a case file. */
-    uint32_t id_hash;        /* lc_suite_id_hash of the test judged */
-    unsigned suite_flags;    /* LC_SUITE_SCREENED, _NOT_REPEATABLE, ... */
-    long screen_tests;       /* screened: tests in the group run together */
-    long screen_runs;        /* screened: the group's measured runs */
+    uint32_t id_hash;     /* lc_suite_id_hash of the test judged */
+    unsigned suite_flags; /* LC_SUITE_SCREENED, _NOT_REPEATABLE, ... */
+    long screen_tests;    /* screened: tests in the group run together */
+    long screen_runs;     /* screened: the group's measured runs */
     /* Set by the runner, never by a worker (they arrive NULL): the explain
      * pass's JSON object and text, heap copies the caller frees. */
     char *explain_json;
@@ -104,6 +104,7 @@ void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
 
 /* Make r an error of the phase, message formatted like printf. */
 void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -21,21 +21,21 @@
 #include "wire.h"
 
 struct slot {
-    pid_t pid;            /* the keeper (keeper.h); 0 when the slot is free */
-    size_t index;         /* the case it runs */
+    pid_t pid;    /* the keeper (keeper.h); 0 when the slot is free */
+    size_t index; /* the case it runs */
     enum lc_job_kind kind;
-    int out_fd;           /* result channel; -1 once at EOF */
-    int err_fd;           /* the worker's stderr; -1 once at EOF */
-    struct lc_buf out;    /* bytes from out_fd, up to LC_WIRE_CHANNEL_MAX */
-    bool overflow;        /* more came than out may hold */
-    bool exited;          /* the keeper was reaped; status holds how */
-    int status;           /* waitpid status of the keeper */
-    double started;       /* monotonic seconds */
-    double timeout_s;     /* wall time the job may take */
-    bool timed_out;       /* the timeout passed: SIGUSR2 sent */
-    double kill_at;       /* when the timed-out group gets SIGKILL */
-    bool killed;          /* SIGKILL sent to the group */
-    double ended_at;      /* when the keeper exited, for a stray's pipes */
+    int out_fd;        /* result channel; -1 once at EOF */
+    int err_fd;        /* the worker's stderr; -1 once at EOF */
+    struct lc_buf out; /* bytes from out_fd, up to LC_WIRE_CHANNEL_MAX */
+    bool overflow;     /* more came than out may hold */
+    bool exited;       /* the keeper was reaped; status holds how */
+    int status;        /* waitpid status of the keeper */
+    double started;    /* monotonic seconds */
+    double timeout_s;  /* wall time the job may take */
+    bool timed_out;    /* the timeout passed: SIGUSR2 sent */
+    double kill_at;    /* when the timed-out group gets SIGKILL */
+    bool killed;       /* SIGKILL sent to the group */
+    double ended_at;   /* when the keeper exited, for a stray's pipes */
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
     size_t tail_len;
 };
@@ -74,8 +74,8 @@ static char *worker_tunables(void)
     char *s = malloc(n);
 
     if (s)
-        snprintf(s, n, "GLIBC_TUNABLES=%s%s%s", old ? old : "",
-                 old ? ":" : "", LC_PROBES_TUNABLES);
+        snprintf(s, n, "GLIBC_TUNABLES=%s%s%s", old ? old : "", old ? ":" : "",
+                 LC_PROBES_TUNABLES);
     return s;
 }
 
@@ -274,17 +274,18 @@ static void drain(struct slot *sl, int fd)
 
 /* What a worker's channel held: the records, in order. */
 struct answer {
-    enum lc_phase phase;               /* of the last PHASE record */
-    const struct lc_wire_record *rec;  /* RESULT, JSON, TEXT: in order */
+    enum lc_phase phase;              /* of the last PHASE record */
+    const struct lc_wire_record *rec; /* RESULT, JSON, TEXT: in order */
     struct lc_wire_record recs[2];
-    int n;                             /* answer records seen */
+    int n; /* answer records seen */
 };
 
 static void take_record(void *ctx, const struct lc_wire_record *rec)
 {
     struct answer *a = ctx;
 
-    if (rec->type == LC_WIRE_PHASE && rec->len == sizeof(struct lc_wire_phase)) {
+    if (rec->type == LC_WIRE_PHASE &&
+        rec->len == sizeof(struct lc_wire_phase)) {
         struct lc_wire_phase ph;
 
         memcpy(&ph, rec->payload, sizeof(ph));
@@ -312,8 +313,8 @@ static int read_answer(const struct slot *sl, struct answer *a)
 }
 
 /* How a worker that left no whole answer ended, for messages. */
-static void describe_end(const struct slot *sl, enum lc_phase phase,
-                         char *how, size_t len)
+static void describe_end(const struct slot *sl, enum lc_phase phase, char *how,
+                         size_t len)
 {
     if (sl->timed_out)
         snprintf(how, len,
@@ -363,19 +364,17 @@ static void take_span_record(void *ctx, const struct lc_wire_record *rec)
             a->phase = ph.phase;
         return;
     }
-    if (a->got < a->n &&
-        take_result(&(struct answer){.n = 1, .recs = {*rec}},
-                    &a->results[a->got]) == 0)
+    if (a->got < a->n && take_result(&(struct answer){.n = 1, .recs = {*rec}},
+                                     &a->results[a->got]) == 0)
         a->got++;
 }
 
 /* A span (suite.h): a RESULT record per case, in order. Those the worker
  * never answered get its failure, as a case alone would. */
-static void finish_span(struct slot *sl, struct lc_result *results,
-                        size_t n)
+static void finish_span(struct slot *sl, struct lc_result *results, size_t n)
 {
-    struct span_answer a = {.results = results, .n = n,
-                            .phase = LC_PHASE_NONE};
+    struct span_answer a = {
+        .results = results, .n = n, .phase = LC_PHASE_NONE};
     struct lc_result fail;
 
     if (!sl->overflow)
@@ -412,12 +411,11 @@ static void finish_verdict(struct slot *sl, struct lc_result *r)
                        "%s)\n%.*s",
                        sl->out.len, how, (int)sl->tail_len, sl->tail);
     else
-        lc_result_fail(r, sl->timed_out ? LC_VERDICT_TIMEOUT
-                                        : LC_VERDICT_CRASH,
-                       sl->timed_out && a.phase != LC_PHASE_NONE
-                           ? a.phase
-                           : LC_PHASE_WORKER,
-                       "worker %s\n%.*s", how, (int)sl->tail_len, sl->tail);
+        lc_result_fail(
+            r, sl->timed_out ? LC_VERDICT_TIMEOUT : LC_VERDICT_CRASH,
+            sl->timed_out && a.phase != LC_PHASE_NONE ? a.phase
+                                                      : LC_PHASE_WORKER,
+            "worker %s\n%.*s", how, (int)sl->tail_len, sl->tail);
     r->elapsed_s = lc_clock_now() - sl->started;
 }
 
@@ -455,11 +453,9 @@ static void finish_explain(struct slot *sl, struct lc_result *r)
 static bool wants_explain(const struct lc_runner_opts *o,
                           const struct lc_result *r)
 {
-    return (o->explain == LC_EXPLAIN_LEAKS &&
-            r->verdict == LC_VERDICT_LEAK) ||
+    return (o->explain == LC_EXPLAIN_LEAKS && r->verdict == LC_VERDICT_LEAK) ||
            (o->explain == LC_EXPLAIN_JUDGED &&
-            (r->verdict == LC_VERDICT_LEAK ||
-             r->verdict == LC_VERDICT_CLEAN));
+            (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN));
 }
 
 /* The keeper was reaped and both pipes are done. Returns true when the
@@ -528,9 +524,8 @@ static void fill(struct run *rn)
         memset(&rn->results[i], 0, sizeof(rn->results[i]));
         take_span(rn, i);
         if (start(rn, sl, i, LC_JOB_VERDICT) < 0) {
-            lc_result_fail(&rn->results[i], LC_VERDICT_CRASH,
-                           LC_PHASE_WORKER, "cannot start a worker: %s",
-                           strerror(errno));
+            lc_result_fail(&rn->results[i], LC_VERDICT_CRASH, LC_PHASE_WORKER,
+                           "cannot start a worker: %s", strerror(errno));
             for (size_t k = i + 1; k < rn->next; k++)
                 rn->results[k] = rn->results[i]; /* the rest of a span */
             done(rn, i);
@@ -659,9 +654,9 @@ static void cut_short(struct run *rn)
             r->explain_text = strdup("explanation cut short by the "
                                      "interrupt");
         else
-            for (size_t k = 0; k < (rn->cases[sl->index].span > 1
-                                        ? rn->cases[sl->index].span
-                                        : 1);
+            for (size_t k = 0;
+                 k < (rn->cases[sl->index].span > 1 ? rn->cases[sl->index].span
+                                                    : 1);
                  k++)
                 lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
                                "cut short by SIG%s after %.1f s, before its "
@@ -723,10 +718,10 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
         return -LC_ENOMEM;
     }
     for (int j = 0; j < rn.jobs; j++)
-        lc_buf_init(&rn.slots[j].out, LC_WIRE_SUITE_CHANNEL_MAX >
-                                              LC_WIRE_CHANNEL_MAX
-                                          ? LC_WIRE_SUITE_CHANNEL_MAX
-                                          : LC_WIRE_CHANNEL_MAX);
+        lc_buf_init(&rn.slots[j].out,
+                    LC_WIRE_SUITE_CHANNEL_MAX > LC_WIRE_CHANNEL_MAX
+                        ? LC_WIRE_SUITE_CHANNEL_MAX
+                        : LC_WIRE_CHANNEL_MAX);
     lc_keeper_adopt_orphans();
     stop_signal = 0;
     for (int k = 0; k < 3; k++)

@@ -40,7 +40,7 @@ struct lc_runner_opts {
     enum lc_explain_when explain;
     struct lc_explain_opts explain_opts; /* dot_path: a folder here, each
                                             case's DOT file goes in it */
-    double explain_timeout_s; /* wall time for one explain pass */
+    double explain_timeout_s;            /* wall time for one explain pass */
     /* Called as a verdict job for case index is made, after its case is
      * copied in: may change its kind and fill its suite fields (suite.h).
      * A case with span > 1 is judged with the span - 1 after it by one
@@ -57,8 +57,8 @@ struct lc_runner_opts {
  * the run: every worker's tree is killed, the cases it ran and those never
  * started get verdict "error" in phase "interrupted" (reported through
  * on_done like the others), and -LC_EINTR is returned;
- * lc_runner_interrupted() then names the signal. Cases whose result already has a
- * magic (a header error found by the caller) are not run but still
+ * lc_runner_interrupted() then names the signal. Cases whose result already
+ * has a magic (a header error found by the caller) are not run but still
  * reported through on_done. A worker that cannot be started gives its case
  * verdict "crash". Returns 0, -LC_ENOMEM, or -LC_ESPAWN if poll() fails. */
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,

@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const struct lc_signal_info table[LC_SIG_COUNT] = {
-#define LC_SIG_ROW(id, name, unit, floor, horizon, costly, reader) \
+#define LC_SIG_ROW(id, name, unit, floor, horizon, costly, reader)            \
     [LC_SIG_##id] = {name, unit, floor, horizon, costly},
     LC_SIGNAL_MAP(LC_SIG_ROW)
 #undef LC_SIG_ROW
@@ -29,7 +29,8 @@ const char *lc_signal_unit(enum lc_signal s)
 int lc_signal_lookup(const char *name, unsigned len)
 {
     for (int s = 0; s < LC_SIG_COUNT; s++)
-        if (strlen(table[s].name) == len && memcmp(table[s].name, name, len) == 0)
+        if (strlen(table[s].name) == len &&
+            memcmp(table[s].name, name, len) == 0)
             return s;
     return -1;
 }

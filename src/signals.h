@@ -29,23 +29,24 @@
 
 #include <stdint.h>
 
-#define LC_SIGNAL_MAP(X)                                                     \
-    /* live blocks from the RAW, MEM and OBJ allocators */                   \
-    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, 0, read_py_blocks)          \
-    /* bytes requested by those live blocks */                               \
-    X(PY_BYTES, "py_bytes", "B", 0.0, 0, 0, read_py_bytes)                  \
-    /* bytes of malloc heap held outside Python's allocators */              \
-    X(NATIVE, "native_bytes", "B", 32.0, 0, 0, read_native_bytes)           \
-    /* open file descriptors */                                              \
-    X(FDS, "fds", "fds", 0.0, 128, 0, read_fds)                             \
-    /* live OS threads of the process */                                     \
-    X(THREADS, "threads", "threads", 0.0, 128, 0, read_threads)                 \
-    /* references held to what the collector reaches (refs.h): a leaked      \
-     * reference to an object that stays alive, no new memory */            \
+#define LC_SIGNAL_MAP(X)                                                      \
+    /* live blocks from the RAW, MEM and OBJ allocators */                    \
+    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, 0, read_py_blocks)            \
+    /* bytes requested by those live blocks */                                \
+    X(PY_BYTES, "py_bytes", "B", 0.0, 0, 0, read_py_bytes)                    \
+    /* bytes of malloc heap held outside Python's allocators */               \
+    X(NATIVE, "native_bytes", "B", 32.0, 0, 0, read_native_bytes)             \
+    /* open file descriptors */                                               \
+    X(FDS, "fds", "fds", 0.0, 128, 0, read_fds)                               \
+    /* live OS threads of the process */                                      \
+    X(THREADS, "threads", "threads", 0.0, 128, 0, read_threads)               \
+    /* references held to what the collector reaches (refs.h): a leaked       \
+     * reference to an object that stays alive, no new memory */              \
     X(REFS, "refs", "refs", 0.0, 0, 1, read_refs)
 
 enum lc_signal {
-#define LC_SIG_ENUM(id, name, unit, floor, horizon, costly, reader) LC_SIG_##id,
+#define LC_SIG_ENUM(id, name, unit, floor, horizon, costly, reader)           \
+    LC_SIG_##id,
     LC_SIGNAL_MAP(LC_SIG_ENUM)
 #undef LC_SIG_ENUM
         LC_SIG_COUNT
@@ -55,12 +56,12 @@ enum lc_signal {
 
 /* What the table says of one signal. A plain value. */
 struct lc_signal_info {
-    const char *name;  /* "py_blocks", "native_bytes", ... */
-    const char *unit;  /* "blocks", "B", "fds", "threads" */
-    double min_rate;   /* noise floor, unit per iteration */
-    long max_horizon;  /* iterations of growth that make a leak; 0: the
-                          case's bound */
-    int costly;        /* skipped while another signal grows */
+    const char *name; /* "py_blocks", "native_bytes", ... */
+    const char *unit; /* "blocks", "B", "fds", "threads" */
+    double min_rate;  /* noise floor, unit per iteration */
+    long max_horizon; /* iterations of growth that make a leak; 0: the
+                         case's bound */
+    int costly;       /* skipped while another signal grows */
 };
 
 /* One reading of every signal, taken at a sample point. */

@@ -239,7 +239,8 @@ static int screen(struct judge *j, const long *idx, long k)
     for (long i = 0; i < k; i++) {
         struct lc_result *r = &j->res[idx[i]];
 
-        lc_result_take_plan(r, &j->m.plan, "raise --time or make the test cheaper");
+        lc_result_take_plan(r, &j->m.plan,
+                            "raise --time or make the test cheaper");
         r->iterations += cc.calls;
         r->elapsed_s += el;
         r->suite_flags |= LC_SUITE_SCREENED;

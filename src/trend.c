@@ -64,10 +64,9 @@ void lc_trend_classify(const int64_t *levels, size_t n,
         return;
 
     third = steps / 3;
-    out->floor_gap = min_of(levels, steps - third, steps) -
-                     max_of(levels, 0, third);
-    out->leak = out->floor_gap > 0 &&
-                levels[steps] > levels[steps - third] &&
+    out->floor_gap =
+        min_of(levels, steps - third, steps) - max_of(levels, 0, third);
+    out->leak = out->floor_gap > 0 && levels[steps] > levels[steps - third] &&
                 out->per_iter > 0 && out->per_iter >= opts->min_rate;
 }
 

@@ -91,8 +91,7 @@ int lc_wire_parse(const char *buf, size_t len, struct lc_wire_record *rec)
         /* Even a partial header must begin like one. */
         uint32_t magic = LC_WIRE_MAGIC;
 
-        return memcmp(buf, &magic, len < 4 ? len : 4) ? -LC_EWIRE
-                                                      : -LC_EAGAIN;
+        return memcmp(buf, &magic, len < 4 ? len : 4) ? -LC_EWIRE : -LC_EAGAIN;
     }
     memcpy(&h, buf, sizeof(h));
     if (h.magic != LC_WIRE_MAGIC || h.version != LC_WIRE_VERSION ||

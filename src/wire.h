@@ -56,25 +56,24 @@ struct lc_wire_phase {
 };
 
 enum lc_job_kind {
-    LC_JOB_VERDICT, /* judge the case: one RESULT back */
-    LC_JOB_EXPLAIN, /* explain it: JSON and TEXT back */
+    LC_JOB_VERDICT,       /* judge the case: one RESULT back */
+    LC_JOB_EXPLAIN,       /* explain it: JSON and TEXT back */
     LC_JOB_SUITE_COLLECT, /* list a suite's tests (suite.h): one RESULT */
-    LC_JOB_SUITE,   /* judge c.span tests of a suite: a RESULT per test */
+    LC_JOB_SUITE, /* judge c.span tests of a suite: a RESULT per test */
 };
 
 /* One job for a worker. A plain value, sent whole. */
 struct lc_job {
     enum lc_job_kind kind;
-    struct lc_case c;          /* the case, its header read by the runner */
+    struct lc_case c; /* the case, its header read by the runner */
     /* Explain jobs only. */
-    long explain_iterations;   /* run() calls between the snapshots */
-    int explain_depth;         /* frames per allocation traceback */
+    long explain_iterations;    /* run() calls between the snapshots */
+    int explain_depth;          /* frames per allocation traceback */
     char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
-    unsigned growing;          /* bit per signal the verdict found growing */
+    unsigned growing;           /* bit per signal the verdict found growing */
     double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
-    struct lc_suite_job suite; /* suite jobs only */
+    struct lc_suite_job suite;     /* suite jobs only */
 };
-
 
 /* A record found in a buffer; payload points into it. */
 struct lc_wire_record {

@@ -117,8 +117,8 @@ static void judge_cap(const struct lc_case *c, const struct lc_sample *base,
     for (size_t i = 0; i < sizeof(grow) / sizeof(grow[0]); i++) {
         int64_t d = now.v[grow[i]] - base->v[grow[i]];
 
-        if (d <= 0 ||
-            (double)d / (double)r->iterations < lc_signal_info(grow[i])->min_rate)
+        if (d <= 0 || (double)d / (double)r->iterations <
+                          lc_signal_info(grow[i])->min_rate)
             continue;
         r->leaking |= 1u << grow[i];
         r->trend[grow[i]].total = d;
@@ -177,8 +177,8 @@ void lc_worker_run(const struct lc_case *c, int progress_fd,
                        c->iterations);
         goto out;
     }
-    if (lc_worker_open(&eo, c->path, progress_fd, &script, &phase,
-                       r->message, sizeof(r->message))) {
+    if (lc_worker_open(&eo, c->path, progress_fd, &script, &phase, r->message,
+                       sizeof(r->message))) {
         r->phase = phase;
         goto out_release;
     }
@@ -243,7 +243,7 @@ static void cap_memory(long mib)
 
 int lc_worker_main(int job_fd, int result_fd)
 {
-    static struct lc_job job;     /* big: a case and a path */
+    static struct lc_job job; /* big: a case and a path */
     static struct lc_result r;
     struct lc_wire_record rec;
     struct lc_buf b;

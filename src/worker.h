@@ -32,9 +32,9 @@
  * timeout's kill). 0, or -1 with err filled. */
 int lc_worker_start(const struct lc_embed_opts *eo, char *err, size_t errlen);
 
-/* Start the interpreter (lc_worker_start), load the case, call its setup(): how every
- * process that runs a case begins (the verdict worker, the explain pass,
- * the leak fuzzer). With faulthandler on (eo), SIGUSR2 makes it print
+/* Start the interpreter (lc_worker_start), load the case, call its setup():
+ * how every process that runs a case begins (the verdict worker, the explain
+ * pass, the leak fuzzer). With faulthandler on (eo), SIGUSR2 makes it print
  * every thread's Python stack on stderr: the runner asks for it before a
  * timeout's kill. Each phase entered is announced on progress_fd (a PHASE
  * record, wire.h) when it is >= 0. 0, or -1 with *phase set and err

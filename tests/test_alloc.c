@@ -69,23 +69,22 @@ static int64_t dbytes(const struct lc_alloc_counts *a,
 
 /* Helpers every test uses. `keep` has a slot per kept object, allocated
  * before the first reading; step(n) runs n iterations of the scenario. */
-static const char helpers[] =
-    "import gc, sys\n"
-    "N = 1000\n"
-    "keep = [None] * (16 * N)\n"
-    "pos = 0\n"
-    "def keep_one():\n"
-    "    global pos\n"
-    "    keep[pos] = object()\n"
-    "    pos += 1\n"
-    "def release(start, stop):\n"
-    "    for i in range(start, stop):\n"
-    "        keep[i] = None\n"
-    "def drop_one():\n"
-    "    object()\n"
-    "    [1, 2, 3]\n"
-    "    {'a': 1}\n"
-    "    'x' * 100\n";
+static const char helpers[] = "import gc, sys\n"
+                              "N = 1000\n"
+                              "keep = [None] * (16 * N)\n"
+                              "pos = 0\n"
+                              "def keep_one():\n"
+                              "    global pos\n"
+                              "    keep[pos] = object()\n"
+                              "    pos += 1\n"
+                              "def release(start, stop):\n"
+                              "    for i in range(start, stop):\n"
+                              "        keep[i] = None\n"
+                              "def drop_one():\n"
+                              "    object()\n"
+                              "    [1, 2, 3]\n"
+                              "    {'a': 1}\n"
+                              "    'x' * 100\n";
 
 Test(alloc, counters_are_zero_before_install_and_install_happens_once)
 {
@@ -305,27 +304,25 @@ static void expect_thread_delta(const char *code, long threads,
         py(code);
         wait_threads(threads);
         b = reading();
-        cr_expect_eq(b.blocks[LC_DOMAIN_OBJ] - a.blocks[LC_DOMAIN_OBJ],
-                     want_blocks, "%s: object blocks %+lld", code,
-                     (long long)(b.blocks[LC_DOMAIN_OBJ] -
-                                 a.blocks[LC_DOMAIN_OBJ]));
-        cr_expect_eq(b.bytes[LC_DOMAIN_OBJ] - a.bytes[LC_DOMAIN_OBJ],
-                     want_bytes, "%s: object bytes %+lld", code,
-                     (long long)(b.bytes[LC_DOMAIN_OBJ] -
-                                 a.bytes[LC_DOMAIN_OBJ]));
+        cr_expect_eq(
+            b.blocks[LC_DOMAIN_OBJ] - a.blocks[LC_DOMAIN_OBJ], want_blocks,
+            "%s: object blocks %+lld", code,
+            (long long)(b.blocks[LC_DOMAIN_OBJ] - a.blocks[LC_DOMAIN_OBJ]));
+        cr_expect_eq(
+            b.bytes[LC_DOMAIN_OBJ] - a.bytes[LC_DOMAIN_OBJ], want_bytes,
+            "%s: object bytes %+lld", code,
+            (long long)(b.bytes[LC_DOMAIN_OBJ] - a.bytes[LC_DOMAIN_OBJ]));
         /* The thread's state and stack are RAW: all freed. */
-        cr_expect_eq(b.blocks[LC_DOMAIN_RAW], a.blocks[LC_DOMAIN_RAW],
-                     "%s: RAW blocks %+lld", code,
-                     (long long)(b.blocks[LC_DOMAIN_RAW] -
-                                 a.blocks[LC_DOMAIN_RAW]));
-        exact = dblocks(&a, &b) == want_blocks &&
-                dbytes(&a, &b) == want_bytes;
+        cr_expect_eq(
+            b.blocks[LC_DOMAIN_RAW], a.blocks[LC_DOMAIN_RAW],
+            "%s: RAW blocks %+lld", code,
+            (long long)(b.blocks[LC_DOMAIN_RAW] - a.blocks[LC_DOMAIN_RAW]));
+        exact = dblocks(&a, &b) == want_blocks && dbytes(&a, &b) == want_bytes;
         /* Info, not warn: a warning makes Criterion 2.4.1 exit 1. */
         if (!exact)
             cr_log_info("%.*s: try %d read %+lld blocks %+lld bytes",
                         (int)strcspn(code, "\n"), code, i,
-                        (long long)dblocks(&a, &b),
-                        (long long)dbytes(&a, &b));
+                        (long long)dblocks(&a, &b), (long long)dbytes(&a, &b));
     }
     cr_expect(exact, "%s: never read %+lld blocks and %+lld bytes", code,
               (long long)want_blocks, (long long)want_bytes);

@@ -160,7 +160,8 @@ Test(case, each_key_sets_its_setting)
          SIG(NATIVE)},
         {"# leakcheck: signals=fds,threads\n", CLEAN, "", W, I, T, TO,
          SIG(FDS) | SIG(THREADS)},
-        {"# leakcheck: signals=threads,py_blocks,fds,refs,py_bytes,native_bytes\n",
+        {"# leakcheck: "
+         "signals=threads,py_blocks,fds,refs,py_bytes,native_bytes\n",
          CLEAN, "", W, I, T, TO, ALL},
         /* Windows line ends: the '\r' is not part of the value. */
         {"# leakcheck: expect=leak\r\n# leakcheck: warmup=3\r\n",

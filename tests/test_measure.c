@@ -59,12 +59,12 @@ static int64_t refs_at(const struct lc_measure *m, size_t i)
  * refs level stays where it was. */
 Test(measure, a_costly_signal_waits_while_another_grows)
 {
-    struct lc_script *s = start_with(
-        "import ctypes\n"
-        "KEEP = []\n"
-        "def run():\n"
-        "    KEEP.append(object())\n"
-        "    ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))\n");
+    struct lc_script *s =
+        start_with("import ctypes\n"
+                   "KEEP = []\n"
+                   "def run():\n"
+                   "    KEEP.append(object())\n"
+                   "    ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))\n");
     struct lc_measure m;
     size_t n;
 
@@ -72,8 +72,8 @@ Test(measure, a_costly_signal_waits_while_another_grows)
     n = m.plan.n;
     cr_assert(m.plan.leak, "a leak");
     cr_assert(m.plan.leaking & (1u << LC_SIG_PY_BLOCKS));
-    cr_assert_gt(refs_at(&m, LC_PLAN_FIRST_HORIZON),
-                 refs_at(&m, 0), "read until the first judgement");
+    cr_assert_gt(refs_at(&m, LC_PLAN_FIRST_HORIZON), refs_at(&m, 0),
+                 "read until the first judgement");
     cr_assert_eq(refs_at(&m, n - 1), refs_at(&m, LC_PLAN_FIRST_HORIZON + 1),
                  "not read after blocks were judged growing");
     lc_measure_release(&m);
@@ -83,12 +83,11 @@ Test(measure, a_costly_signal_waits_while_another_grows)
  * at every reading and decides. */
 Test(measure, a_costly_signal_decides_when_alone)
 {
-    struct lc_script *s = start_with(
-        "import ctypes\n"
-        "NONE = ctypes.py_object(None)\n"
-        "INCREF = ctypes.pythonapi.Py_IncRef\n"
-        "def run():\n"
-        "    INCREF(NONE)\n");
+    struct lc_script *s = start_with("import ctypes\n"
+                                     "NONE = ctypes.py_object(None)\n"
+                                     "INCREF = ctypes.pythonapi.Py_IncRef\n"
+                                     "def run():\n"
+                                     "    INCREF(NONE)\n");
     struct lc_measure m;
 
     measure(&m, s, 256);

@@ -17,10 +17,10 @@ typedef int64_t (*level_fn)(long t);
 struct outcome {
     bool leak;
     enum lc_plan_reason reason;
-    long last_t;        /* iteration of the last reading */
-    long detected_at;   /* signal 0 */
+    long last_t;      /* iteration of the last reading */
+    long detected_at; /* signal 0 */
     size_t readings;
-    double per_iter;    /* signal 0, last judgement */
+    double per_iter; /* signal 0, last judgement */
 };
 
 /* The default policy, cut to signal 0 with this horizon and floor. */
@@ -83,19 +83,59 @@ static struct outcome run1(level_fn fn, long max, double min_rate)
 
 /* Scenarios, as levels after t measured iterations. */
 /* clang-format off: one scenario a line */
-static int64_t flat(long t) { (void)t; return 1000; }
-static int64_t one_per_iter(long t) { return t; }
-static int64_t every_third(long t) { return t / 3; }
-static int64_t every_tenth(long t) { return t / 10; }
-static int64_t fill_1000(long t) { return t < 1000 ? t : 1000; }
-static int64_t fill_300(long t) { return 4 * (t < 300 ? t : 300); }
-static int64_t fill_1900(long t) { return t < 1900 ? t : 1900; }
-static int64_t sawtooth_50(long t) { return t % 50; }
-static int64_t log_growth(long t) { return (int64_t)(20 * log1p((double)t)); }
-static int64_t warmup_spike(long t) { return t < 3 ? 500 : 0; }
-static int64_t one_step(long t) { return t < 20 ? 0 : 7; }
-static int64_t native_400(long t) { return 400 * t + (t % 7) * 48; }
-static int64_t native_noise(long t) { return 10 * t; }
+static int64_t flat(long t)
+{
+    (void)t;
+    return 1000;
+}
+static int64_t one_per_iter(long t)
+{
+    return t;
+}
+static int64_t every_third(long t)
+{
+    return t / 3;
+}
+static int64_t every_tenth(long t)
+{
+    return t / 10;
+}
+static int64_t fill_1000(long t)
+{
+    return t < 1000 ? t : 1000;
+}
+static int64_t fill_300(long t)
+{
+    return 4 * (t < 300 ? t : 300);
+}
+static int64_t fill_1900(long t)
+{
+    return t < 1900 ? t : 1900;
+}
+static int64_t sawtooth_50(long t)
+{
+    return t % 50;
+}
+static int64_t log_growth(long t)
+{
+    return (int64_t)(20 * log1p((double)t));
+}
+static int64_t warmup_spike(long t)
+{
+    return t < 3 ? 500 : 0;
+}
+static int64_t one_step(long t)
+{
+    return t < 20 ? 0 : 7;
+}
+static int64_t native_400(long t)
+{
+    return 400 * t + (t % 7) * 48;
+}
+static int64_t native_noise(long t)
+{
+    return 10 * t;
+}
 /* clang-format on */
 
 /* Bounded noise: a fixed pseudo-random level in [0, 40), seeded. */
@@ -110,7 +150,10 @@ static int64_t noise(long t)
 }
 
 /* A leak of one object every iteration plus noise from a reused buffer. */
-static int64_t leak_with_noise(long t) { return t + noise(t); }
+static int64_t leak_with_noise(long t)
+{
+    return t + noise(t);
+}
 
 Test(plan, a_leak_of_one_per_iteration_is_flagged_at_the_first_look)
 {
@@ -148,8 +191,10 @@ Test(plan, a_cache_that_fills_within_half_the_horizon_is_clean)
     cr_assert_eq(o.reason, LC_PLAN_FLAT);
     o = run1(fill_300, 2048, 0);
     cr_assert_not(o.leak);
-    cr_assert_eq(o.last_t, 512, "stops at the first flat half past the "
-                 "fill, ran to %ld", o.last_t);
+    cr_assert_eq(o.last_t, 512,
+                 "stops at the first flat half past the "
+                 "fill, ran to %ld",
+                 o.last_t);
 }
 
 Test(plan, a_cache_filling_past_half_the_horizon_is_the_documented_limit)
@@ -181,8 +226,8 @@ Test(plan, min_rate_separates_native_noise_from_a_native_leak)
 
 Test(plan, verdicts_do_not_change_under_a_constant_shift)
 {
-    level_fn all[] = {flat, one_per_iter, every_third, fill_1000,
-                      sawtooth_50, noise, log_growth, one_step};
+    level_fn all[] = {flat,        one_per_iter, every_third, fill_1000,
+                      sawtooth_50, noise,        log_growth,  one_step};
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         struct lc_plan_opts o = one_signal(2048, 0);
@@ -229,7 +274,8 @@ Test(plan, a_leak_names_every_signal_growing_when_it_is_decided)
     }
     cr_assert(p.leak);
     cr_assert_eq(p.judged_at, 128, "decided by the scarce signal's horizon");
-    cr_assert_eq(p.leaking, 3u, "both growing signals named, not the flat one");
+    cr_assert_eq(p.leaking, 3u,
+                 "both growing signals named, not the flat one");
 }
 
 Test(plan, a_signal_that_does_not_decide_never_makes_a_leak)
@@ -238,8 +284,7 @@ Test(plan, a_signal_that_does_not_decide_never_makes_a_leak)
     level_fn f[2] = {flat, one_per_iter};
 
     o.nsignals = 2;
-    o.sig[1] = (struct lc_plan_signal){.max_horizon = 2048,
-                                       .decides = false};
+    o.sig[1] = (struct lc_plan_signal){.max_horizon = 2048, .decides = false};
     cr_assert_not(drive(&o, f, 0).leak);
 }
 

@@ -192,9 +192,9 @@ Test(probes, native_heap_grows_by_a_kept_malloc_and_returns_after_free)
 static void python_is_not_native(void)
 {
     static const char *const makers[] = {
-        "keep[0] = bytes(4000)\n",    /* pymalloc -> RAW, arena chunk */
-        "keep[0] = bytes(1000000)\n", /* RAW, mmap'd chunk */
-        "keep[0] = [None] * 100000\n",/* MEM, list items */
+        "keep[0] = bytes(4000)\n",     /* pymalloc -> RAW, arena chunk */
+        "keep[0] = bytes(1000000)\n",  /* RAW, mmap'd chunk */
+        "keep[0] = [None] * 100000\n", /* MEM, list items */
         "keep[0] = [object() for _ in range(1000)]\n", /* many small */
     };
     struct lc_sample a, b;

@@ -19,8 +19,16 @@
 
 #define PYTHON "/usr/bin/python3.11"
 
-enum { C_LEAK, C_CLEAN, C_ERROR, C_CRASH, C_TIMEOUT, C_UNEXPECTED, C_NASTY,
-       NCASES };
+enum {
+    C_LEAK,
+    C_CLEAN,
+    C_ERROR,
+    C_CRASH,
+    C_TIMEOUT,
+    C_UNEXPECTED,
+    C_NASTY,
+    NCASES
+};
 
 static struct lc_case cases[NCASES];
 static struct lc_result results[NCASES];
@@ -30,7 +38,8 @@ static struct lc_result results[NCASES];
  * truncated sequence, an overlong '/', a surrogate) and valid UTF-8. */
 static const char nasty_path[] =
     "cases/we\"ird\\na\nme\t\r\x01\x1b[31m\x7f<&>'"
-    "\x80\xc3(\xc0\xaf\xed\xa0\x80" "caf\xc3\xa9.py";
+    "\x80\xc3(\xc0\xaf\xed\xa0\x80"
+    "caf\xc3\xa9.py";
 static const char nasty_msg[] =
     "Traceback (most recent call last):\n"
     "  File \"x.py\", line 1, in run\n"
@@ -54,15 +63,21 @@ static void fixture(void)
     r->elapsed_s = 0.25;
     r->gc_enabled = true;
     r->leaking = (1u << LC_SIG_PY_BLOCKS) | (1u << LC_SIG_PY_BYTES);
-    r->trend[LC_SIG_PY_BLOCKS] = (struct lc_trend){
-        .leak = true, .per_iter = 1, .total = 60, .grew = 60, .steps = 60,
-        .floor_gap = 20};
-    r->trend[LC_SIG_PY_BYTES] = (struct lc_trend){
-        .leak = true, .per_iter = 56, .total = 3360, .grew = 60,
-        .steps = 60, .floor_gap = 1120};
+    r->trend[LC_SIG_PY_BLOCKS] = (struct lc_trend){.leak = true,
+                                                   .per_iter = 1,
+                                                   .total = 60,
+                                                   .grew = 60,
+                                                   .steps = 60,
+                                                   .floor_gap = 20};
+    r->trend[LC_SIG_PY_BYTES] = (struct lc_trend){.leak = true,
+                                                  .per_iter = 56,
+                                                  .total = 3360,
+                                                  .grew = 60,
+                                                  .steps = 60,
+                                                  .floor_gap = 1120};
     /* Grew, but the case does not check it: not part of the growth. */
-    r->trend[LC_SIG_FDS] = (struct lc_trend){.leak = true, .per_iter = 2,
-                                             .total = 120, .steps = 60};
+    r->trend[LC_SIG_FDS] = (struct lc_trend){
+        .leak = true, .per_iter = 2, .total = 120, .steps = 60};
 
     lc_case_init(&cases[C_CLEAN], "cases/clean.py");
     r = &results[C_CLEAN];
@@ -127,8 +142,7 @@ static char *report(enum lc_format fmt, size_t from, size_t n)
     FILE *f = open_memstream(&buf, &len);
 
     cr_assert_not_null(f);
-    cr_assert_eq(lc_report_write(f, fmt, cases + from, results + from, n,
-                                 1.5),
+    cr_assert_eq(lc_report_write(f, fmt, cases + from, results + from, n, 1.5),
                  0);
     cr_assert_eq(fclose(f), 0);
     cr_assert_eq(strlen(buf), len, "a NUL byte in the report");
@@ -264,8 +278,8 @@ Test(report, json_growth_lists_only_the_checked_signals, .init = fixture)
     results[C_LEAK].leaking = 1u << LC_SIG_NATIVE;
     results[C_LEAK].trend[LC_SIG_NATIVE].per_iter = 1234.5;
     json = report(LC_FORMAT_JSON, C_LEAK, 1);
-    cr_expect_neq(strstr(json, "\"growth\": {\"native_bytes\": 1234.5}"),
-                  NULL, "%s", json);
+    cr_expect_neq(strstr(json, "\"growth\": {\"native_bytes\": 1234.5}"), NULL,
+                  "%s", json);
     free(json);
 }
 
@@ -421,8 +435,7 @@ Test(report, text_case_lines_written_one_by_one_match, .init = fixture)
     free(buf);
 }
 
-Test(report, text_shows_failed_explanations_after_the_summary,
-     .init = fixture)
+Test(report, text_shows_failed_explanations_after_the_summary, .init = fixture)
 {
     char *text, *lines[16];
     size_t n;
@@ -563,8 +576,9 @@ Test(report, junit_stays_well_formed_for_invalid_utf8, .init = fixture)
 
     /* The document says encoding="UTF-8": a path or message that is not
      * (a Latin-1 file name, bytes a case printed) must not break it. */
-    cr_expect_eq(rc, 0, "invalid UTF-8 in a path or message must still make "
-                        "well-formed XML:\n%s",
+    cr_expect_eq(rc, 0,
+                 "invalid UTF-8 in a path or message must still make "
+                 "well-formed XML:\n%s",
                  out);
     free(xml);
 }
@@ -575,9 +589,9 @@ Test(report, write_fails_on_a_failed_stream, .init = fixture)
 
     cr_assert_not_null(f);
     setvbuf(f, NULL, _IONBF, 0);
-    cr_expect_eq(lc_report_write(f, LC_FORMAT_JSON, cases, results, NCASES,
-                                 1.0),
-                 -LC_EIO);
+    cr_expect_eq(
+        lc_report_write(f, LC_FORMAT_JSON, cases, results, NCASES, 1.0),
+        -LC_EIO);
     fclose(f);
 }
 
@@ -610,9 +624,14 @@ static int xmllint_check(const char *text, char *out, size_t outlen)
  * each becoming U+FFFD or '?'. */
 Test(report, junit_replaces_what_xml_forbids, .init = fixture)
 {
-    static const char forbidden[] =
-        "a\xef\xbf\xbe" "b\xef\xbf\xbf" "c\xed\xa0\x80" "d\xed\xbf\xbf"
-        "e\x01\x08\x0b\x0c\x1f" "f\xef\xbf\xbd" "g\xef\xbf\xbc" "h";
+    static const char forbidden[] = "a\xef\xbf\xbe"
+                                    "b\xef\xbf\xbf"
+                                    "c\xed\xa0\x80"
+                                    "d\xed\xbf\xbf"
+                                    "e\x01\x08\x0b\x0c\x1f"
+                                    "f\xef\xbf\xbd"
+                                    "g\xef\xbf\xbc"
+                                    "h";
     static const char check[] =
         "import sys, xml.etree.ElementTree as ET\n"
         "s = ET.parse(sys.stdin.buffer).getroot().find(\"testsuite\")\n"
@@ -625,8 +644,8 @@ Test(report, junit_replaces_what_xml_forbids, .init = fixture)
     int rc;
 
     lc_case_init(&cases[C_NASTY], forbidden);
-    snprintf(results[C_NASTY].message, sizeof(results[C_NASTY].message),
-             "%s", forbidden);
+    snprintf(results[C_NASTY].message, sizeof(results[C_NASTY].message), "%s",
+             forbidden);
     /* An unexpected leak whose explanation holds them too. */
     results[C_CLEAN].verdict = LC_VERDICT_LEAK;
     results[C_CLEAN].leaking = 1u << LC_SIG_PY_BLOCKS;
@@ -637,16 +656,14 @@ Test(report, junit_replaces_what_xml_forbids, .init = fixture)
     cr_expect_eq(rc, 0, "xmllint rejects the report:\n%s\n%s", out, xml);
     rc = python_check(check, xml, out, sizeof(out));
     cr_assert_eq(rc, 0, "expat rejects the report:\n%s\n%s", out, xml);
-    cr_expect_neq(strstr(out,
-                         "'cases/clean.py'\n"
-                         "failure 'py_blocks +1/iteration\\n"
-                         "a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
-                         "\\ufffd\\ufffde?????f\\ufffdg\\ufffch\\n'\n"),
+    cr_expect_neq(strstr(out, "'cases/clean.py'\n"
+                              "failure 'py_blocks +1/iteration\\n"
+                              "a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
+                              "\\ufffd\\ufffde?????f\\ufffdg\\ufffch\\n'\n"),
                   NULL, "got:\n%s", out);
-    cr_expect_neq(strstr(out,
-                         "'a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
-                         "\\ufffd\\ufffde?????f\\ufffdg\\ufffch'\n"
-                         "error 'a\\ufffdb"),
+    cr_expect_neq(strstr(out, "'a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd"
+                              "\\ufffd\\ufffde?????f\\ufffdg\\ufffch'\n"
+                              "error 'a\\ufffdb"),
                   NULL, "got:\n%s", out);
     free(xml);
     results[C_CLEAN].explain_text = NULL;

@@ -58,8 +58,8 @@ Test(runner, a_hang_is_killed_at_the_timeout)
 
     cr_assert_eq(results[0].verdict, LC_VERDICT_TIMEOUT);
     cr_assert_eq(results[0].phase, LC_PHASE_WORKER);
-    cr_assert(strstr(results[0].message, "timeout of 0.5 s"),
-              "%s", results[0].message);
+    cr_assert(strstr(results[0].message, "timeout of 0.5 s"), "%s",
+              results[0].message);
     cr_assert_eq(results[1].verdict, LC_VERDICT_LEAK, "the neighbour");
     cr_assert_lt(took, 5.0, "the hang held the run for %.1f s", took);
 }

@@ -32,8 +32,8 @@ static size_t levels_of(const int64_t *deltas, size_t steps, int64_t base,
     return steps + 1;
 }
 
-static struct lc_trend judge(const int64_t *deltas, size_t steps,
-                             int64_t base, long batch, double min_rate)
+static struct lc_trend judge(const int64_t *deltas, size_t steps, int64_t base,
+                             long batch, double min_rate)
 {
     int64_t levels[MAX_STEPS + 1];
     struct lc_trend_opts opts = {.batch = batch, .min_rate = min_rate};
@@ -53,15 +53,15 @@ static void fill(int64_t *deltas, size_t steps, size_t period, int64_t v)
 
 static void check_table(const struct row *rows, size_t n)
 {
-    static const int64_t shifts[] = {0, 1, -1000, 1000000007,
-                                     (int64_t)1 << 40, -((int64_t)1 << 40)};
+    static const int64_t shifts[] = {
+        0, 1, -1000, 1000000007, (int64_t)1 << 40, -((int64_t)1 << 40)};
 
     for (size_t i = 0; i < n; i++) {
         struct lc_trend t0 = judge(rows[i].deltas, rows[i].steps, 0, 1, 0.0);
 
         for (size_t s = 0; s < sizeof(shifts) / sizeof(*shifts); s++) {
-            struct lc_trend t = judge(rows[i].deltas, rows[i].steps,
-                                      shifts[s], 1, 0.0);
+            struct lc_trend t =
+                judge(rows[i].deltas, rows[i].steps, shifts[s], 1, 0.0);
 
             cr_expect_eq(t.leak, rows[i].leak,
                          "%s (levels shifted by %lld): leak=%d, want %d "
@@ -71,8 +71,7 @@ static void check_table(const struct row *rows, size_t n)
                          (long long)t.total);
             /* The evidence does not move with the levels either. */
             cr_expect(t.total == t0.total && t.grew == t0.grew &&
-                          t.steps == t0.steps &&
-                          t.floor_gap == t0.floor_gap &&
+                          t.steps == t0.steps && t.floor_gap == t0.floor_gap &&
                           t.per_iter == t0.per_iter && t.mk_z == t0.mk_z,
                       "%s: evidence changed under a shift of %lld",
                       rows[i].name, (long long)shifts[s]);
@@ -127,15 +126,18 @@ Test(trend, growth_that_stops_or_returns_is_not_a_leak)
         {"sawtooth [1, 1, 1, -3] * 7", {0}, 28, false},
         /* Bounded noise: levels wander in [-3, 3] and come back. */
         {"bounded noise",
-         {2, -1, 3, -4, 1, 2, -3, 0, 1, -1, 2, -2, 3, -3, 1, 1, -2, 0,
-          2, -2, 1, 0, -1, 2, -3, 1, 2, -1, -1, 0},
-         30, false},
+         {2, -1, 3, -4, 1,  2, -3, 0,  1, -1, 2, -2, 3,  -3, 1,
+          1, -2, 0, 2,  -2, 1, 0,  -1, 2, -3, 1, 2,  -1, -1, 0},
+         30,
+         false},
         /* Growth early in the window only: the last third is flat. */
         {"[2] * 20 + [0] * 10, growth stopped", {0}, 30, false},
         /* The floor ends level with the first third's peak: growth at the
          * end alone does not make a rising floor. */
         {"[1] + [0] * 7 + [1], floor level with the first peak",
-         {1, 0, 0, 0, 0, 0, 0, 0, 1}, 9, false},
+         {1, 0, 0, 0, 0, 0, 0, 0, 1},
+         9,
+         false},
         /* One big step in the middle, flat before and after. */
         {"[0] * 14 + [100] + [0] * 15, one-off step", {0}, 30, false},
     };
@@ -161,7 +163,8 @@ Test(trend, growth_through_drops_is_still_a_leak)
         {"[1] * 30 with jitter",
          {3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1,
           3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1, 3, -1, 1},
-         30, true},
+         30,
+         true},
     };
     /* clang-format on */
 
@@ -297,9 +300,9 @@ Test(trend, batch_below_one_is_taken_as_one)
 Test(trend, mann_kendall_z_reads_the_direction_of_a_trend)
 {
     int64_t d[30];
-    static const int64_t noise[] = {2, -1, 3, -4, 1, 2, -3, 0, 1, -1,
-                                    2, -2, 3, -3, 1, 1, -2, 0, 2, -2,
-                                    1, 0, -1, 2, -3, 1, 2, -1, -1, 0};
+    static const int64_t noise[] = {2, -1, 3,  -4, 1,  2, -3, 0,  1,  -1,
+                                    2, -2, 3,  -3, 1,  1, -2, 0,  2,  -2,
+                                    1, 0,  -1, 2,  -3, 1, 2,  -1, -1, 0};
     struct lc_trend t;
 
     fill(d, 30, 1, 1);

@@ -51,8 +51,7 @@ Test(wire, a_partial_record_waits_and_a_wrong_start_is_refused)
     struct lc_wire_record rec;
 
     for (size_t k = 0; k < n; k++)
-        cr_assert_eq(lc_wire_parse(buf, k, &rec), -LC_EAGAIN, "%zu bytes",
-                     k);
+        cr_assert_eq(lc_wire_parse(buf, k, &rec), -LC_EAGAIN, "%zu bytes", k);
     cr_assert_eq(lc_wire_parse("clean", 5, &rec), -LC_EWIRE);
     cr_assert_eq(lc_wire_parse("L", 1, &rec), -LC_EAGAIN);
     cr_assert_eq(lc_wire_parse("X", 1, &rec), -LC_EWIRE);
@@ -75,8 +74,8 @@ Test(wire, every_flipped_bit_is_caught)
             cr_assert(rc == -LC_EWIRE || rc == -LC_EAGAIN,
                       "byte %zu bit %d read as a record", i, bit);
             cr_assert(rc == -LC_EWIRE || (i >= 8 && i < 12),
-                      "byte %zu bit %d: only the length may look partial",
-                      i, bit);
+                      "byte %zu bit %d: only the length may look partial", i,
+                      bit);
         }
 }
 

@@ -68,8 +68,9 @@ static int check_unique(const struct lc_case *cases, size_t n)
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++)
             if (strcmp(cases[i].path, cases[k].path) == 0) {
-                fprintf(stderr, "leakcheck report: %s is in two of the "
-                                "files (or twice in one)\n",
+                fprintf(stderr,
+                        "leakcheck report: %s is in two of the "
+                        "files (or twice in one)\n",
                         cases[i].path);
                 return -LC_EINPUT;
             }

@@ -119,7 +119,8 @@ static void name_part(char *dst, size_t cap, const char *s, size_t max)
 static int default_out(char *out, size_t cap, const char *case_path,
                        const char *artifact)
 {
-    const char *cbase = lc_repro_base_name(case_path), *abase = lc_repro_base_name(artifact);
+    const char *cbase = lc_repro_base_name(case_path),
+               *abase = lc_repro_base_name(artifact);
     size_t dirlen = (size_t)(cbase - case_path), stemlen = strlen(cbase);
     char apart[NAME_PART_MAX + 1];
     const char *dash = strchr(abase, '-');
@@ -197,7 +198,8 @@ static int minimize(const char *fuzzer, const char *case_path,
             case_path, fuzzer, runs_arg, dest_arg, artifact);
     pid = fork();
     if (pid < 0)
-        return fail(-LC_EFAILED, "cannot start %s: %s", fuzzer, strerror(errno));
+        return fail(-LC_EFAILED, "cannot start %s: %s", fuzzer,
+                    strerror(errno));
     if (pid == 0) {
         char *args[] = {(char *)fuzzer, "-minimize_crash=1", runs_arg,
                         dest_arg,       (char *)artifact,    NULL};
@@ -210,7 +212,8 @@ static int minimize(const char *fuzzer, const char *case_path,
     }
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
-            return fail(-LC_EFAILED, "waiting for %s: %s", fuzzer, strerror(errno));
+            return fail(-LC_EFAILED, "waiting for %s: %s", fuzzer,
+                        strerror(errno));
     if (access(dest, R_OK) != 0) {
         char how[32];
 
@@ -303,8 +306,7 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
         case 'r':
             errno = 0;
             a->runs = strtol(optarg, &end, 10);
-            if (!*optarg || *end || errno || a->runs < 1 ||
-                a->runs > 10000000)
+            if (!*optarg || *end || errno || a->runs < 1 || a->runs > 10000000)
                 return fail(-LC_EUSAGE, "--runs %s: want 1 to 10000000%s",
                             optarg, "");
             break;
@@ -352,8 +354,7 @@ static int resolve(const struct repro_args *a, char *out, char *rel,
         return fail(-LC_EUSAGE, "%s%s: path too long", a->case_path, "");
     }
     if (!a->force && access(out, F_OK) == 0)
-        return fail(-LC_EUSAGE, "%s exists%s (--force to overwrite)", out,
-                    "");
+        return fail(-LC_EUSAGE, "%s exists%s (--force to overwrite)", out, "");
     snprintf(out_copy, sizeof(out_copy), "%s", out);
     if (!realpath(dirname(out_copy), out_dir))
         return fail(-LC_EUSAGE, "%s: %s", out, strerror(errno));

@@ -30,7 +30,8 @@ const char lc_run_options_help[] =
     "  --warmup N                 override every case's warm-up iterations\n"
     "  --no-explain               run: verdicts only, no explain pass\n"
     "  --explain-dir DIR          write each holder graph as DIR/<case>.dot\n"
-    "                             (and .svg with Graphviz); explain: default .\n"
+    "                             (and .svg with Graphviz); explain: default "
+    ".\n"
     "  --explain-iterations N     iterations between the explain snapshots\n"
     "                             (default 100)\n"
     "  --depth N                  frames per allocation site (default 8)\n"
@@ -43,8 +44,10 @@ const char lc_run_options_help[] =
     "  --memory MIB               override every case's memory cap (MiB, or\n"
     "                             512M, 2G; default 3/4 of the machine's\n"
     "                             memory shared by the -j workers)\n"
-    "  --shard K/N                run only the K-th of N disjoint shards (by a\n"
-    "                             hash of each case's path); leakcheck report\n"
+    "  --shard K/N                run only the K-th of N disjoint shards (by "
+    "a\n"
+    "                             hash of each case's path); leakcheck "
+    "report\n"
     "                             joins the shards' JSON reports\n"
     "\n"
     "SIGINT, SIGTERM and SIGHUP stop every worker, write the report of what\n"
@@ -58,7 +61,7 @@ struct progress {
     FILE *text;    /* stream for per-case lines as they finish, or NULL */
     FILE *journal; /* a JSON line per case as it finishes, or NULL */
     bool journal_failed;
-    bool tty;      /* show a progress line on stderr */
+    bool tty; /* show a progress line on stderr */
 };
 
 static int parse_long(const char *name, const char *s, long lo, long hi,
@@ -81,8 +84,7 @@ static int parse_seconds(const char *name, const char *s, double *out)
     double v = strtod(s, &end);
 
     if (*s == '\0' || *end != '\0' || !(v > 0) || v > 86400)
-        return lc_usage_error("%s %s: must be seconds in (0, 86400]", name,
-                              s);
+        return lc_usage_error("%s %s: must be seconds in (0, 86400]", name, s);
     *out = v;
     return 0;
 }
@@ -130,9 +132,8 @@ static int parse_shard(const char *arg, struct lc_run_args *a)
 /* A case's shard depends on nothing but its path. */
 static bool in_shard(const struct lc_run_args *a, const char *path)
 {
-    return a->shards == 0 ||
-           lc_hash_fnv1a(path) % (uint32_t)a->shards ==
-               (uint32_t)(a->shard - 1);
+    return a->shards == 0 || lc_hash_fnv1a(path) % (uint32_t)a->shards ==
+                                 (uint32_t)(a->shard - 1);
 }
 
 /* One option; 0 or -LC_EUSAGE. */
@@ -160,8 +161,8 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     case 'T':
         return parse_seconds("--time", arg, &a->time_s);
     case 'i':
-        return parse_long("--iterations", arg, LC_MIN_ITERATIONS, LC_ITERATIONS_MAX,
-                          &a->iterations);
+        return parse_long("--iterations", arg, LC_MIN_ITERATIONS,
+                          LC_ITERATIONS_MAX, &a->iterations);
     case 'w':
         return parse_long("--warmup", arg, 0, LC_ITERATIONS_MAX, &a->warmup);
     case 'n':
@@ -281,10 +282,11 @@ static int find_cases(const struct lc_run_args *a, struct lc_buf *cases)
 static long default_memory(int jobs)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    long mib = pages > 0 && page > 0
-                   ? (long)((unsigned long long)pages * (unsigned long long)page /
-                            (1024 * 1024) * 3 / 4 / (unsigned)(jobs > 0 ? jobs : 1))
-                   : 4096;
+    long mib =
+        pages > 0 && page > 0
+            ? (long)((unsigned long long)pages * (unsigned long long)page /
+                     (1024 * 1024) * 3 / 4 / (unsigned)(jobs > 0 ? jobs : 1))
+            : 4096;
 
     return mib < LC_MEMORY_MIN_MIB ? LC_MEMORY_MIN_MIB : mib;
 }
@@ -368,8 +370,8 @@ static bool names_a_case(const char *path, const struct lc_case *cases,
 }
 
 /* The report file; stdout when none is given. */
-static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
-                       size_t n, FILE **out)
+static int open_output(const struct lc_run_args *a,
+                       const struct lc_case *cases, size_t n, FILE **out)
 {
     *out = stdout;
     if (names_a_case(a->output, cases, n))
@@ -388,9 +390,9 @@ static int open_output(const struct lc_run_args *a, const struct lc_case *cases,
 }
 
 /* The runner's options for this run. */
-static int runner_opts(const struct lc_run_args *a, enum lc_explain_when explain,
-                       struct progress *prog, struct lc_runner_opts *ro,
-                       char *self, size_t selflen)
+static int runner_opts(const struct lc_run_args *a,
+                       enum lc_explain_when explain, struct progress *prog,
+                       struct lc_runner_opts *ro, char *self, size_t selflen)
 {
     ssize_t len = readlink("/proc/self/exe", self, selflen - 1);
 
@@ -477,7 +479,8 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
                              .results = results,
                              .n = n,
                              .tty = !a->quiet && isatty(2)};
-    header_rc = read_headers(a, (struct lc_case *)(void *)list.data, results, n);
+    header_rc =
+        read_headers(a, (struct lc_case *)(void *)list.data, results, n);
     if (!header_rc && rc > 0) /* find_cases: a path was unusable */
         header_rc = -LC_EINPUT;
     if ((rc = open_output(a, prog.cases, n, &out)) < 0 ||

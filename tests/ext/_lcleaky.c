@@ -141,7 +141,8 @@ static PyObject *malloc_leak(PyObject *self, PyObject *arg)
     char *p;
 
     if (n < 0)
-        return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError, "size < 0");
+        return PyErr_Occurred() ? NULL
+                                : PyErr_Format(PyExc_ValueError, "size < 0");
     p = malloc((size_t)n);
     if (!p)
         return PyErr_NoMemory();
@@ -156,7 +157,8 @@ static PyObject *malloc_clean(PyObject *self, PyObject *arg)
     char *p;
 
     if (n < 0)
-        return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_ValueError, "size < 0");
+        return PyErr_Occurred() ? NULL
+                                : PyErr_Format(PyExc_ValueError, "size < 0");
     p = malloc((size_t)n);
     if (!p)
         return PyErr_NoMemory();
@@ -189,9 +191,9 @@ enum domain { D_MEM, D_RAW, D_OBJ };
 
 static void *domain_alloc(int d, size_t n)
 {
-    return d == D_MEM ? PyMem_Malloc(n)
-         : d == D_RAW ? PyMem_RawMalloc(n)
-                      : PyObject_Malloc(n);
+    return d == D_MEM   ? PyMem_Malloc(n)
+           : d == D_RAW ? PyMem_RawMalloc(n)
+                        : PyObject_Malloc(n);
 }
 
 static void domain_free(int d, void *p)
@@ -292,22 +294,30 @@ static PyObject *magic_memcmp_leak(PyObject *self, PyObject *arg)
 }
 
 static PyMethodDef methods[] = {
-    {"new_object_leak", new_object_leak, METH_NOARGS, "a new object never released"},
+    {"new_object_leak", new_object_leak, METH_NOARGS,
+     "a new object never released"},
     {"new_object_clean", new_object_clean, METH_NOARGS, "its clean twin"},
-    {"incref_none_leak", incref_none_leak, METH_NOARGS, "one Py_INCREF(Py_None) too many"},
+    {"incref_none_leak", incref_none_leak, METH_NOARGS,
+     "one Py_INCREF(Py_None) too many"},
     {"incref_none_clean", incref_none_clean, METH_NOARGS, "its clean twin"},
-    {"keep_arg_leak", keep_arg_leak, METH_O, "an extra reference to the argument"},
+    {"keep_arg_leak", keep_arg_leak, METH_O,
+     "an extra reference to the argument"},
     {"keep_arg_clean", keep_arg_clean, METH_O, "its clean twin"},
-    {"parse_int_leak", parse_int_leak, METH_O, "leaks a list on TypeError only"},
+    {"parse_int_leak", parse_int_leak, METH_O,
+     "leaks a list on TypeError only"},
     {"parse_int_clean", parse_int_clean, METH_O, "its clean twin"},
     {"cache_grows", cache_grows, METH_O, "a static dict that only grows"},
-    {"cache_bounded", cache_bounded, METH_O, "a static dict of at most 64 entries"},
+    {"cache_bounded", cache_bounded, METH_O,
+     "a static dict of at most 64 entries"},
     {"malloc_leak", malloc_leak, METH_O, "malloc(n), never freed"},
     {"malloc_clean", malloc_clean, METH_O, "malloc(n), freed"},
-    {"malloc_every_10th", malloc_every_10th, METH_NOARGS, "1 KiB kept every 10th call"},
-    {"pymem_leak", pymem_leak, METH_VARARGS, "pymem_leak(domain, n): 0 PyMem, 1 PyMem_Raw, 2 PyObject"},
+    {"malloc_every_10th", malloc_every_10th, METH_NOARGS,
+     "1 KiB kept every 10th call"},
+    {"pymem_leak", pymem_leak, METH_VARARGS,
+     "pymem_leak(domain, n): 0 PyMem, 1 PyMem_Raw, 2 PyObject"},
     {"pymem_clean", pymem_clean, METH_VARARGS, "its clean twin"},
-    {"magic_bytewise_leak", magic_bytewise_leak, METH_O, "keeps a record behind a 4-byte magic compared byte by byte in C"},
+    {"magic_bytewise_leak", magic_bytewise_leak, METH_O,
+     "keeps a record behind a 4-byte magic compared byte by byte in C"},
     {"magic_memcmp_leak", magic_memcmp_leak, METH_O, "the same with memcmp"},
     {NULL, NULL, 0, NULL},
 };

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "campaign.h"
+#include "clock.h"
 #include "commands.h"
 #include "errors.h"
 #include "lc_limits.h"
@@ -182,14 +183,6 @@ static int fail(int code, const char *fmt, const char *a)
     fprintf(stderr, fmt, a);
     fputc('\n', stderr);
     return code;
-}
-
-static double wall(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool is_file(const char *p)
@@ -616,7 +609,7 @@ static int start_slot(struct campaign *c, int k)
     char a_dict[LC_PATH_MAX + 8], logp[LC_PATH_MAX];
     char *argv[16];
     int n = 0, p[2];
-    double left = c->deadline - wall();
+    double left = c->deadline - lc_clock_now();
 
     if (left < 1)
         return -1;
@@ -836,7 +829,7 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
     struct stat a, b;
     pid_t pid;
     int status;
-    double t_end = wall() + c->a.minimize_s;
+    double t_end = lc_clock_now() + c->a.minimize_s;
 
     if (c->a.minimize_s <= 0)
         return false;
@@ -880,7 +873,7 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
 
         if (r == pid || (r < 0 && errno != EINTR))
             break;
-        if (wall() > t_end || interrupted) {
+        if (lc_clock_now() > t_end || interrupted) {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
             break;
@@ -911,7 +904,7 @@ static void take_finding(struct campaign *c, struct slot *s)
     if (c->tty)
         fputs("\r\033[K", stderr);
     fprintf(stderr, "leakcheck fuzz: new leak %s after %.0f s: %s\n", id,
-            wall() - c->t0, s->sig);
+            lc_clock_now() - c->t0, s->sig);
     pathf(min, sizeof(min), "%s.min", s->artifact);
     minimized =
         !strstr(s->sig, " native=") && minimize(c, id, s->artifact, min);
@@ -977,7 +970,7 @@ static unsigned long total_repeats(const struct campaign *c)
 
 static void progress(const struct campaign *c)
 {
-    double t = wall() - c->t0;
+    double t = lc_clock_now() - c->t0;
     unsigned long n = total_execs(c);
 
     fprintf(stderr,
@@ -989,7 +982,7 @@ static void progress(const struct campaign *c)
 
 static void summary(const struct campaign *c)
 {
-    double t = wall() - c->t0;
+    double t = lc_clock_now() - c->t0;
     unsigned long n = total_execs(c);
     size_t written = 0;
 
@@ -1032,6 +1025,18 @@ static void summary(const struct campaign *c)
 /* ---- the command ------------------------------------------------------- */
 
 /* A process ended: a new leak, the end of its time, or something else. */
+/* --time is fuzzing time: what a finding took t seconds to minimize and
+ * check is given back, up to --time once more in all. */
+static void give_back(struct campaign *c, double t)
+{
+    if (c->extended + t > c->a.time_s)
+        t = c->a.time_s - c->extended;
+    if (t > 0) {
+        c->extended += t;
+        c->deadline += t;
+    }
+}
+
 static void slot_ended(struct campaign *c, int k, int status)
 {
     struct slot *s = &c->slot[k];
@@ -1042,19 +1047,11 @@ static void slot_ended(struct campaign *c, int k, int status)
     s->pid = 0;
     close(s->fd);
     if (s->sig[0] && s->artifact[0]) {
-        double t = wall();
+        double t = lc_clock_now();
 
         c->lsan_off = true; /* its repeats may be LeakSanitizer's too */
         take_finding(c, s);
-        /* --time is fuzzing time: what a finding took to minimize and
-         * check is given back, up to --time once more in all. */
-        t = wall() - t;
-        if (c->extended + t > c->a.time_s)
-            t = c->a.time_s - c->extended;
-        if (t > 0) {
-            c->extended += t;
-            c->deadline += t;
-        }
+        give_back(c, lc_clock_now() - t);
     } else if (s->native[0] && s->artifact[0] &&
                strstr(s->artifact, "/leak-")) {
         /* LeakSanitizer stopped it: native memory lost (or a Python
@@ -1062,22 +1059,16 @@ static void slot_ended(struct campaign *c, int k, int status)
          * judges it a leak; from here on LeakSanitizer is off: our oracle
          * judges leaks, and repeats of this one would stop every run. */
         char body[LC_SIG_TEXT_MAX + 16];
-        double t = wall();
+        double t = lc_clock_now();
 
         pathf(body, sizeof(body), "native=%s", s->native);
         lc_sig_format(s->sig, sizeof(s->sig), 0, body);
         c->lsan_off = true;
         take_finding(c, s);
-        t = wall() - t;
-        if (c->extended + t > c->a.time_s)
-            t = c->a.time_s - c->extended;
-        if (t > 0) {
-            c->extended += t;
-            c->deadline += t;
-        }
+        give_back(c, lc_clock_now() - t);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         s->done = true; /* its time is up */
-    } else if (wall() < c->deadline && !interrupted) {
+    } else if (lc_clock_now() < c->deadline && !interrupted) {
         c->other++;
         if (!c->other_text[0])
             pathf(c->other_text, sizeof(c->other_text), "%s%s%s",
@@ -1136,14 +1127,14 @@ static void campaign_loop(struct campaign *c)
                     slot_ended(c, map[i], status);
             }
         }
-        if (interrupted || wall() > c->deadline + GRACE_S) {
+        if (interrupted || lc_clock_now() > c->deadline + GRACE_S) {
             for (int k = 0; k < c->a.jobs; k++)
                 if (c->slot[k].pid)
                     kill(c->slot[k].pid, SIGKILL);
         }
-        if (c->tty && wall() - last >= 1.0) {
+        if (c->tty && lc_clock_now() - last >= 1.0) {
             progress(c);
-            last = wall();
+            last = lc_clock_now();
         }
     }
 }
@@ -1172,7 +1163,7 @@ int lc_cmd_fuzz(int argc, char **argv)
             c->a.case_path, c->a.time_s, c->fuzzer, c->a.jobs,
             c->a.jobs == 1 ? "" : "s",
             *c->known_cases ? ", known cases: " : "", c->known_cases);
-    c->t0 = wall();
+    c->t0 = lc_clock_now();
     c->deadline = c->t0 + c->a.time_s;
     campaign_loop(c);
     summary(c);

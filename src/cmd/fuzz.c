@@ -39,6 +39,7 @@
 #include "campaign.h"
 #include "clock.h"
 #include "commands.h"
+#include "spawn.h"
 #include "errors.h"
 #include "lc_limits.h"
 
@@ -315,32 +316,6 @@ static bool find_program(const char *name, char *out, size_t cap)
     return false;
 }
 
-/* Run argv with output to log; its exit status, or -1. */
-static int run_logged(char *const argv[], const char *log, char *const *env)
-{
-    pid_t pid = fork();
-    int status;
-
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        for (; env && *env; env++)
-            putenv(*env);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The fuzzer: --fuzzer, $LEAKCHECK_FUZZER, build-fuzz/ here, beside this
  * program, or in the source tree; built there when clang is at hand. */
 static int locate_fuzzer(struct campaign *c)
@@ -405,7 +380,7 @@ static int locate_fuzzer(struct campaign *c)
         char *argv[] = {"bash", script, NULL};
         char *envs[] = {out_env, work_env, cc_env, NULL};
 
-        if (run_logged(argv, log, envs) != 0)
+        if (lc_spawn_wait(argv, envs, log) != 0)
             return fail(-LC_EUSAGE,
                         "building the leak fuzzer failed; see %s (clang "
                         "needs libclang-rt-14-dev for libFuzzer)",
@@ -816,7 +791,7 @@ static int self_run(struct campaign *c, char *const args[], const char *log)
     for (; *args && n < 11; args++)
         argv[n++] = *args;
     argv[n] = NULL;
-    return run_logged(argv, log, NULL);
+    return lc_spawn_wait(argv, NULL, log);
 }
 
 /* The fuzzer's minimizer on artifact, for the leak of id only, for at

@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "lc_limits.h"
 #include "repro.h"
+#include "spawn.h"
 
 /* How much of an artifact's name goes into a default file name. */
 #define NAME_PART_MAX 40
@@ -184,11 +185,16 @@ static int relative_path(char *out, size_t cap, const char *from,
 static int minimize(const char *fuzzer, const char *case_path,
                     const char *artifact, const char *dest, long runs)
 {
-    char runs_arg[32], dest_arg[LC_PATH_MAX + 32];
-    pid_t pid;
+    char runs_arg[32], dest_arg[LC_PATH_MAX + 32], case_env[LC_PATH_MAX + 16];
+    char *args[] = {(char *)fuzzer, "-minimize_crash=1", runs_arg,
+                    dest_arg,       (char *)artifact,    NULL};
+    char *env[] = {case_env, NULL};
     int status;
 
     snprintf(runs_arg, sizeof(runs_arg), "-runs=%ld", runs);
+    if (snprintf(case_env, sizeof(case_env), "LEAKCHECK_CASE=%s", case_path) >=
+        (int)sizeof(case_env))
+        return fail(-LC_EFAILED, "%s%s: path too long", case_path, "");
     if (snprintf(dest_arg, sizeof(dest_arg), "-exact_artifact_path=%s",
                  dest) >= (int)sizeof(dest_arg))
         return fail(-LC_EFAILED, "%s%s: path too long", dest, "");
@@ -196,30 +202,15 @@ static int minimize(const char *fuzzer, const char *case_path,
             "leakcheck repro: minimizing: LEAKCHECK_CASE=%s %s "
             "-minimize_crash=1 %s %s %s\n",
             case_path, fuzzer, runs_arg, dest_arg, artifact);
-    pid = fork();
-    if (pid < 0)
-        return fail(-LC_EFAILED, "cannot start %s: %s", fuzzer,
-                    strerror(errno));
-    if (pid == 0) {
-        char *args[] = {(char *)fuzzer, "-minimize_crash=1", runs_arg,
-                        dest_arg,       (char *)artifact,    NULL};
-
-        setenv("LEAKCHECK_CASE", case_path, 1);
-        execv(fuzzer, args);
-        fprintf(stderr, "leakcheck repro: cannot run %s: %s\n", fuzzer,
-                strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return fail(-LC_EFAILED, "waiting for %s: %s", fuzzer,
-                        strerror(errno));
+    status = lc_spawn_wait(args, env, NULL);
+    if (status < 0)
+        return fail(-LC_EFAILED, "cannot run %s: %s", fuzzer, strerror(errno));
     if (access(dest, R_OK) != 0) {
         char how[32];
 
         snprintf(how, sizeof(how), "%s %d",
-                 WIFEXITED(status) ? "exit status" : "signal",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                 status < 128 ? "exit status" : "signal",
+                 status < 128 ? status : status - 128);
         return fail(-LC_EFAILED,
                     "the minimizer left no input (%s); does the artifact "
                     "still leak with %s?",

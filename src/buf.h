@@ -37,8 +37,9 @@ void *lc_buf_grow(struct lc_buf *b, size_t n);
 int lc_buf_printf(struct lc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Hand the bytes over: a NUL-terminated heap string the caller frees
- * (never NULL: "" when empty or out of memory); the buffer is empty after. */
+/* Hand the bytes over: a NUL-terminated heap string the caller frees ("" when
+ * empty; NULL only when even that cannot be allocated); the buffer is empty
+ * after. */
 char *lc_buf_take(struct lc_buf *b);
 
 /* Forget the bytes but keep the storage. */

@@ -470,7 +470,7 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
     if ((rc = find_cases(a, &list)) < 0)
         goto out_free;
     n = list.len / sizeof(struct lc_case);
-    results = calloc(n, sizeof(*results));
+    results = calloc(n ? n : 1, sizeof(*results)); /* a shard may be empty */
     if (!results) {
         rc = -LC_ENOMEM;
         goto out_free;

@@ -5,6 +5,7 @@
 #include "embed.h"
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -141,6 +142,26 @@ static int status_error(PyStatus st, const char *what, char *err,
     return -LC_EINTERP;
 }
 
+/* The one variable of the environment honoured: PYTHONPATH is how a
+ * project points at its own package and extensions. Its entries go first
+ * on sys.path, before the standard library, as python3.11 puts them (the
+ * case's folder goes before them when it loads). The isolated config
+ * ignores the rest: PYTHONMALLOC would change what is measured. */
+static int add_pythonpath(char *err, size_t errlen)
+{
+    static const char code[] =
+        "def _lc_add_pythonpath():\n"
+        "    import os, sys\n"
+        "    sys.path[0:0] = [p for p in os.environ.get('PYTHONPATH', '')"
+        ".split(os.pathsep) if p]\n"
+        "_lc_add_pythonpath()\n"
+        "del _lc_add_pythonpath\n";
+
+    if (!getenv("PYTHONPATH") || !*getenv("PYTHONPATH"))
+        return 0;
+    return lc_embed_exec(code, err, errlen) < 0 ? -1 : 0;
+}
+
 int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
 {
     PyPreConfig pre;
@@ -198,6 +219,8 @@ int lc_embed_start(const struct lc_embed_opts *opts, char *err, size_t errlen)
     if (PyStatus_Exception(st))
         return status_error(st, "Py_InitializeFromConfig", err, errlen);
     started = true;
+    if (add_pythonpath(err, errlen) < 0)
+        return -LC_EINTERP;
 
     exe = PySys_GetObject("executable"); /* borrowed */
     if (exe && PyUnicode_Check(exe))

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "embed.h"
 #include "errors.h"
 #include "pycov.h"
@@ -418,4 +419,25 @@ Test(embed, a_lone_surrogate_in_a_message_is_shown_escaped, .init = start,
                   err);
     cr_expect_eq(strstr(err, "could not be formatted"), NULL, "%s", err);
     lc_script_free(s);
+}
+
+/* PYTHONPATH is honoured, where python3.11 puts it (after the script's
+ * folder, before the standard library); PYTHONMALLOC is not. */
+Test(embed, pythonpath_is_honoured_and_the_rest_of_the_environment_not)
+{
+    struct lc_embed_opts o = {.hooks = true};
+
+    setenv("PYTHONPATH", "/tmp/lc-a-path:/tmp/lc-b-path", 1);
+    setenv("PYTHONMALLOC", "malloc", 1);
+    cr_assert_eq(lc_embed_start(&o, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(
+        lc_embed_exec("import sys\n"
+                      "i = sys.path.index('/tmp/lc-a-path')\n"
+                      "assert sys.path[i + 1] == '/tmp/lc-b-path', sys.path\n"
+                      "assert i < sys.path.index('/usr/lib/python3.11'), "
+                      "sys.path\n"
+                      "assert sys._xoptions == {}\n",
+                      err, sizeof(err)),
+        0, "%s", err);
+    cr_assert(lc_alloc_installed(), "the counting hooks, not PYTHONMALLOC");
 }

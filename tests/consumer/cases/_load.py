@@ -1,8 +1,8 @@
 """Imports the consumer's _stash extension from its build folder.
 
-The embedded interpreter is isolated (PYTHONPATH is ignored), so the
-folder comes in STASH_DIR, which the consumer's CMakeLists.txt sets for
-every test. The leading '_' keeps leakcheck from taking this for a case.
+The folder comes in STASH_DIR, which the consumer's CMakeLists.txt sets
+for every test through leakcheck_add_cases(... ENVIRONMENT ...) (setting
+PYTHONPATH there works as well: leakcheck honours it). The leading '_' keeps leakcheck from taking this for a case.
 """
 import os
 import sys

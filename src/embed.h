@@ -3,9 +3,10 @@
  *
  * One interpreter per process, started once and never finalized (each
  * init/finalize cycle leaks, and some modules refuse a second init). The
- * config is isolated (no environment, no user site), with program_name pinned
- * to the interpreter we build against so sys.executable, sys.prefix and
- * sys.path are Debian's. A case file is loaded by path as the module
+ * config is isolated (no PYTHON* variable but PYTHONPATH, whose folders go
+ * before the standard library as python3.11 puts them; no user site), with
+ * program_name pinned to the interpreter we build against so
+ * sys.executable, sys.prefix and sys.path are Debian's. A case file is loaded by path as the module
  * "__leakcheck_case__" with its folder first on sys.path; its `if __name__ ==
  * "__main__"` block does not run.
  *

@@ -6,9 +6,9 @@
  * config is isolated (no PYTHON* variable but PYTHONPATH, whose folders go
  * before the standard library as python3.11 puts them; no user site), with
  * program_name pinned to the interpreter we build against so
- * sys.executable, sys.prefix and sys.path are Debian's. A case file is loaded by path as the module
- * "__leakcheck_case__" with its folder first on sys.path; its `if __name__ ==
- * "__main__"` block does not run.
+ * sys.executable, sys.prefix and sys.path are Debian's. A case file is
+ * loaded by path as the module "__leakcheck_case__" with its folder first
+ * on sys.path; its `if __name__ == "__main__"` block does not run.
  *
  * The process is set up as `python3.11 -I` sets up its own: SIGPIPE and
  * SIGXFSZ ignored (a write to a closed pipe or past RLIMIT_FSIZE raises),

@@ -158,6 +158,8 @@ static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
         pipe2(ep, O_CLOEXEC) < 0)
         goto out_close;
     /* A job is far smaller than a pipe's buffer: this never blocks. */
+    _Static_assert(sizeof(*job) + LC_WIRE_HEADER_SIZE <= 32768,
+                   "a job fits half of a pipe's 64 KiB buffer");
     if (lc_wire_send(jp[1], LC_WIRE_JOB, job, sizeof(*job)) < 0)
         goto out_close;
     close_fd(&jp[1]);

@@ -1,5 +1,5 @@
 /*
- * bench_refs - the cost of one reading of the refs signal (src/refs.h).
+ * bench_refs - the cost of one reading of the refs signal (src/probe/refs.h).
  *
  *   bench_refs [--readings N] [MODULE...]
  *

@@ -4,14 +4,14 @@
 #   bash bench/hook_overhead.sh BUILD_DIR      (`make bench` does this)
 #
 # For each workload of BUILD_DIR/bench/bench_hooks, the same loop is measured
-# in an interpreter started with the hooks (src/alloc.c) and without them,
+# in an interpreter started with the hooks (src/probe/alloc.c) and without them,
 # and the figure printed is the ratio hooks/no-hooks:
 #
 #   instructions  callgrind, counting only bench_timed_loop() (the calls, not
 #                 start-up or warm-up): repeatable to about 0.2% (string
 #                 hashing is seeded per process), whatever else runs on the
 #                 machine. Also read from the profile: hooked allocator calls
-#                 per workload call, and src/alloc.c's own instructions per
+#                 per workload call, and src/probe/alloc.c's own instructions per
 #                 allocator call.
 #   wall time     7 rounds per side, the two sides alternating (and which goes
 #                 first alternating too), one process each; median per side.
@@ -106,8 +106,8 @@ out, cg_iterations, workloads = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 
 
 def profile(path):
-    """Total Ir inside bench_timed_loop, src/alloc.c's own Ir, and the calls
-    into src/alloc.c from outside it (the hooked allocator calls), read from
+    """Total Ir inside bench_timed_loop, src/probe/alloc.c's own Ir, and the calls
+    into src/probe/alloc.c from outside it (the hooked allocator calls), read from
     a callgrind file (valgrind manual, "Callgrind Format Specification")."""
     names, files = {}, {}
     ours_fns, calls = set(), []
@@ -138,7 +138,7 @@ def profile(path):
         elif line.startswith(("fi=", "fe=", "cfi=", "cfl=")):
             ref(files, line.partition("=")[2])
         elif line.startswith("fn="):
-            fn_ours = fl.endswith("/src/alloc.c")
+            fn_ours = fl.endswith("/src/probe/alloc.c")
             if fn_ours:
                 ours_fns.add(ref(names, line[3:]).split("'")[0])
             else:
@@ -183,7 +183,7 @@ for w in workloads:
           f"{hooked:17,.0f}{ours / hooked if hooked else 0:15.1f}")
 print("  (allocator calls: hooked malloc/calloc/realloc/free per workload"
       " call;"
-      "\n   alloc.c instr: src/alloc.c's own instructions per allocator call)")
+      "\n   alloc.c instr: src/probe/alloc.c's own instructions per allocator call)")
 print()
 print("Wall time per call, microseconds (median of "
       f"{len(wall[(workloads[0], 'hooks')])} processes per side):")

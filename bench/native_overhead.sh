@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # native_overhead.sh - what the leakcheck program's own malloc family
-# (src/native_malloc.c, native.h) costs when it is off, as in every verdict
+# (src/probe/native_malloc.c, native.h) costs when it is off, as in every verdict
 # worker: bench_hooks against bench_hooks_native (the same program carrying
 # those functions), both with the counting hooks on.
 #

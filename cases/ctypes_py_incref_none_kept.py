@@ -3,7 +3,7 @@
 """One Py_IncRef(None) per call through ctypes, never given back.
 
 None lives for the whole process, so nothing is allocated: no block, byte
-or native heap count moves. Only the refs signal (src/refs.h) sees it, +1
+or native heap count moves. Only the refs signal (src/probe/refs.h) sees it, +1
 per call.
 """
 

@@ -9,7 +9,7 @@ forever. Any other header reads the body and keeps nothing.
 
 The magic is compared one byte at a time, each byte on a line of its own,
 the way hand-written protocol code often does it: libFuzzer gets no
-`memcmp` to learn the magic from, only Python line coverage (src/pycov.h)
+`memcmp` to learn the magic from, only Python line coverage (src/fuzz/pycov.h)
 tells it that a mutation matched one more byte. Without that feed this
 leak is never found (PLATFORM.md); with it, in seconds.
 

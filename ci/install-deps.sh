@@ -11,7 +11,7 @@ packages=(
     clang-14 libclang-rt-14-dev llvm-14   # libFuzzer, ASan and its symbolizer
     python3.11 python3.11-dev             # Debian's interpreter: the one we embed
     libcriterion-dev                      # unit tests
-    libunwind-dev libdw-dev               # explain: native allocation sites (src/native.h)
+    libunwind-dev libdw-dev               # explain: native allocation sites (src/probe/native.h)
     valgrind                              # bench/: exact instruction counts
     clang-format                          # the `format` test (.clang-format)
     graphviz                              # explain: the holder graphs as SVG

@@ -19,7 +19,7 @@
 # The case header is read here, at configure time, with CMake string
 # operations (the glob is CONFIGURE_DEPENDS, so a new case re-runs the
 # configure step), to label each test:
-#   leak | clean     its expect= value (clean when absent, as src/case.h says)
+#   leak | clean     its expect= value (clean when absent, as src/base/case.h says)
 #   upstream         its source= names an upstream bug: gh-NNN, bpo-NNN or
 #                    owner/repo#NNN
 #   fuzz-finding     it was written by `leakcheck repro` from a fuzzer

@@ -8,7 +8,7 @@
 # file, and a missing clang-format is a failure, not a skip: a check that
 # checks nothing must not pass. `clang-format -i FILE...` applies the style.
 
-set(patterns src/*.c src/*.h src/cmd/*.c src/cmd/*.h harness/*.c harness/*.h
+set(patterns src/*/*.c src/*/*.h harness/*.c harness/*.h
     tests/*.c tests/fake/*.c tests/ext/*.c tests/consumer/*.c bench/*.c)
 
 if(NOT CLANG_FORMAT OR NOT EXISTS "${CLANG_FORMAT}")

@@ -1,6 +1,6 @@
 # embed_modules.cmake - turn the Python modules listed in a list file into a
 # C header holding a table of struct lc_pypkg_module {name, source, size}
-# (src/pypkg.h), in the list's order, so a package of Python modules ships
+# (src/probe/pypkg.h), in the list's order, so a package of Python modules ships
 # inside the binary.
 #   cmake -DLIST=src/explain/modules.txt -DDIR=src/explain -DOUT=explain_modules.h
 #         -DNAME=explain_modules -P embed_modules.cmake

@@ -115,7 +115,7 @@
 #include "plan.h"
 #include "pycov.h"
 #include "signals.h"
-#include "worker.h"
+#include "session.h"
 
 /* Calls of stage 3 that must each grow. Six in a row is 1 in 64 for a
  * coin-flip noise, and still cheap next to stage 4. */
@@ -358,7 +358,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     if (lc_measure_init(&long_run_m, horizon) < 0)
         die("out of memory", NULL);
-    if (lc_worker_open(&eo, case_path, -1, &script, &phase, err, sizeof(err)))
+    if (lc_session_open(&eo, case_path, -1, &script, &phase, err, sizeof(err)))
         die(phase == LC_PHASE_SETUP ? "setup() raised" : case_path, err);
     if (!lc_script_has(script, LC_ENTRY_FUZZ))
         die(case_path, "the case defines no fuzz(data) function");

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-PATTERNS = ("src/*.c", "src/cmd/*.c", "harness/*.c", "tests/*.c", "bench/*.c")
+PATTERNS = ("src/*/*.c", "harness/*.c", "tests/*.c", "bench/*.c")
 NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 

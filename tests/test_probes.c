@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "embed.h"
+#include "job.h"
 #include "probes.h"
 
 /* Where a deliberate native allocation escapes, so it is not optimized out. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "report.h"
 #include "runner.h"
 
 static const struct lc_command commands[] = {
@@ -33,6 +34,19 @@ static const struct lc_command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void lc_help_print(FILE *f, const char *text)
+{
+    static const char mark[] = "@FORMATS@";
+    const char *at;
+
+    while ((at = strstr(text, mark))) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        fputs(LC_FORMAT_CHOICES, f);
+        text = at + sizeof(mark) - 1;
+    }
+    fputs(text, f);
+}
 
 static void help(FILE *f)
 {

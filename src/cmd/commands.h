@@ -16,6 +16,8 @@
 #ifndef LC_COMMANDS_H
 #define LC_COMMANDS_H
 
+#include <stdio.h>
+
 struct lc_command {
     const char *name;     /* argv[1] */
     const char *synopsis; /* what follows the name in usage lines */
@@ -37,6 +39,10 @@ int lc_cmd_pytest(int argc, char **argv);   /* cmd/pytest.c */
 int lc_commands_main(int argc, char **argv);
 
 int lc_exit_status(int rc);
+
+/* Print a command's usage text on f, "@FORMATS@" spelled as the report
+ * formats' names (report.h): the one way usage is printed. */
+void lc_help_print(FILE *f, const char *text);
 
 /* Print "leakcheck: <message>" and a pointer to --help on stderr; returns
  * -LC_EUSAGE. */

@@ -282,17 +282,17 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->fail_on_leak = true;
             break;
         case 'h':
-            fputs(usage, stdout);
+            lc_help_print(stdout, usage);
             return 1;
         default:
-            fputs(usage, stderr);
+            lc_help_print(stderr, usage);
             return -LC_EUSAGE;
         }
         if (rc)
             return rc;
     }
     if (argc - optind != 1) {
-        fputs(usage, stderr);
+        lc_help_print(stderr, usage);
         return -LC_EUSAGE;
     }
     a->case_path = argv[optind];

@@ -16,7 +16,7 @@
 #include "report.h"
 
 static const char usage[] =
-    "usage: leakcheck report [--format text|json|junit] [-o OUT] FILE...\n"
+    "usage: leakcheck report [--format @FORMATS@] [-o OUT] FILE...\n"
     "\n"
     "Render what runs wrote: journals (--journal, a JSON line per case) and\n"
     "JSON reports (--format json), one or many, in the order given: the\n"
@@ -24,7 +24,7 @@ static const char usage[] =
     "files is an error (shards are disjoint).\n"
     "\n"
     "options:\n"
-    "  --format text|json|junit   report format (default text)\n"
+    "  --format @FORMATS@   report format (default text)\n"
     "  -o, --output FILE          write the report to FILE (default stdout)\n"
     "\n"
     "exit status: 0 every case got its expected verdict, 1 at least one did\n"
@@ -45,7 +45,7 @@ static int parse(int argc, char **argv, enum lc_format *fmt,
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         if (opt == 'h') {
-            fputs(usage, stdout);
+            lc_help_print(stdout, usage);
             return 1;
         }
         if (opt == 'o') {

@@ -305,15 +305,15 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
             a->force = true;
             break;
         case 'h':
-            fputs(usage, stdout);
+            lc_help_print(stdout, usage);
             return 1;
         default:
-            fputs(usage, stderr);
+            lc_help_print(stderr, usage);
             return -LC_EUSAGE;
         }
     }
     if (argc - optind != 2) {
-        fputs(usage, stderr);
+        lc_help_print(stderr, usage);
         return -LC_EUSAGE;
     }
     a->case_path = argv[optind];

@@ -15,13 +15,13 @@
 #include "commands.h"
 #include "discover.h"
 #include "errors.h"
-#include "explain.h"
+#include "job.h"
 #include "hash.h"
 #include "journal.h"
 
 const char lc_run_options_help[] =
     "options:\n"
-    "  --format text|json|junit   report format (default text)\n"
+    "  --format @FORMATS@   report format (default text)\n"
     "  -o, --output FILE          write the report to FILE (default stdout)\n"
     "  -j, --jobs N               cases at once (default: number of cores)\n"
     "  --timeout SECONDS          override every case's timeout\n"
@@ -145,8 +145,8 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     switch (opt) {
     case 'f':
         if (lc_report_format_lookup(arg) < 0)
-            return lc_usage_error("unknown format '%s' (text, json, junit)",
-                                  arg);
+            return lc_usage_error("unknown format '%s' (%s)", arg,
+                                  LC_FORMAT_CHOICES);
         a->fmt = (enum lc_format)lc_report_format_lookup(arg);
         return 0;
     case 'o':
@@ -212,8 +212,8 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
         if (opt == 'h') {
-            fputs(usage, stdout);
-            fputs(lc_run_options_help, stdout);
+            lc_help_print(stdout, usage);
+            lc_help_print(stdout, lc_run_options_help);
             return 1;
         }
         if ((rc = take_option(opt, optarg, a)) < 0)

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "errors.h"
+#include "job.h"
 #include "journal.h"
 #include "report.h"
 #include "runcases.h"

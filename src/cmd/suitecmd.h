@@ -5,7 +5,7 @@
 #ifndef LC_SUITECMD_H
 #define LC_SUITECMD_H
 
-#include "suite.h"
+#include "job.h"
 
 /* The whole command: its options (-k, -m or -u, --regrtest-cleanup) and
  * run's, operands, the two phases, the report. */

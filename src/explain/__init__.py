@@ -2,7 +2,7 @@
 who holds it.
 
 The analysis half of `leakcheck explain`, a package of modules that the C
-side (src/explain.c) installs in the worker's interpreter from strings built
+side (src/explain/explain.c) installs in the worker's interpreter from strings built
 into the program, under the private name `_leakcheck_explain`, each compiled
 as "<leakcheck>/explain/<module>.py" with its source in linecache (so a
 traceback from this code shows its lines). tests/explain/explain_loader.py

@@ -3,7 +3,7 @@
     json_text, text = run(module, iterations=100, warmup=5, depth=8,
                           growth=None, native_per_iter=0.0, dot_path=None)
 
-run() is what src/explain.c calls and what the tests call, so the defaults
+run() is what src/explain/explain.c calls and what the tests call, so the defaults
 live here only. The caller has loaded the case (as "__leakcheck_case__") and
 called its setup(); it calls teardown() after run() returns. setup() and
 teardown() stay with the caller because they are the case's own phases,

@@ -3,7 +3,7 @@ call stacks of the malloc'ed blocks made between begin() and finish() that
 are still allocated, grouped by stack and ranked by bytes, with the library
 functions on those stacks ranked by the bytes allocated below them.
 
-The recording is the program's (src/native.h): its own malloc family,
+The recording is the program's (src/probe/native.h): its own malloc family,
 switched on by the builtin module _leakcheck_native only around the
 measured run() calls of this pass, never in a verdict's worker. Python's
 own blocks (and tracemalloc's tables) are left out there: they are counted

@@ -1,1 +1,1 @@
-"""leakcheck unittest / pytest: the adapter package (src/suite.c)."""
+"""leakcheck unittest / pytest: the adapter package (src/suite/suite.c)."""

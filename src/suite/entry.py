@@ -1,7 +1,7 @@
 """The suite adapter: run a user's own tests under leakcheck's measured loop.
 
 Built into the program (cmake/embed_modules.cmake) as _leakcheck_suite.entry
-and called from src/suite.c, in a worker:
+and called from src/suite/suite.c, in a worker:
 
     collect(kind, argv, out_path)   list the tests, one "id\\tpath" line each
     open(kind, argv, first, count)  a Session over tests [first, first+count)

@@ -1,4 +1,4 @@
-"""explain_loader.py - install src/explain/ the way src/explain.c does.
+"""explain_loader.py - install src/explain/ the way src/explain/explain.c does.
 
 The modules listed in src/explain/modules.txt, in that order, become
 `_leakcheck_explain` (from __init__.py, with an empty __path__) and
@@ -8,7 +8,7 @@ attribute of the package, its code compiled under the filename
 (size, None, lines, filename), then executed in the module's dict. Nothing
 is imported from disk: the tests run exactly the code the binary embeds.
 
-load_case() loads a case file as src/embed.c's lc_script_load() does: as
+load_case() loads a case file as src/probe/embed.c's lc_script_load() does: as
 "__leakcheck_case__", its folder first on sys.path.
 """
 

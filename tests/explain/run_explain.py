@@ -3,7 +3,7 @@
     /usr/bin/python3.11 tests/explain/run_explain.py CASE [options]
 
 The package is installed by explain_loader.py (the same files, names and
-linecache registration as src/explain.c), the case loaded as
+linecache registration as src/explain/explain.c), the case loaded as
 "__leakcheck_case__", then setup(), the one entry point
 _leakcheck_explain.entry.run() and teardown(), as lc_explain_run() does.
 Options left out are not passed, so entry.run()'s defaults (the binary's)

@@ -468,7 +468,7 @@ class Schema(unittest.TestCase):
 
 class Tracebacks(unittest.TestCase):
     """explain's own code shows its source lines in tracebacks: the loader
-    (like src/explain.c) registers each module's text in linecache under
+    (like src/explain/explain.c) registers each module's text in linecache under
     the name it was compiled with."""
 
     def format(self, fn, *args):
@@ -516,8 +516,8 @@ class Tracebacks(unittest.TestCase):
         self.assertFalse(tracemalloc.is_tracing())
 
     def test_the_binary_defaults_are_the_entry_defaults(self):
-        # src/cmd/runcases.c passes its own defaults from explain.h
-        with open(os.path.join(ROOT, "src", "explain.h")) as f:
+        # src/cmd/runcases.c passes its own defaults from job.h
+        with open(os.path.join(ROOT, "src", "base", "job.h")) as f:
             h = f.read()
         for macro, value in (("LC_EXPLAIN_DEFAULT_ITERATIONS", ENTRY.ITERATIONS),
                              ("LC_EXPLAIN_DEFAULT_DEPTH", ENTRY.DEPTH)):

@@ -3,7 +3,7 @@
  * leak a C extension makes, each with a clean twin. The cases
  * cases/ext_*.py call them once per iteration; every leaking one must be
  * flagged on the release build (the reference-only ones by the refs
- * signal, src/refs.h), every twin judged clean.
+ * signal, src/probe/refs.h), every twin judged clean.
  *
  * Leaked pointers go to volatile globals: gcc at -O1 and clang delete a
  * malloc whose pointer never escapes (PLATFORM.md).

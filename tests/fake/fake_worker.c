@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "job.h"
 #include "result.h"
 #include "wire.h"
 

@@ -4,7 +4,7 @@
 
 Checks that doc/leakcheck.1 names every command and every option of
 `leakcheck --help` and each command's `--help`, every header key listed in
-src/case.h, every field of the JSON report's schema and every exit status,
+src/base/case.h, every field of the JSON report's schema and every exit status,
 and that groff formats it without a warning.
 """
 import json
@@ -41,7 +41,7 @@ def main():
         head = f.read().split("*/", 1)[0]
     keys = re.findall(r"^ \*   ([a-z]+)=", head, re.M)
     if len(keys) < 7:
-        missing.append("src/case.h keys (found only %s)" % keys)
+        missing.append("src/base/case.h keys (found only %s)" % keys)
     for key in keys:
         if not re.search(r"^\.(B|BI) %s=" % key, roff, re.M):
             missing.append("header key " + key)

@@ -1,65 +1,14 @@
-#include "worker.h"
+#include "verdict.h"
 
-#include <fcntl.h>
-#include <sys/resource.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "errors.h"
-#include "explain.h"
 #include "measure.h"
 #include "plan.h"
 #include "probes.h"
-#include "wire.h"
-
-void lc_worker_mark(int fd, enum lc_phase phase)
-{
-    struct lc_wire_phase ph = {phase};
-
-    if (fd >= 0)
-        lc_wire_send(fd, LC_WIRE_PHASE, &ph, sizeof(ph));
-}
-
-/* faulthandler.register(SIGUSR2): the stack the runner asks for before it
- * kills a case that hangs. Allocates, before anything is measured. */
-static const char dump_on_request[] =
-    "import faulthandler as _f, signal as _s\n"
-    "_f.register(_s.SIGUSR2, all_threads=True)\n"
-    "del _f, _s\n";
-
-int lc_worker_start(const struct lc_embed_opts *eo, char *err, size_t errlen)
-{
-    if (lc_embed_start(eo, err, errlen) ||
-        (!eo->no_faulthandler && lc_embed_exec(dump_on_request, err, errlen)))
-        return -1;
-    return 0;
-}
-
-int lc_worker_open(const struct lc_embed_opts *eo, const char *path,
-                   int progress_fd, struct lc_script **out,
-                   enum lc_phase *phase, char *err, size_t errlen)
-{
-    *out = NULL;
-    *phase = LC_PHASE_WORKER;
-    if (lc_worker_start(eo, err, errlen))
-        return -1;
-    *phase = LC_PHASE_LOAD;
-    lc_worker_mark(progress_fd, *phase);
-    if (lc_script_load(path, out, err, errlen))
-        return -1;
-    *phase = LC_PHASE_SETUP;
-    lc_worker_mark(progress_fd, *phase);
-    if (lc_script_call(*out, LC_ENTRY_SETUP, err, errlen)) {
-        lc_script_free(*out);
-        *out = NULL;
-        return -1;
-    }
-    *phase = LC_PHASE_NONE;
-    return 0;
-}
+#include "session.h"
 
 struct run_ctx {
     struct lc_script *script;
@@ -158,8 +107,8 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     return 0;
 }
 
-void lc_worker_run(const struct lc_case *c, int progress_fd,
-                   struct lc_result *r)
+void lc_verdict_run(const struct lc_case *c, int progress_fd,
+                    struct lc_result *r)
 {
     struct lc_embed_opts eo = {.hooks = true};
     struct lc_script *script = NULL;
@@ -177,12 +126,12 @@ void lc_worker_run(const struct lc_case *c, int progress_fd,
                        c->iterations);
         goto out;
     }
-    if (lc_worker_open(&eo, c->path, progress_fd, &script, &phase, r->message,
-                       sizeof(r->message))) {
+    if (lc_session_open(&eo, c->path, progress_fd, &script, &phase, r->message,
+                        sizeof(r->message))) {
         r->phase = phase;
         goto out_release;
     }
-    lc_worker_mark(progress_fd, LC_PHASE_RUN);
+    lc_session_mark(progress_fd, LC_PHASE_RUN);
     if (judge(c, script, &m, r)) {
         r->verdict = LC_VERDICT_ERROR;
         r->phase = LC_PHASE_RUN;
@@ -192,7 +141,7 @@ void lc_worker_run(const struct lc_case *c, int progress_fd,
     if (r->verdict == LC_VERDICT_ERROR || r->reason == LC_PLAN_MEMORY_CAP)
         goto out_script;
     r->gc_enabled = lc_embed_gc_enabled();
-    lc_worker_mark(progress_fd, LC_PHASE_TEARDOWN);
+    lc_session_mark(progress_fd, LC_PHASE_TEARDOWN);
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, r->message,
                        sizeof(r->message))) {
         r->verdict = LC_VERDICT_ERROR;
@@ -204,77 +153,4 @@ out_release:
     lc_measure_release(&m);
 out:
     r->elapsed_s = lc_clock_now() - t0;
-}
-
-static int explain_job(const struct lc_job *job, int result_fd)
-{
-    struct lc_explain_job ej = {
-        .path = job->c.path,
-        .warmup = job->c.warmup,
-        .iterations = job->explain_iterations,
-        .depth = job->explain_depth,
-        .dot_path = job->dot_path[0] ? job->dot_path : NULL,
-        .growing = job->growing,
-        .progress_fd = result_fd,
-    };
-    char *json = NULL, *text = NULL;
-    int rc;
-
-    memcpy(ej.per_iter, job->per_iter, sizeof(ej.per_iter));
-    rc = lc_explain_run(&ej, &json, &text);
-    if (rc == 0)
-        rc = lc_wire_send(result_fd, LC_WIRE_JSON, json, strlen(json));
-    if (rc == 0)
-        rc = lc_wire_send(result_fd, LC_WIRE_TEXT, text, strlen(text));
-    free(json);
-    free(text);
-    return rc;
-}
-
-/* The case's memory cap as the worker's address space limit: a case that
- * keeps growing meets MemoryError there, never the machine's OOM killer. */
-static void cap_memory(long mib)
-{
-    struct rlimit rl = {(rlim_t)mib << 20, (rlim_t)mib << 20};
-
-    if (mib > 0)
-        setrlimit(RLIMIT_AS, &rl);
-}
-
-int lc_worker_main(int job_fd, int result_fd)
-{
-    static struct lc_job job; /* big: a case and a path */
-    static struct lc_result r;
-    struct lc_wire_record rec;
-    struct lc_buf b;
-    int rc;
-
-    /* A case's children must never hold the channel. */
-    fcntl(job_fd, F_SETFD, FD_CLOEXEC);
-    fcntl(result_fd, F_SETFD, FD_CLOEXEC);
-    lc_buf_init(&b, LC_WIRE_HEADER_SIZE + sizeof(job));
-    rc = lc_wire_recv(job_fd, &b, LC_WIRE_JOB, &rec);
-    if (rc == 0)
-        rc = lc_wire_copy(&rec, LC_WIRE_JOB, &job, sizeof(job));
-    lc_buf_release(&b);
-    close(job_fd);
-    if (rc < 0)
-        return rc;
-    job.c.path[sizeof(job.c.path) - 1] = '\0';
-    job.dot_path[sizeof(job.dot_path) - 1] = '\0';
-    cap_memory(job.c.memory_mib);
-    job.suite.out_path[sizeof(job.suite.out_path) - 1] = '\0';
-    if (job.kind == LC_JOB_SUITE_COLLECT) {
-        rc = lc_suite_collect(&job.c, &job.suite, result_fd); /* suite.h */
-    } else if (job.kind == LC_JOB_SUITE) {
-        rc = lc_suite_judge(&job.c, &job.suite, result_fd);
-    } else if (job.kind == LC_JOB_EXPLAIN) {
-        rc = explain_job(&job, result_fd);
-    } else {
-        lc_worker_run(&job.c, result_fd, &r);
-        r.explain_json = r.explain_text = NULL;
-        rc = lc_wire_send(result_fd, LC_WIRE_RESULT, &r, sizeof(r));
-    }
-    close(result_fd);
-    return rc;
 }

@@ -79,4 +79,14 @@ const char *lc_signal_unit(enum lc_signal s);
 /* The signal named by the first len bytes of name, or -1. */
 int lc_signal_lookup(const char *name, unsigned len);
 
+/* The allocator domains Python blocks live in (PyMem_SetAllocator's RAW,
+ * MEM and OBJ), counted apart by the hooks (alloc.h) and reported apart
+ * (result.h, struct lc_domain_growth). */
+enum lc_domain {
+    LC_DOMAIN_RAW,
+    LC_DOMAIN_MEM,
+    LC_DOMAIN_OBJ,
+    LC_DOMAIN_COUNT
+};
+
 #endif

@@ -13,7 +13,7 @@
 #include "native.h"
 #include "signals.h"
 #include "pypkg.h"
-#include "worker.h"
+#include "session.h"
 #include "explain_modules.h" /* generated from src/explain/modules.txt */
 
 /* The package the modules are installed under (pypkg.h): their code
@@ -176,7 +176,7 @@ static PyMethodDef native_methods[] = {
 static struct PyModuleDef native_module = {
     PyModuleDef_HEAD_INIT,
     "_leakcheck_native",
-    "Native allocation sites of the explain pass (src/native.h).",
+    "Native allocation sites of the explain pass (src/probe/native.h).",
     -1,
     native_methods,
     NULL,
@@ -294,17 +294,17 @@ int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
     const char *phase;
 
     *json = *text = NULL;
-    if (lc_worker_open(&eo, job->path, job->progress_fd, &script, &opened, msg,
-                       sizeof(msg))) {
+    if (lc_session_open(&eo, job->path, job->progress_fd, &script, &opened,
+                        msg, sizeof(msg))) {
         phase = opened == LC_PHASE_WORKER ? "start" : lc_phase_name(opened);
         goto out_fail;
     }
     phase = PACKAGE ".entry.run()";
-    lc_worker_mark(job->progress_fd, LC_PHASE_RUN);
+    lc_session_mark(job->progress_fd, LC_PHASE_RUN);
     if (analyse(job, script, json, text, msg, sizeof(msg)))
         goto out_fail;
     phase = "teardown";
-    lc_worker_mark(job->progress_fd, LC_PHASE_TEARDOWN);
+    lc_session_mark(job->progress_fd, LC_PHASE_TEARDOWN);
     if (lc_script_call(script, LC_ENTRY_TEARDOWN, msg, sizeof(msg))) {
         free(*json);
         free(*text);

@@ -32,7 +32,4 @@ long lc_probes_threads(void);
 /* glibc heap bytes in use (arena chunks + mmap'd chunks). */
 long long lc_probes_heap_in_use(void);
 
-/* The environment setting a worker needs for exact native readings. */
-#define LC_PROBES_TUNABLES "glibc.malloc.tcache_count=0"
-
 #endif

@@ -25,10 +25,15 @@
 #include "case.h"
 #include "result.h"
 
-#define LC_FORMAT_MAP(X) X(TEXT, "text") X(JSON, "json") X(JUNIT, "junit")
+/* The report formats: id, name (--format), writer (one file each in
+ * src/report/, formats.h). The usage strings are made from the names. */
+#define LC_FORMAT_MAP(X)                                                      \
+    X(TEXT, "text", lc_format_text_write)                                     \
+    X(JSON, "json", lc_format_json_write)                                     \
+    X(JUNIT, "junit", lc_format_junit_write)
 
 enum lc_format {
-#define LC_FORMAT_ENUM(id, name) LC_FORMAT_##id,
+#define LC_FORMAT_ENUM(id, name, write) LC_FORMAT_##id,
     LC_FORMAT_MAP(LC_FORMAT_ENUM)
 #undef LC_FORMAT_ENUM
         LC_FORMAT_COUNT
@@ -100,6 +105,18 @@ int lc_report_write_summary(FILE *f, enum lc_format fmt,
                             const struct lc_case *cases,
                             const struct lc_result *results, size_t n,
                             const struct lc_summary *sum);
+
+/* Each format's writer: the whole report, the summary given. */
+#define LC_FORMAT_DECLARE(id, name, write)                                    \
+    void write(FILE *f, const struct lc_case *cases,                          \
+               const struct lc_result *results, size_t n,                     \
+               const struct lc_summary *sum);
+LC_FORMAT_MAP(LC_FORMAT_DECLARE)
+#undef LC_FORMAT_DECLARE
+
+/* The formats' names as usage lines show them: "text|json|junit". */
+#define LC_FORMAT_CHOICE(id, name, write) "|" name
+#define LC_FORMAT_CHOICES (LC_FORMAT_MAP(LC_FORMAT_CHOICE) + 1)
 
 /* "text", "json", "junit" -> format; -1 if unknown. */
 int lc_report_format_lookup(const char *name);

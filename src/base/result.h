@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "alloc.h"
 #include "lc_limits.h"
 #include "plan.h"
 #include "signals.h"

@@ -5,9 +5,9 @@
  *
  * The leakcheck program defines malloc, calloc, realloc, reallocarray,
  * free, posix_memalign, aligned_alloc and memalign itself
- * (src/native_malloc.c, linked into the program only): a symbol defined in
- * the executable wins over libc's for every shared library, OpenSSL and
- * C extensions included. Each forwards to glibc's own allocator
+ * (src/probe/native_malloc.c, linked into the program only): a symbol defined
+ * in the executable wins over libc's for every shared library, OpenSSL and C
+ * extensions included. Each forwards to glibc's own allocator
  * (__libc_malloc and kin), so the heap, mallinfo2() and the verdict's
  * native_bytes reading are glibc's exactly as without it. Off — always,
  * except between lc_native_start() and lc_native_stop() in an explain
@@ -40,10 +40,10 @@
 #include "lc_limits.h"
 
 /* Nonzero while recording: read by the allocator functions of
- * src/native_malloc.c on every call, written only by start and stop. */
+ * src/probe/native_malloc.c on every call, written only by start and stop. */
 extern int lc_native_tracking;
 
-/* Set by src/native_malloc.c when the program carries the allocator
+/* Set by src/probe/native_malloc.c when the program carries the allocator
  * functions (not under ASan, not in the unit tests' programs). */
 extern bool lc_native_interposed;
 
@@ -98,7 +98,7 @@ int lc_native_start(void);
  * 0, or -LC_EINTERP when not started. Unmaps the tables. */
 int lc_native_stop(struct lc_native_report *out);
 
-/* Called by src/native_malloc.c only, while lc_native_tracking is set.
+/* Called by src/probe/native_malloc.c only, while lc_native_tracking is set.
  * note_alloc: p (non-NULL) was allocated with size bytes, of which base
  * existed before (a realloc of a block not tracked). note_free: p is about
  * to be freed or moved; returns true when it was tracked, with its size

@@ -15,15 +15,10 @@
 #include "result.h"
 #include "wire.h"
 #include "pypkg.h"
-#include "worker.h"
+#include "session.h"
 #include "suite_modules.h" /* generated from src/suite/modules.txt */
 
 #define PACKAGE "_leakcheck_suite"
-
-uint32_t lc_suite_id_hash(const char *id)
-{
-    return lc_hash_fnv1a(id);
-}
 
 /* Install the package (pypkg.h) and return its entry module (new
  * reference), or NULL with an exception set. */
@@ -63,7 +58,7 @@ static PyObject *start(char *err, size_t errlen)
     struct lc_embed_opts eo = {.hooks = true};
     PyObject *entry;
 
-    if (lc_worker_start(&eo, err, errlen))
+    if (lc_session_start(&eo, err, errlen))
         return NULL;
     entry = install_package();
     if (!entry)
@@ -89,7 +84,7 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
     r.verdict = LC_VERDICT_ERROR;
     r.phase = LC_PHASE_LOAD;
     (void)c;
-    lc_worker_mark(result_fd, LC_PHASE_LOAD);
+    lc_session_mark(result_fd, LC_PHASE_LOAD);
     entry = start(r.message, sizeof(r.message));
     if (entry)
         argv = argv_list(sj);
@@ -534,22 +529,22 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
         free_judge(&j);
         return -LC_ENOMEM;
     }
-    lc_worker_mark(result_fd, LC_PHASE_LOAD);
+    lc_session_mark(result_fd, LC_PHASE_LOAD);
     if (open_session(&j, err, sizeof(err)) < 0) {
         fail_rest(&j, LC_PHASE_LOAD, err);
         goto out;
     }
-    lc_worker_mark(result_fd, LC_PHASE_SETUP);
+    lc_session_mark(result_fd, LC_PHASE_SETUP);
     if ((k = first_run(&j)) < 0) {
         lc_embed_take_error(err, sizeof(err));
         fail_rest(&j, LC_PHASE_SETUP, err);
         goto out;
     }
     flush(&j);
-    lc_worker_mark(result_fd, LC_PHASE_RUN);
+    lc_session_mark(result_fd, LC_PHASE_RUN);
     if (k > 0)
         drill(&j, j.idx, k, 0);
-    lc_worker_mark(result_fd, LC_PHASE_TEARDOWN);
+    lc_session_mark(result_fd, LC_PHASE_TEARDOWN);
     flush(&j);
     Py_XDECREF(PyObject_CallMethod(j.sess, "close", NULL));
     PyErr_Clear();

@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "case.h"
-#include "explain.h"
+#include "job.h"
 #include "result.h"
 
 struct lc_job;

@@ -24,12 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum lc_domain {
-    LC_DOMAIN_RAW,
-    LC_DOMAIN_MEM,
-    LC_DOMAIN_OBJ,
-    LC_DOMAIN_COUNT
-};
+#include "signals.h" /* enum lc_domain */
 
 /* A snapshot of the counters. A plain value. */
 struct lc_alloc_counts {

@@ -53,19 +53,4 @@ struct lc_explain_job {
  * the interpreter, so at most once per process. */
 int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
 
-struct lc_explain_opts {
-    long iterations;      /* run() calls between the two snapshots */
-    int depth;            /* frames per allocation traceback */
-    const char *dot_path; /* DOT file of the holder chains, or NULL */
-};
-
-/* The command line's defaults (src/cmd/runcases.c), which always passes
- * them on: equal to src/explain/entry.py's ITERATIONS and DEPTH, where the
- * pass's defaults live (tests/explain/test_explain.py checks they agree). */
-#define LC_EXPLAIN_DEFAULT_ITERATIONS 100
-#define LC_EXPLAIN_DEFAULT_DEPTH 8
-/* Wall time for one explain pass: warm-up, iterations, and the holder search
- * (which bounds itself at 10 s). */
-#define LC_EXPLAIN_TIMEOUT_S 120.0
-
 #endif

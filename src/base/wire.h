@@ -31,18 +31,14 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "case.h"
-#include "lc_limits.h"
 #include "result.h"
-#include "signals.h"
-#include "suite.h"
 
 #define LC_WIRE_MAGIC 0x5257434cu /* "LCWR" read as a little-endian word */
 #define LC_WIRE_VERSION 1
 #define LC_WIRE_HEADER_SIZE 16
 
 enum lc_wire_type {
-    LC_WIRE_JOB = 1, /* struct lc_job */
+    LC_WIRE_JOB = 1, /* struct lc_job (job.h) */
     LC_WIRE_RESULT,  /* struct lc_result, its pointers NULL */
     LC_WIRE_JSON,    /* the explain pass's JSON object, UTF-8 */
     LC_WIRE_TEXT,    /* the explain pass's report for people, UTF-8 */
@@ -53,26 +49,6 @@ enum lc_wire_type {
  * then says where the case hung. */
 struct lc_wire_phase {
     enum lc_phase phase;
-};
-
-enum lc_job_kind {
-    LC_JOB_VERDICT,       /* judge the case: one RESULT back */
-    LC_JOB_EXPLAIN,       /* explain it: JSON and TEXT back */
-    LC_JOB_SUITE_COLLECT, /* list a suite's tests (suite.h): one RESULT */
-    LC_JOB_SUITE, /* judge c.span tests of a suite: a RESULT per test */
-};
-
-/* One job for a worker. A plain value, sent whole. */
-struct lc_job {
-    enum lc_job_kind kind;
-    struct lc_case c; /* the case, its header read by the runner */
-    /* Explain jobs only. */
-    long explain_iterations;    /* run() calls between the snapshots */
-    int explain_depth;          /* frames per allocation traceback */
-    char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
-    unsigned growing;           /* bit per signal the verdict found growing */
-    double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
-    struct lc_suite_job suite;     /* suite jobs only */
 };
 
 /* A record found in a buffer; payload points into it. */

@@ -17,7 +17,7 @@
 #include "clock.h"
 #include "errors.h"
 #include "keeper.h"
-#include "probes.h"
+#include "job.h"
 #include "wire.h"
 
 struct slot {

@@ -41,14 +41,7 @@
 #include <stdint.h>
 
 #include "case.h"
-#include "lc_limits.h"
-
-enum lc_suite_kind {
-    LC_SUITE_UNITTEST,
-    LC_SUITE_PYTEST,
-};
-
-#define LC_SUITE_CLEANUP 1u /* --regrtest-cleanup: a second opinion */
+#include "job.h"
 
 /* Screen: iterations of a group before its first reading (after the
  * first run, which warms up too), and measured iterations. 10 measured
@@ -57,27 +50,6 @@ enum lc_suite_kind {
  * seven debug-build runs cost, on release-build speed. */
 #define LC_SUITE_SCREEN_WARMUP 1
 #define LC_SUITE_SCREEN_RUNS 10
-
-/* Result flags (struct lc_result's suite_flags). */
-#define LC_SUITE_SCREENED 1u       /* clean by its group's screen */
-#define LC_SUITE_NOT_REPEATABLE 2u /* passed fresh, failed repeated */
-#define LC_SUITE_CACHE_HELD 4u     /* a leak regrtest's clearing removes */
-
-/* What a suite job carries besides its case (a plain value). */
-struct lc_suite_job {
-    enum lc_suite_kind kind;
-    unsigned flags;               /* LC_SUITE_CLEANUP */
-    long first;                   /* judge: first test of the operand's list */
-    long count;                   /* judge: tests from first on */
-    size_t argv_len;              /* bytes of argv used */
-    char argv[LC_SUITE_ARGV_MAX]; /* NUL-terminated words: the operand,
-                                     then -k X, -m X, -u X,
-                                     --regrtest-cleanup */
-    char out_path[LC_PATH_MAX];   /* collect: the file the list goes to */
-};
-
-/* FNV-1a of a test id: a result names the test it judged by this. */
-uint32_t lc_suite_id_hash(const char *id);
 
 /* The worker's side of the two jobs; the answers go to result_fd. 0 or a
  * negative code (the channel failed). */

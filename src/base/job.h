@@ -1,0 +1,108 @@
+/*
+ * job.h - what the runner and its workers share: the job record, its kinds,
+ * the suite and explain options a job carries, the worker's environment.
+ *
+ * The runner fills a struct lc_job and sends it whole (wire.h, a JOB
+ * record); the worker dispatches on its kind (worker.h). Plain values
+ * only, no pointers: the record crosses a process boundary.
+ */
+#ifndef LC_JOB_H
+#define LC_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case.h"
+#include "hash.h"
+#include "lc_limits.h"
+#include "signals.h"
+
+/* ---- suites (suite.h: the worker's side) ---- */
+
+enum lc_suite_kind {
+    LC_SUITE_UNITTEST,
+    LC_SUITE_PYTEST,
+};
+
+#define LC_SUITE_CLEANUP 1u /* --regrtest-cleanup: a second opinion */
+
+/* Result flags (struct lc_result's suite_flags). */
+#define LC_SUITE_SCREENED 1u       /* clean by its group's screen */
+#define LC_SUITE_NOT_REPEATABLE 2u /* passed fresh, failed repeated */
+#define LC_SUITE_CACHE_HELD 4u     /* a leak regrtest's clearing removes */
+
+/* What a suite job carries besides its case (a plain value). */
+struct lc_suite_job {
+    enum lc_suite_kind kind;
+    unsigned flags;               /* LC_SUITE_CLEANUP */
+    long first;                   /* judge: first test of the operand's list */
+    long count;                   /* judge: tests from first on */
+    size_t argv_len;              /* bytes of argv used */
+    char argv[LC_SUITE_ARGV_MAX]; /* NUL-terminated words: the operand,
+                                     then -k X, -m X, -u X,
+                                     --regrtest-cleanup */
+    char out_path[LC_PATH_MAX];   /* collect: the file the list goes to */
+};
+
+/* FNV-1a of a test id: a result names the test it judged by this. */
+static inline uint32_t lc_suite_id_hash(const char *id)
+{
+    return lc_hash_fnv1a(id);
+}
+
+/* ---- the explain pass (explain.h: the worker's side) ---- */
+
+struct lc_explain_opts {
+    long iterations;      /* run() calls between the two snapshots */
+    int depth;            /* frames per allocation traceback */
+    const char *dot_path; /* DOT file of the holder chains, or NULL */
+};
+
+/* The command line's defaults (src/cmd/runcases.c), which always passes
+ * them on: equal to src/explain/entry.py's ITERATIONS and DEPTH, where the
+ * pass's defaults live (tests/explain/test_explain.py checks they agree). */
+#define LC_EXPLAIN_DEFAULT_ITERATIONS 100
+#define LC_EXPLAIN_DEFAULT_DEPTH 8
+/* Wall time for one explain pass: warm-up, iterations, and the holder search
+ * (which bounds itself at 10 s). */
+#define LC_EXPLAIN_TIMEOUT_S 120.0
+
+/* ---- the job ---- */
+
+/* The job kinds: id, name, the worker's function for it (worker.c).
+ *   VERDICT        judge the case: one RESULT back (verdict.h)
+ *   EXPLAIN        explain it: JSON and TEXT back (explain.h)
+ *   SUITE_COLLECT  list a suite's tests (suite.h): one RESULT
+ *   SUITE          judge c.span tests of a suite: a RESULT per test */
+// clang-format off
+#define LC_JOB_MAP(X)                                                         \
+    X(VERDICT,       "verdict",       verdict_job)                           \
+    X(EXPLAIN,       "explain",       explain_job)                           \
+    X(SUITE_COLLECT, "suite-collect", suite_collect_job)                     \
+    X(SUITE,         "suite",         suite_job)
+// clang-format on
+
+enum lc_job_kind {
+#define LC_JOB_ENUM(id, name, fn) LC_JOB_##id,
+    LC_JOB_MAP(LC_JOB_ENUM)
+#undef LC_JOB_ENUM
+        LC_JOB_COUNT
+};
+
+/* One job for a worker. A plain value, sent whole. */
+struct lc_job {
+    enum lc_job_kind kind;
+    struct lc_case c; /* the case, its header read by the runner */
+    /* Explain jobs only. */
+    long explain_iterations;    /* run() calls between the snapshots */
+    int explain_depth;          /* frames per allocation traceback */
+    char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
+    unsigned growing;           /* bit per signal the verdict found growing */
+    double per_iter[LC_SIG_COUNT]; /* the verdict's growth per iteration */
+    struct lc_suite_job suite;     /* suite jobs only */
+};
+
+/* The environment setting a worker needs for exact native readings. */
+#define LC_PROBES_TUNABLES "glibc.malloc.tcache_count=0"
+
+#endif

@@ -445,7 +445,7 @@ static bool long_run(const uint8_t *data, size_t size)
     struct input in = {data, size};
     struct lc_plan_opts o;
 
-    lc_plan_opts_default(&o, horizon, LC_SIG_ALL & ~(1u << LC_SIG_NATIVE));
+    lc_plan_opts_default(&o, horizon, LC_SIG_FUZZ);
     lc_measure_run(&long_run_m, &o, call_input, &in, CONFIRM_TIME_S);
     return long_run_m.plan.leak;
 }
@@ -490,7 +490,7 @@ static void report(const uint8_t *data, size_t size, bool raised,
         put_rate(plan->last[s].per_iter);
         fprintf(stderr, " %s/call", lc_signal_unit(s));
     }
-    fprintf(stderr, " (%s)\n", lc_plan_reason_text(plan->reason));
+    fprintf(stderr, " (%s)\n", lc_plan_reason_name(plan->reason));
     if (every) {
         fprintf(stderr,
                 "==leakcheck== first %d confirmation calls, py_blocks:",

@@ -148,7 +148,7 @@ static void check_plan(size_t n, long horizon, double min_rate, int64_t shift)
                       p.reason == LC_PLAN_TIME_GROWING);
     else
         LC_FUZZ_CHECK(p.leaking == 0);
-    LC_FUZZ_CHECK(lc_plan_reason_text(p.reason) != NULL);
+    LC_FUZZ_CHECK(lc_plan_reason_name(p.reason) != NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

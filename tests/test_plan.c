@@ -351,6 +351,6 @@ Test(plan, defaults_come_from_the_signal_table)
 Test(plan, every_reason_has_a_text)
 {
     for (int r = 0; r < LC_PLAN_REASON_COUNT; r++)
-        cr_assert_str_neq(lc_plan_reason_text(r), "unknown");
-    cr_assert_str_eq(lc_plan_reason_text(LC_PLAN_REASON_COUNT), "unknown");
+        cr_assert_str_neq(lc_plan_reason_name(r), "unknown");
+    cr_assert_str_eq(lc_plan_reason_name(LC_PLAN_REASON_COUNT), "unknown");
 }

@@ -490,12 +490,12 @@ Test(report, ok_means_the_verdict_matches_expect, .init = fixture)
 
 Test(report, format_names)
 {
-    cr_expect_eq(lc_report_format_lookup("text"), LC_FORMAT_TEXT);
-    cr_expect_eq(lc_report_format_lookup("json"), LC_FORMAT_JSON);
-    cr_expect_eq(lc_report_format_lookup("junit"), LC_FORMAT_JUNIT);
-    cr_expect_eq(lc_report_format_lookup("xml"), -1);
-    cr_expect_eq(lc_report_format_lookup("JSON"), -1);
-    cr_expect_eq(lc_report_format_lookup(""), -1);
+    cr_expect_eq(lc_format_lookup("text"), LC_FORMAT_TEXT);
+    cr_expect_eq(lc_format_lookup("json"), LC_FORMAT_JSON);
+    cr_expect_eq(lc_format_lookup("junit"), LC_FORMAT_JUNIT);
+    cr_expect_eq(lc_format_lookup("xml"), -1);
+    cr_expect_eq(lc_format_lookup("JSON"), -1);
+    cr_expect_eq(lc_format_lookup(""), -1);
 }
 
 /* Parses the JUnit report and prints what a CI server would show. */

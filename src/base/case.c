@@ -68,10 +68,7 @@ void lc_case_init(struct lc_case *c, const char *path)
     c->signals = LC_SIG_ALL;
 }
 
-const char *lc_expect_name(enum lc_expect e)
-{
-    return e == LC_EXPECT_LEAK ? "leak" : "clean";
-}
+LC_NAMES_DEFINE(lc_expect, enum lc_expect, LC_EXPECT_COUNT, LC_EXPECT_MAP)
 
 static bool is_space(char ch)
 {
@@ -110,9 +107,8 @@ static int parse_signals(struct parser *p, const char *v)
 
         if (sig < 0)
             return fail(p,
-                        "signals: unknown signal '%.*s' (known: py_blocks, "
-                        "py_bytes, native_bytes, fds, threads, refs, or all)",
-                        (int)len, s);
+                        "signals: unknown signal '%.*s' (known: %s, or all)",
+                        (int)len, s, LC_SIG_NAMES);
         mask |= 1u << sig;
         s += len;
         if (*s == ',' && *++s == '\0')
@@ -147,12 +143,9 @@ static int set_key(struct parser *p, const char *key, size_t keylen,
 
     switch (k) {
     case KEY_EXPECT:
-        if (strcmp(v, "leak") == 0)
-            p->c->expect = LC_EXPECT_LEAK;
-        else if (strcmp(v, "clean") == 0)
-            p->c->expect = LC_EXPECT_CLEAN;
-        else
+        if (lc_expect_lookup(v) < 0)
             return fail(p, "expect=%s: must be leak or clean", v);
+        p->c->expect = (enum lc_expect)lc_expect_lookup(v);
         return 0;
     case KEY_SOURCE:
         snprintf(p->c->source, sizeof(p->c->source), "%s", v);

@@ -37,13 +37,18 @@
 #ifndef LC_CASE_H
 #define LC_CASE_H
 
+#include "names.h"
 #include <stddef.h>
 
 #include "lc_limits.h"
 
+#define LC_EXPECT_MAP(X) X(CLEAN, "clean") X(LEAK, "leak")
+
 enum lc_expect {
-    LC_EXPECT_CLEAN,
-    LC_EXPECT_LEAK,
+#define LC_EXPECT_ENUM(id, name) LC_EXPECT_##id,
+    LC_EXPECT_MAP(LC_EXPECT_ENUM)
+#undef LC_EXPECT_ENUM
+        LC_EXPECT_COUNT
 };
 
 #define LC_DEFAULT_WARMUP 5
@@ -87,7 +92,8 @@ int lc_case_parse_text(struct lc_case *c, const char *text, size_t len,
 int lc_case_parse(struct lc_case *c, const char *path, char *err,
                   size_t errlen);
 
-const char *lc_expect_name(enum lc_expect e);
+/* "clean", "leak", and back (names.h). */
+LC_NAMES_DECLARE(lc_expect, enum lc_expect)
 
 /* "512", "512M" or "2G" as MiB, LC_MEMORY_MIN_MIB to LC_MEMORY_MAX_MIB.
  * 0 or -LC_EHEADER. */

@@ -9,20 +9,41 @@
 #ifndef LC_JOB_H
 #define LC_JOB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "case.h"
 #include "hash.h"
 #include "lc_limits.h"
+#include "names.h"
 #include "signals.h"
 
 /* ---- suites (suite.h: the worker's side) ---- */
 
+/* The suite kinds: id, name (the command, and the adapter's module in
+ * src/suite/), the option of its own that takes a value (-m for pytest's
+ * marks, -u for CPython's test resources), and whether the command needs a
+ * target (pytest collects the current folder without one). */
+// clang-format off
+#define LC_SUITE_KIND_MAP(X)                                                  \
+    X(UNITTEST, "unittest", "-u", true)                                       \
+    X(PYTEST,   "pytest",   "-m", false)
+// clang-format on
+
 enum lc_suite_kind {
-    LC_SUITE_UNITTEST,
-    LC_SUITE_PYTEST,
+#define LC_SUITE_KIND_ENUM(id, name, option, target) LC_SUITE_##id,
+    LC_SUITE_KIND_MAP(LC_SUITE_KIND_ENUM)
+#undef LC_SUITE_KIND_ENUM
+        LC_SUITE_KIND_COUNT
 };
+
+/* "unittest", "pytest", and back (names.h). */
+LC_NAMES_DECLARE(lc_suite_kind, enum lc_suite_kind)
+/* The kind's own valued option, "" for an unknown kind. */
+const char *lc_suite_kind_option(enum lc_suite_kind k);
+/* Whether the kind's command needs at least one target. */
+bool lc_suite_kind_needs_target(enum lc_suite_kind k);
 
 #define LC_SUITE_CLEANUP 1u /* --regrtest-cleanup: a second opinion */
 
@@ -69,21 +90,21 @@ struct lc_explain_opts {
 
 /* ---- the job ---- */
 
-/* The job kinds: id, name, the worker's function for it (worker.c).
+/* The job kinds: id, the worker's function for it (worker.c).
  *   VERDICT        judge the case: one RESULT back (verdict.h)
  *   EXPLAIN        explain it: JSON and TEXT back (explain.h)
  *   SUITE_COLLECT  list a suite's tests (suite.h): one RESULT
  *   SUITE          judge c.span tests of a suite: a RESULT per test */
 // clang-format off
 #define LC_JOB_MAP(X)                                                         \
-    X(VERDICT,       "verdict",       verdict_job)                           \
-    X(EXPLAIN,       "explain",       explain_job)                           \
-    X(SUITE_COLLECT, "suite-collect", suite_collect_job)                     \
-    X(SUITE,         "suite",         suite_job)
+    X(VERDICT,       verdict_job)                                             \
+    X(EXPLAIN,       explain_job)                                             \
+    X(SUITE_COLLECT, suite_collect_job)                                       \
+    X(SUITE,         suite_job)
 // clang-format on
 
 enum lc_job_kind {
-#define LC_JOB_ENUM(id, name, fn) LC_JOB_##id,
+#define LC_JOB_ENUM(id, fn) LC_JOB_##id,
     LC_JOB_MAP(LC_JOB_ENUM)
 #undef LC_JOB_ENUM
         LC_JOB_COUNT

@@ -129,4 +129,9 @@
 #define LC_NATIVE_FUNCS_SHOWN 10
 #define LC_NATIVE_FRAMES_SHOWN 14
 
+/* Longest --time or --timeout a run takes: a day (a case that needs more
+ * is not one to run in CI), and the longest fuzzing --time: a week. */
+#define LC_RUN_SECONDS_MAX 86400.0
+#define LC_FUZZ_SECONDS_MAX (7 * 86400.0)
+
 #endif

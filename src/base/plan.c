@@ -193,13 +193,5 @@ void lc_plan_stop(struct lc_plan *p)
            growing);
 }
 
-static const char *const reason_texts[LC_PLAN_REASON_COUNT] = {
-#define LC_PLAN_REASON_TEXT(id, text) [LC_PLAN_##id] = text,
-    LC_PLAN_REASON_MAP(LC_PLAN_REASON_TEXT)
-#undef LC_PLAN_REASON_TEXT
-};
-
-const char *lc_plan_reason_text(enum lc_plan_reason r)
-{
-    return (unsigned)r < LC_PLAN_REASON_COUNT ? reason_texts[r] : "unknown";
-}
+LC_NAMES_DEFINE(lc_plan_reason, enum lc_plan_reason, LC_PLAN_REASON_COUNT,
+                LC_PLAN_REASON_MAP)

@@ -38,6 +38,7 @@
 #ifndef LC_PLAN_H
 #define LC_PLAN_H
 
+#include "names.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +140,7 @@ void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels);
 /* Stop now (a time bound), deciding on the last judgement. */
 void lc_plan_stop(struct lc_plan *p);
 
-const char *lc_plan_reason_text(enum lc_plan_reason r);
+/* The reason's text in reports, and back (names.h). */
+LC_NAMES_DECLARE(lc_plan_reason, enum lc_plan_reason)
 
 #endif

@@ -3,27 +3,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static const char *const verdict_names[LC_VERDICT_COUNT] = {
-#define LC_VERDICT_NAME(id, name) [LC_VERDICT_##id] = name,
-    LC_VERDICT_MAP(LC_VERDICT_NAME)
-#undef LC_VERDICT_NAME
-};
+#include "names.h"
 
-static const char *const phase_names[LC_PHASE_COUNT] = {
-#define LC_PHASE_NAME(id, name) [LC_PHASE_##id] = name,
-    LC_PHASE_MAP(LC_PHASE_NAME)
-#undef LC_PHASE_NAME
-};
-
-const char *lc_verdict_name(enum lc_verdict v)
-{
-    return (unsigned)v < LC_VERDICT_COUNT ? verdict_names[v] : "unknown";
-}
-
-const char *lc_phase_name(enum lc_phase p)
-{
-    return (unsigned)p < LC_PHASE_COUNT ? phase_names[p] : "unknown";
-}
+LC_NAMES_DEFINE(lc_verdict, enum lc_verdict, LC_VERDICT_COUNT, LC_VERDICT_MAP)
+LC_NAMES_DEFINE(lc_phase, enum lc_phase, LC_PHASE_COUNT, LC_PHASE_MAP)
 
 void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
                     const char *fmt, ...)

@@ -12,6 +12,7 @@
 
 #include "lc_limits.h"
 #include "plan.h"
+#include "names.h"
 #include "signals.h"
 
 /* The verdicts, in report order, with their names in reports. */
@@ -90,10 +91,10 @@ struct lc_result {
     char *explain_text;
 };
 
-const char *lc_verdict_name(enum lc_verdict v);
-
-/* "header", "load", ...; "" for LC_PHASE_NONE. */
-const char *lc_phase_name(enum lc_phase p);
+/* Names as the tables give them, and back (names.h); the phase name of
+ * LC_PHASE_NONE is "". */
+LC_NAMES_DECLARE(lc_verdict, enum lc_verdict)
+LC_NAMES_DECLARE(lc_phase, enum lc_phase)
 
 /* The verdict and evidence of a decided plan into r; a plan stopped by
  * time before its first judgement is a timeout whose message ends with

@@ -3,7 +3,8 @@
 #include <string.h>
 
 static const struct lc_signal_info table[LC_SIG_COUNT] = {
-#define LC_SIG_ROW(id, name, unit, floor, horizon, costly, reader)            \
+#define LC_SIG_ROW(id, name, unit, floor, horizon, costly, fuzz, memory,      \
+                   reader)                                                    \
     [LC_SIG_##id] = {name, unit, floor, horizon, costly},
     LC_SIGNAL_MAP(LC_SIG_ROW)
 #undef LC_SIG_ROW

@@ -15,7 +15,12 @@
  *   costly    1 when a reading costs about a full collection or more: it
  *             is skipped (its last level kept) while another deciding
  *             signal is growing, since that one carries the verdict
- *             (measure.h)
+ *             (measure.h); the others are LC_SIG_CHEAP
+ *   fuzz      1 when the leak fuzzer's oracle judges it (harness/
+ *             fuzz_scenario.c): the native heap moves with ASan's own
+ *             bookkeeping under the fuzzer, so it is left to LeakSanitizer
+ *   memory    1 when it is memory a case grows into its cap with
+ *             (worker/verdict.c): LC_SIG_MEMORY
  *   reader    the function of probes.c that reads the level
  *
  * The floors and horizons were measured: glibc's own bookkeeping moves the
@@ -29,23 +34,26 @@
 
 #include <stdint.h>
 
+// clang-format off
 #define LC_SIGNAL_MAP(X)                                                      \
     /* live blocks from the RAW, MEM and OBJ allocators */                    \
-    X(PY_BLOCKS, "py_blocks", "blocks", 0.0, 0, 0, read_py_blocks)            \
+    X(PY_BLOCKS, "py_blocks",    "blocks",  0.0,  0,   0, 1, 1, read_py_blocks)  \
     /* bytes requested by those live blocks */                                \
-    X(PY_BYTES, "py_bytes", "B", 0.0, 0, 0, read_py_bytes)                    \
+    X(PY_BYTES,  "py_bytes",     "B",       0.0,  0,   0, 1, 1, read_py_bytes)   \
     /* bytes of malloc heap held outside Python's allocators */               \
-    X(NATIVE, "native_bytes", "B", 32.0, 0, 0, read_native_bytes)             \
+    X(NATIVE,    "native_bytes", "B",       32.0, 0,   0, 0, 1, read_native_bytes) \
     /* open file descriptors */                                               \
-    X(FDS, "fds", "fds", 0.0, 128, 0, read_fds)                               \
+    X(FDS,       "fds",          "fds",     0.0,  128, 0, 1, 0, read_fds)        \
     /* live OS threads of the process */                                      \
-    X(THREADS, "threads", "threads", 0.0, 128, 0, read_threads)               \
+    X(THREADS,   "threads",      "threads", 0.0,  128, 0, 1, 0, read_threads)    \
     /* references held to what the collector reaches (refs.h): a leaked       \
      * reference to an object that stays alive, no new memory */              \
-    X(REFS, "refs", "refs", 0.0, 0, 1, read_refs)
+    X(REFS,      "refs",         "refs",    0.0,  0,   1, 1, 0, read_refs)
+// clang-format on
 
 enum lc_signal {
-#define LC_SIG_ENUM(id, name, unit, floor, horizon, costly, reader)           \
+#define LC_SIG_ENUM(id, name, unit, floor, horizon, costly, fuzz, memory,     \
+                    reader)                                                   \
     LC_SIG_##id,
     LC_SIGNAL_MAP(LC_SIG_ENUM)
 #undef LC_SIG_ENUM
@@ -53,6 +61,31 @@ enum lc_signal {
 };
 
 #define LC_SIG_ALL ((1u << LC_SIG_COUNT) - 1)
+
+/* Sets of signals made from the table's columns: a bit (1 << enum
+ * lc_signal) per signal. */
+#define LC_SIG_BIT_IF(col, id) ((col) ? 1u << LC_SIG_##id : 0u)
+#define LC_SIG_COSTLY_BIT(id, name, unit, floor, horizon, costly, fuzz,       \
+                          memory, reader)                                     \
+    | LC_SIG_BIT_IF(costly, id)
+#define LC_SIG_FUZZ_BIT(id, name, unit, floor, horizon, costly, fuzz, memory, \
+                        reader)                                               \
+    | LC_SIG_BIT_IF(fuzz, id)
+#define LC_SIG_MEMORY_BIT(id, name, unit, floor, horizon, costly, fuzz,       \
+                          memory, reader)                                     \
+    | LC_SIG_BIT_IF(memory, id)
+/* Read at every sample point, at about no cost. */
+#define LC_SIG_CHEAP (LC_SIG_ALL & ~(0u LC_SIGNAL_MAP(LC_SIG_COSTLY_BIT)))
+/* What the leak fuzzer's oracle judges. */
+#define LC_SIG_FUZZ (0u LC_SIGNAL_MAP(LC_SIG_FUZZ_BIT))
+/* Memory a case can grow into its cap with. */
+#define LC_SIG_MEMORY (0u LC_SIGNAL_MAP(LC_SIG_MEMORY_BIT))
+
+/* Every signal's name, for messages: "py_blocks, py_bytes, ..., refs". */
+#define LC_SIG_NAME_ITEM(id, name, unit, floor, horizon, costly, fuzz,        \
+                         memory, reader)                                      \
+    ", " name
+#define LC_SIG_NAMES (LC_SIGNAL_MAP(LC_SIG_NAME_ITEM) + 2)
 
 /* What the table says of one signal. A plain value. */
 struct lc_signal_info {

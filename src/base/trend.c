@@ -70,14 +70,5 @@ void lc_trend_classify(const int64_t *levels, size_t n,
                 out->per_iter > 0 && out->per_iter >= opts->min_rate;
 }
 
-static const char *const state_names[LC_TREND_STATE_COUNT] = {
-    [LC_TREND_FLAT] = "flat",
-    [LC_TREND_STEP] = "step",
-    [LC_TREND_GROWING] = "growing",
-    [LC_TREND_SLOWING] = "slowing",
-};
-
-const char *lc_trend_state_name(enum lc_trend_state s)
-{
-    return (unsigned)s < LC_TREND_STATE_COUNT ? state_names[s] : "unknown";
-}
+LC_NAMES_DEFINE(lc_trend_state, enum lc_trend_state, LC_TREND_STATE_COUNT,
+                LC_TREND_STATE_MAP)

@@ -30,6 +30,7 @@
 #ifndef LC_TREND_H
 #define LC_TREND_H
 
+#include "names.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,16 +60,21 @@ struct lc_trend {
 #define LC_TREND_MK_Z 2.33
 
 /* What a signal's latest window shows, as the plan (plan.h) judges it. */
+#define LC_TREND_STATE_MAP(X)                                                 \
+    X(FLAT, "flat")                                                           \
+    X(STEP, "step")                                                           \
+    X(GROWING, "growing")                                                     \
+    X(SLOWING, "slowing")
+
 enum lc_trend_state {
-    LC_TREND_FLAT,
-    LC_TREND_STEP,
-    LC_TREND_GROWING,
-    LC_TREND_SLOWING,
-    LC_TREND_STATE_COUNT
+#define LC_TREND_STATE_ENUM(id, name) LC_TREND_##id,
+    LC_TREND_STATE_MAP(LC_TREND_STATE_ENUM)
+#undef LC_TREND_STATE_ENUM
+        LC_TREND_STATE_COUNT
 };
 
-/* "flat", "step", "growing", "slowing". */
-const char *lc_trend_state_name(enum lc_trend_state s);
+/* "flat", "step", "growing", "slowing", and back (names.h). */
+LC_NAMES_DECLARE(lc_trend_state, enum lc_trend_state)
 
 /* Judge levels[0..n). Never fails: n < LC_TREND_MIN_STEPS + 1 is "not a
  * leak" with the evidence filled in as far as it goes. */

@@ -25,14 +25,14 @@ struct lc_command {
     int (*main)(int argc, char **argv);
 };
 
-int lc_cmd_run(int argc, char **argv);      /* cmd/run.c */
-int lc_cmd_explain(int argc, char **argv);  /* cmd/explain.c */
-int lc_cmd_repro(int argc, char **argv);    /* cmd/repro.c */
-int lc_cmd_report(int argc, char **argv);   /* cmd/report.c */
-int lc_cmd_fuzz(int argc, char **argv);     /* cmd/fuzz.c */
-int lc_cmd_worker(int argc, char **argv);   /* cmd/worker.c */
-int lc_cmd_unittest(int argc, char **argv); /* cmd/unittest.c */
-int lc_cmd_pytest(int argc, char **argv);   /* cmd/pytest.c */
+int lc_cmd_run(int argc, char **argv);     /* cmd/run.c */
+int lc_cmd_explain(int argc, char **argv); /* cmd/explain.c */
+int lc_cmd_repro(int argc, char **argv);   /* cmd/repro.c */
+int lc_cmd_report(int argc, char **argv);  /* cmd/report.c */
+int lc_cmd_fuzz(int argc, char **argv);    /* cmd/fuzz.c */
+int lc_cmd_worker(int argc, char **argv);  /* cmd/worker.c */
+int lc_cmd_suite(int argc, char **argv);   /* cmd/suitecmd.c: unittest,
+                                              pytest (argv[0]) */
 
 /* The whole program: find argv[1] in the table and run it. Returns the
  * exit status. */

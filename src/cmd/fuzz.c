@@ -39,6 +39,7 @@
 #include "campaign.h"
 #include "clock.h"
 #include "commands.h"
+#include "opts.h"
 #include "spawn.h"
 #include "errors.h"
 #include "lc_limits.h"
@@ -216,18 +217,6 @@ static int mkdirs(const char *path)
     return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static double parse_seconds(const char *s, const char *opt, int *rc)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (!*s || *end || errno || v < 0 || v > 7 * 86400.0)
-        *rc = lc_usage_error("%s %s: want seconds, 0 to 604800", opt, s);
-    return v;
-}
-
 static int parse_args(int argc, char **argv, struct args *a)
 {
     static const struct option longopts[] = {
@@ -243,7 +232,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         {NULL, 0, NULL, 0},
     };
     int opt, rc = 0;
-    char *end;
+    long jobs = 1;
 
     memset(a, 0, sizeof(*a));
     a->time_s = 60;
@@ -253,15 +242,16 @@ static int parse_args(int argc, char **argv, struct args *a)
     while ((opt = getopt_long(argc, argv, "j:o:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 't':
-            a->time_s = parse_seconds(optarg, "--time", &rc);
+            rc = lc_opt_seconds("--time", optarg, true, LC_FUZZ_SECONDS_MAX,
+                                &a->time_s);
             break;
         case 'm':
-            a->minimize_s = parse_seconds(optarg, "--minimize-time", &rc);
+            rc = lc_opt_seconds("--minimize-time", optarg, true,
+                                LC_FUZZ_SECONDS_MAX, &a->minimize_s);
             break;
         case 'j':
-            a->jobs = (int)strtol(optarg, &end, 10);
-            if (*end || a->jobs < 1 || a->jobs > JOBS_MAX)
-                rc = lc_usage_error("-j %s: want 1 to %d", optarg, JOBS_MAX);
+            rc = lc_opt_long("-j", optarg, 1, JOBS_MAX, &jobs);
+            a->jobs = (int)jobs;
             break;
         case 'o':
             a->out_dir = optarg;
@@ -281,20 +271,14 @@ static int parse_args(int argc, char **argv, struct args *a)
         case 'L':
             a->fail_on_leak = true;
             break;
-        case 'h':
-            lc_help_print(stdout, usage);
-            return 1;
         default:
-            lc_help_print(stderr, usage);
-            return -LC_EUSAGE;
+            return lc_opt_help(opt, usage);
         }
         if (rc)
             return rc;
     }
-    if (argc - optind != 1) {
-        lc_help_print(stderr, usage);
-        return -LC_EUSAGE;
-    }
+    if ((rc = lc_opt_operands(argc, 1, usage)) < 0)
+        return rc;
     a->case_path = argv[optind];
     return 0;
 }

@@ -50,8 +50,8 @@ static int parse(int argc, char **argv, enum lc_format *fmt,
         }
         if (opt == 'o') {
             *output = optarg;
-        } else if (opt == 'f' && lc_report_format_lookup(optarg) >= 0) {
-            *fmt = (enum lc_format)lc_report_format_lookup(optarg);
+        } else if (opt == 'f' && lc_format_lookup(optarg) >= 0) {
+            *fmt = (enum lc_format)lc_format_lookup(optarg);
         } else {
             return lc_usage_error("report: bad option (leakcheck report "
                                   "--help)");

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "errors.h"
 #include "lc_limits.h"
+#include "opts.h"
 #include "repro.h"
 #include "spawn.h"
 
@@ -273,7 +274,7 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int opt;
+    int opt, rc = 0;
 
     memset(a, 0, sizeof(*a));
     a->fuzzer = getenv("LEAKCHECK_FUZZER");
@@ -282,8 +283,6 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
     a->runs = LC_REPRO_MINIMIZE_RUNS;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-        char *end;
-
         switch (opt) {
         case 'o':
             a->out_opt = optarg;
@@ -295,27 +294,19 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
             a->fuzzer = optarg;
             break;
         case 'r':
-            errno = 0;
-            a->runs = strtol(optarg, &end, 10);
-            if (!*optarg || *end || errno || a->runs < 1 || a->runs > 10000000)
-                return fail(-LC_EUSAGE, "--runs %s: want 1 to 10000000%s",
-                            optarg, "");
+            rc = lc_opt_long("--runs", optarg, 1, 10000000, &a->runs);
+            if (rc)
+                return rc;
             break;
         case 'f':
             a->force = true;
             break;
-        case 'h':
-            lc_help_print(stdout, usage);
-            return 1;
         default:
-            lc_help_print(stderr, usage);
-            return -LC_EUSAGE;
+            return lc_opt_help(opt, usage);
         }
     }
-    if (argc - optind != 2) {
-        lc_help_print(stderr, usage);
-        return -LC_EUSAGE;
-    }
+    if ((rc = lc_opt_operands(argc, 2, usage)) < 0)
+        return rc;
     a->case_path = argv[optind];
     a->artifact = argv[optind + 1];
     return 0;

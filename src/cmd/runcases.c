@@ -18,6 +18,7 @@
 #include "job.h"
 #include "hash.h"
 #include "journal.h"
+#include "opts.h"
 
 const char lc_run_options_help[] =
     "options:\n"
@@ -63,31 +64,6 @@ struct progress {
     bool journal_failed;
     bool tty; /* show a progress line on stderr */
 };
-
-static int parse_long(const char *name, const char *s, long lo, long hi,
-                      long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno || v < lo || v > hi)
-        return lc_usage_error("%s %s: must be %ld to %ld", name, s, lo, hi);
-    *out = v;
-    return 0;
-}
-
-static int parse_seconds(const char *name, const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-
-    if (*s == '\0' || *end != '\0' || !(v > 0) || v > 86400)
-        return lc_usage_error("%s %s: must be seconds in (0, 86400]", name, s);
-    *out = v;
-    return 0;
-}
 
 static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
@@ -144,27 +120,29 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
 
     switch (opt) {
     case 'f':
-        if (lc_report_format_lookup(arg) < 0)
+        if (lc_format_lookup(arg) < 0)
             return lc_usage_error("unknown format '%s' (%s)", arg,
                                   LC_FORMAT_CHOICES);
-        a->fmt = (enum lc_format)lc_report_format_lookup(arg);
+        a->fmt = (enum lc_format)lc_format_lookup(arg);
         return 0;
     case 'o':
         a->output = arg;
         return 0;
     case 'j':
-        rc = parse_long("-j", arg, 1, LC_JOBS_MAX, &v);
+        rc = lc_opt_long("-j", arg, 1, LC_JOBS_MAX, &v);
         a->jobs = (int)v;
         return rc;
     case 't':
-        return parse_seconds("--timeout", arg, &a->timeout_s);
+        return lc_opt_seconds("--timeout", arg, false, LC_RUN_SECONDS_MAX,
+                              &a->timeout_s);
     case 'T':
-        return parse_seconds("--time", arg, &a->time_s);
+        return lc_opt_seconds("--time", arg, false, LC_RUN_SECONDS_MAX,
+                              &a->time_s);
     case 'i':
-        return parse_long("--iterations", arg, LC_MIN_ITERATIONS,
-                          LC_ITERATIONS_MAX, &a->iterations);
+        return lc_opt_long("--iterations", arg, LC_MIN_ITERATIONS,
+                           LC_ITERATIONS_MAX, &a->iterations);
     case 'w':
-        return parse_long("--warmup", arg, 0, LC_ITERATIONS_MAX, &a->warmup);
+        return lc_opt_long("--warmup", arg, 0, LC_ITERATIONS_MAX, &a->warmup);
     case 'n':
         a->no_explain = true;
         return 0;
@@ -172,10 +150,10 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
         a->explain_dir = arg;
         return 0;
     case 'e':
-        return parse_long("--explain-iterations", arg, 1, LC_ITERATIONS_MAX,
-                          &a->explain_iterations);
+        return lc_opt_long("--explain-iterations", arg, 1, LC_ITERATIONS_MAX,
+                           &a->explain_iterations);
     case 'D':
-        rc = parse_long("--depth", arg, 1, 100, &v);
+        rc = lc_opt_long("--depth", arg, 1, 100, &v);
         a->depth = (int)v;
         return rc;
     case 'q':

@@ -76,9 +76,8 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
 
     for (int i = 1; i < *argc && rc == 0; i++) {
         const char *w = argv[i];
-        bool valued = strcmp(w, "-k") == 0 ||
-                      (kind == LC_SUITE_PYTEST && strcmp(w, "-m") == 0) ||
-                      (kind == LC_SUITE_UNITTEST && strcmp(w, "-u") == 0);
+        bool valued =
+            strcmp(w, "-k") == 0 || strcmp(w, lc_suite_kind_option(kind)) == 0;
 
         if (valued && i + 1 >= *argc)
             return lc_usage_error("%s needs a value", w);
@@ -375,7 +374,7 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     rc = lc_run_args_parse(argc, argv, usage, &a);
     if (rc)
         return rc > 0 ? 0 : rc;
-    if (kind == LC_SUITE_UNITTEST && a.npaths == 0)
+    if (lc_suite_kind_needs_target(kind) && a.npaths == 0)
         return lc_usage_error("%s: no test module, id, file or folder given",
                               argv[0]);
     sr.a = &a;
@@ -405,4 +404,55 @@ out:
     lc_buf_release(&cases);
     lc_buf_release(&ops);
     return rc < 0 && collected > 0 && rc != -LC_EINPUT ? rc : rc;
+}
+
+/* Each suite kind's usage (job.h, LC_SUITE_KIND_MAP), before run's
+ * options. */
+static const char *const usages[LC_SUITE_KIND_COUNT] = {
+    [LC_SUITE_UNITTEST] =
+        "usage: leakcheck unittest TARGET... [-k PATTERN] [-u RESOURCE,...]\n"
+        "                          [--regrtest-cleanup] [run's options]\n"
+        "\n"
+        "TARGET is a module (test.test_json, mypkg.tests.test_io), a test id, "
+        "or\n"
+        "a file or folder (discovered like python -m unittest discover). "
+        "Each\n"
+        "test is imported once and judged on its own repetitions: "
+        "setUpModule\n"
+        "and setUpClass once, setUp/test/tearDown every repetition. -k keeps "
+        "the\n"
+        "ids matching PATTERN (*PATTERN* without a wildcard); -u enables\n"
+        "test.support resources for CPython's own tests (test.*), which run "
+        "as\n"
+        "regrtest runs them (verbose 0, a temporary cwd). --regrtest-cleanup\n"
+        "judges each leak again with regrtest's cache clearing; one that "
+        "goes\n"
+        "away is labelled \"held by a cache that regrtest clears\".\n"
+        "--time is each test's own time bound (default 10 s).\n"
+        "\n",
+    [LC_SUITE_PYTEST] =
+        "usage: leakcheck pytest [PATH | NODEID ...] [-k EXPR] [-m MARKEXPR]\n"
+        "                        [--regrtest-cleanup] [run's options]\n"
+        "\n"
+        "Collect the items as pytest does (Debian's python3-pytest, inside "
+        "the\n"
+        "embedded interpreter) and judge each node id on its own "
+        "repetitions:\n"
+        "function-scoped fixtures are set up and torn down every repetition "
+        "(a\n"
+        "leak in one is the test's leak), module and session fixtures once.\n"
+        "--time is each test's own time bound (default 10 s).\n"
+        "\n",
+};
+
+/* `leakcheck unittest TARGET...` and `leakcheck pytest [PATH | NODEID
+ * ...]`: the command's name is its suite kind. */
+int lc_cmd_suite(int argc, char **argv)
+{
+    int kind = lc_suite_kind_lookup(argv[0]);
+
+    if (kind < 0)
+        return lc_usage_error("%s: not a suite kind", argv[0]);
+    return lc_suite_command(argc, argv, (enum lc_suite_kind)kind,
+                            usages[kind]);
 }

@@ -105,7 +105,8 @@ static int64_t read_refs(const struct lc_alloc_counts *c)
 
 static int64_t (*const readers[LC_SIG_COUNT])(
     const struct lc_alloc_counts *) = {
-#define LC_SIG_READER(id, name, unit, floor, horizon, costly, reader)         \
+#define LC_SIG_READER(id, name, unit, floor, horizon, costly, fuzz, memory,   \
+                      reader)                                                 \
     [LC_SIG_##id] = reader,
     LC_SIGNAL_MAP(LC_SIG_READER)
 #undef LC_SIG_READER

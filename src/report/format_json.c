@@ -90,7 +90,7 @@ static void json_evidence(FILE *f, const struct lc_result *r)
     if (r->domains_measured)
         json_domains(f, r);
     fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
-            lc_plan_reason_text(r->reason), r->gc_enabled ? "true" : "false");
+            lc_plan_reason_name(r->reason), r->gc_enabled ? "true" : "false");
 }
 
 void lc_report_json_case(FILE *f, const struct lc_case *c,

@@ -19,36 +19,6 @@ int lc_journal_write(FILE *f, const struct lc_case *c,
     return fflush(f) == 0 && !ferror(f) ? 0 : -LC_EIO;
 }
 
-/* The index of s among names[0..n), or -1. */
-static int lookup(const char *s, const char *(*name)(int), int n)
-{
-    for (int i = 0; s && i < n; i++)
-        if (strcmp(name(i), s) == 0)
-            return i;
-    return -1;
-}
-
-static const char *verdict_at(int i)
-{
-    return lc_verdict_name(i);
-}
-static const char *phase_at(int i)
-{
-    return lc_phase_name(i);
-}
-static const char *reason_at(int i)
-{
-    return lc_plan_reason_text(i);
-}
-static const char *state_at(int i)
-{
-    return lc_trend_state_name(i);
-}
-static const char *expect_at(int i)
-{
-    return lc_expect_name(i);
-}
-
 /* A count read from JSON, clamped to what the result can hold. */
 static long count(const struct lc_json *o, const char *key)
 {
@@ -69,8 +39,7 @@ static int64_t level(const struct lc_json *o, const char *key)
 static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
 {
     struct lc_trend *t = &r->trend[s];
-    int state = lookup(lc_json_string(o, "state", NULL), state_at,
-                       LC_TREND_STATE_COUNT);
+    int state = lc_trend_state_lookup(lc_json_string(o, "state", NULL));
 
     t->leak = lc_json_bool(o, "leak", false);
     t->per_iter = lc_json_number(o, "per_iter", 0);
@@ -87,8 +56,7 @@ static void read_evidence(const struct lc_json *o, struct lc_result *r)
 {
     const struct lc_json *growth = lc_json_get(o, "growth");
     const struct lc_json *signals = lc_json_get(o, "signals");
-    int reason = lookup(lc_json_string(o, "reason", NULL), reason_at,
-                        LC_PLAN_REASON_COUNT);
+    int reason = lc_plan_reason_lookup(lc_json_string(o, "reason", NULL));
 
     for (int s = 0; s < LC_SIG_COUNT; s++) {
         const struct lc_json *g = lc_json_get(growth, lc_signal_name(s));
@@ -112,11 +80,9 @@ static int read_case(const struct lc_json *o, struct lc_case *c,
     const char *path = lc_json_string(o, "path", NULL);
     const struct lc_json *ex = lc_json_get(o, "explanation");
     const char *text = lc_json_string(o, "explanation_text", NULL);
-    int verdict = lookup(lc_json_string(o, "verdict", NULL), verdict_at,
-                         LC_VERDICT_COUNT);
-    int expect = lookup(lc_json_string(o, "expect", NULL), expect_at, 2);
-    int phase =
-        lookup(lc_json_string(o, "phase", ""), phase_at, LC_PHASE_COUNT);
+    int verdict = lc_verdict_lookup(lc_json_string(o, "verdict", NULL));
+    int expect = lc_expect_lookup(lc_json_string(o, "expect", NULL));
+    int phase = lc_phase_lookup(lc_json_string(o, "phase", ""));
 
     if (!path || verdict < 0 || expect < 0 || phase < 0) {
         snprintf(err, errlen,

@@ -29,19 +29,7 @@ void lc_report_summarize(const struct lc_case *cases,
     }
 }
 
-static const char *const format_names[LC_FORMAT_COUNT] = {
-#define LC_FORMAT_NAME(id, name, write) [LC_FORMAT_##id] = name,
-    LC_FORMAT_MAP(LC_FORMAT_NAME)
-#undef LC_FORMAT_NAME
-};
-
-int lc_report_format_lookup(const char *name)
-{
-    for (int f = 0; f < LC_FORMAT_COUNT; f++)
-        if (strcmp(name, format_names[f]) == 0)
-            return f;
-    return -1;
-}
+LC_NAMES_DEFINE(lc_format, enum lc_format, LC_FORMAT_COUNT, LC_FORMAT_MAP)
 
 /* "INT" for SIGINT. */
 const char *lc_report_signal_abbrev(int sig)

@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "case.h"
+#include "names.h"
 #include "result.h"
 
 /* The report formats: id, name (--format), writer (one file each in
@@ -118,7 +119,7 @@ LC_FORMAT_MAP(LC_FORMAT_DECLARE)
 #define LC_FORMAT_CHOICE(id, name, write) "|" name
 #define LC_FORMAT_CHOICES (LC_FORMAT_MAP(LC_FORMAT_CHOICE) + 1)
 
-/* "text", "json", "junit" -> format; -1 if unknown. */
-int lc_report_format_lookup(const char *name);
+/* "text", "json", "junit" and back; -1 if unknown (names.h). */
+LC_NAMES_DECLARE(lc_format, enum lc_format)
 
 #endif

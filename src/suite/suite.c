@@ -47,11 +47,6 @@ static PyObject *argv_list(const struct lc_suite_job *sj)
     return list;
 }
 
-static const char *kind_name(const struct lc_suite_job *sj)
-{
-    return sj->kind == LC_SUITE_PYTEST ? "pytest" : "unittest";
-}
-
 /* Start the interpreter and the adapter: entry module or NULL, err set. */
 static PyObject *start(char *err, size_t errlen)
 {
@@ -89,7 +84,8 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
     if (entry)
         argv = argv_list(sj);
     if (argv)
-        n = PyObject_CallMethod(entry, "collect", "sOs", kind_name(sj), argv,
+        n = PyObject_CallMethod(entry, "collect", "sOs",
+                                lc_suite_kind_name(sj->kind), argv,
                                 sj->out_path);
     if (n) {
         r.verdict = LC_VERDICT_CLEAN;
@@ -509,8 +505,9 @@ static int open_session(struct judge *j, char *err, size_t errlen)
         return -1;
     argv = argv_list(j->sj);
     if (argv)
-        j->sess = PyObject_CallMethod(entry, "open", "sOll", kind_name(j->sj),
-                                      argv, j->sj->first, j->sj->count);
+        j->sess = PyObject_CallMethod(entry, "open", "sOll",
+                                      lc_suite_kind_name(j->sj->kind), argv,
+                                      j->sj->first, j->sj->count);
     Py_XDECREF(argv);
     Py_DECREF(entry);
     if (!j->sess || take_ids(j) < 0)

@@ -31,12 +31,10 @@ static int call_run(void *ctx)
 static void judge_cap(const struct lc_case *c, const struct lc_sample *base,
                       struct lc_result *r)
 {
-    static const enum lc_signal grow[] = {LC_SIG_PY_BLOCKS, LC_SIG_PY_BYTES,
-                                          LC_SIG_NATIVE};
     int64_t cap = (int64_t)c->memory_mib << 20, grew = 0;
     struct lc_sample now;
 
-    lc_probes_read(&now, LC_SIG_ALL & ~(1u << LC_SIG_REFS));
+    lc_probes_read(&now, LC_SIG_CHEAP);
     grew = (now.v[LC_SIG_PY_BYTES] - base->v[LC_SIG_PY_BYTES]) +
            (now.v[LC_SIG_NATIVE] - base->v[LC_SIG_NATIVE]);
     if (c->memory_mib <= 0 || grew * 4 < cap) {
@@ -63,16 +61,17 @@ static void judge_cap(const struct lc_case *c, const struct lc_sample *base,
     r->verdict = LC_VERDICT_LEAK;
     r->phase = LC_PHASE_NONE;
     r->reason = LC_PLAN_MEMORY_CAP;
-    for (size_t i = 0; i < sizeof(grow) / sizeof(grow[0]); i++) {
-        int64_t d = now.v[grow[i]] - base->v[grow[i]];
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        int64_t d = now.v[s] - base->v[s];
 
-        if (d <= 0 || (double)d / (double)r->iterations <
-                          lc_signal_info(grow[i])->min_rate)
+        if (!(LC_SIG_MEMORY & (1u << s)) || d <= 0 ||
+            (double)d / (double)r->iterations <
+                lc_signal_info((enum lc_signal)s)->min_rate)
             continue;
-        r->leaking |= 1u << grow[i];
-        r->trend[grow[i]].total = d;
-        r->trend[grow[i]].per_iter = (double)d / (double)r->iterations;
-        r->state[grow[i]] = LC_TREND_GROWING;
+        r->leaking |= 1u << s;
+        r->trend[s].total = d;
+        r->trend[s].per_iter = (double)d / (double)r->iterations;
+        r->state[s] = LC_TREND_GROWING;
     }
     snprintf(r->message, sizeof(r->message),
              "grew by %lld MiB in %ld iterations into the memory cap of %ld "
@@ -89,7 +88,7 @@ static int judge(const struct lc_case *c, struct lc_script *script,
     struct lc_sample base;
     int rc = 0;
 
-    lc_probes_read(&base, LC_SIG_ALL & ~(1u << LC_SIG_REFS));
+    lc_probes_read(&base, LC_SIG_CHEAP);
     for (long i = 0; i < c->warmup && rc == 0; i++)
         rc = call_run(&ctx);
     lc_plan_opts_default(&po, c->iterations, c->signals);

@@ -71,7 +71,7 @@ static int suite_job(const struct lc_job *job, int result_fd)
 /* The job table: what a worker does for each kind (job.h). */
 typedef int job_fn(const struct lc_job *job, int result_fd);
 static job_fn *const jobs[LC_JOB_COUNT] = {
-#define LC_JOB_FN(id, name, fn) [LC_JOB_##id] = fn,
+#define LC_JOB_FN(id, fn) [LC_JOB_##id] = fn,
     LC_JOB_MAP(LC_JOB_FN)
 #undef LC_JOB_FN
 };

@@ -33,7 +33,7 @@ What it refuses to do, and why:
   hostile __class__). Dict keys are printed only when their exact type is
   str/int/float/bytes/bool/None, a class (by name) or a tuple of those;
   anything else shows as its type.
-- Its searches are bounded: chain depth, frontier size and a wall-time budget.
+- Its searches are bounded: chain depth, frontier size and a CPU-time budget.
 - It keeps no reference to the program's objects once finish() returns (the
   state keeps ids, counts and a tracemalloc snapshot only). Two side effects
   remain: instance __dict__s it had to read are materialised (as reading

@@ -30,7 +30,7 @@ WARMUP = 5               # the case header's default warm-up
 DEPTH = 8                # frames per allocation traceback
 CHAIN_SAMPLES = 3        # holder chains reported
 CHAIN_DEPTH = 12         # labelled steps per chain searched backwards
-TIME_BUDGET_S = 10.0     # wall time of finish()'s searches
+TIME_BUDGET_S = 10.0     # CPU seconds of finish()'s searches
 _TRACED_CENSUS_MAX = 150000  # objects; above, the full pass runs untraced
 
 

@@ -7,7 +7,7 @@ searched by identity (or exact-str equality), never with the program's
 __eq__ or __hash__.
 
 Also here: Own, the registry of explain's own containers (the census and the
-chain search never count or walk through them), and Budget, the wall-time
+chain search never count or walk through them), and Budget, the CPU-time
 bound of the searches.
 """
 
@@ -236,15 +236,18 @@ class Own:
 
 
 class Budget:
-    """The wall-time bound of finish()'s searches."""
+    """The bound of finish()'s searches, in this process's CPU seconds:
+    what the searches cost, whatever else the machine runs (a wall-time
+    bound cut them short on a loaded machine, and the same case got
+    another explanation). The runner's --timeout bounds the wall time."""
 
     __slots__ = ("deadline",)
 
     def __init__(self, seconds):
-        self.deadline = time.perf_counter() + max(float(seconds), 0.0)
+        self.deadline = time.process_time() + max(float(seconds), 0.0)
 
     def late(self):
-        return time.perf_counter() > self.deadline
+        return time.process_time() > self.deadline
 
     def left(self):
-        return self.deadline - time.perf_counter()
+        return self.deadline - time.process_time()

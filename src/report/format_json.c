@@ -58,6 +58,29 @@ static void json_domains(FILE *f, const struct lc_result *r)
     fputs("}", f);
 }
 
+/* Every reading of the verdict's plan: "readings": {"window": [from, to],
+ * "signals": {"py_blocks": {"horizon": H, "series": [[iteration, level],
+ * ...]}, ...}}. A screened suite test has none of its own (its group's
+ * readings are not its). */
+static void json_readings(FILE *f, const struct lc_result *r)
+{
+    const struct lc_readings *rd = &r->readings;
+
+    if (rd->n <= 0 || (r->suite_flags & LC_SUITE_SCREENED))
+        return;
+    fprintf(f, ", \"readings\": {\"window\": [%ld, %ld], \"signals\": {",
+            rd->window_from, rd->window_to);
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        fprintf(f, "%s\"%s\": {\"horizon\": %ld, \"series\": [",
+                s ? ", " : "", lc_signal_name(s), rd->horizon[s]);
+        for (long i = 0; i < rd->n && i < LC_READINGS_MAX; i++)
+            fprintf(f, "%s[%ld, %lld]", i ? ", " : "", rd->t[i],
+                    (long long)rd->v[s][i]);
+        fputs("]}", f);
+    }
+    fputs("}}", f);
+}
+
 /* The growth of each leaking signal, and the plan's evidence. */
 static void json_evidence(FILE *f, const struct lc_result *r)
 {
@@ -91,6 +114,7 @@ static void json_evidence(FILE *f, const struct lc_result *r)
         json_domains(f, r);
     fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
             lc_plan_reason_text(r->reason), r->gc_enabled ? "true" : "false");
+    json_readings(f, r);
 }
 
 void lc_report_json_case(FILE *f, const struct lc_case *c,

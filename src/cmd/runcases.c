@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "buf.h"
 #include "case.h"
 #include "clock.h"
@@ -44,6 +45,9 @@ const char lc_run_options_help[] =
     "  --memory MIB               override every case's memory cap (MiB, or\n"
     "                             512M, 2G; default 3/4 of the machine's\n"
     "                             memory shared by the -j workers)\n"
+    "  --baseline FILE            known leaks: a previous JSON report or\n"
+    "                             journal, or a list of ids and case paths;\n"
+    "                             a known leak does not fail, a new one does\n"
     "  --shard K/N                run only the K-th of N disjoint shards (by "
     "a\n"
     "                             hash of each case's path); leakcheck "
@@ -106,6 +110,7 @@ static const struct option longopts[] = {
     {"journal", required_argument, NULL, 'J'},
     {"shard", required_argument, NULL, 'S'},
     {"memory", required_argument, NULL, 'M'},
+    {"baseline", required_argument, NULL, 'B'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -189,6 +194,9 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
         return 0;
     case 'S':
         return parse_shard(arg, a);
+    case 'B':
+        a->baseline = arg;
+        return 0;
     case 'M':
         if (lc_case_parse_memory(arg, &a->memory_mib) < 0)
             return lc_usage_error("--memory %s: must be MiB (or with M or G) "
@@ -325,6 +333,24 @@ static int read_headers(const struct lc_run_args *a, struct lc_case *cases,
         if (c->memory_mib == 0)
             c->memory_mib = default_memory(a->jobs);
     }
+    return rc;
+}
+
+int lc_run_baseline(const struct lc_run_args *a, struct lc_case *cases,
+                    size_t n)
+{
+    struct lc_baseline b;
+    char err[LC_PATH_MAX + 256];
+    int rc;
+
+    if (!a->baseline)
+        return 0;
+    rc = lc_baseline_read(a->baseline, &b, err, sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "leakcheck: --baseline %s\n", err);
+    else
+        lc_baseline_mark(&b, cases, n);
+    lc_baseline_release(&b);
     return rc;
 }
 
@@ -483,7 +509,9 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         read_headers(a, (struct lc_case *)(void *)list.data, results, n);
     if (!header_rc && rc > 0) /* find_cases: a path was unusable */
         header_rc = -LC_EINPUT;
-    if ((rc = open_output(a, prog.cases, n, &out)) < 0 ||
+    if ((rc = lc_run_baseline(a, (struct lc_case *)(void *)list.data, n)) <
+            0 ||
+        (rc = open_output(a, prog.cases, n, &out)) < 0 ||
         (rc = runner_opts(a, explain, &prog, &ro, self, sizeof(self))) < 0)
         goto out_close;
     /* Text lines appear as cases finish; on a terminal as progress too. */

@@ -29,6 +29,7 @@ struct lc_run_args {
     const char *journal;     /* JSON Lines file, a line per case; NULL */
     int shard, shards;       /* run only shard K of N (1-based); 0 0: all */
     long memory_mib;         /* override of every case's memory cap; 0 */
+    const char *baseline;    /* known leaks (baseline.h); NULL: none */
     char **paths;            /* the operands */
     int npaths;
 };
@@ -40,6 +41,11 @@ extern const char lc_run_options_help[];
  * usage; -LC_EUSAGE with a message printed. */
 int lc_run_args_parse(int argc, char **argv, const char *usage,
                       struct lc_run_args *a);
+
+/* Mark the cases from a->baseline (baseline.h), when one is given. 0, or
+ * -LC_EINPUT / -LC_EIO with a message printed. */
+int lc_run_baseline(const struct lc_run_args *a, struct lc_case *cases,
+                    size_t n);
 
 /* The whole of `run` and `explain`: parse argv with usage for --help,
  * want at least one operand (exactly one when one_case), then

@@ -391,6 +391,9 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
         rc = -LC_EINPUT;
         goto out;
     }
+    if ((rc = lc_run_baseline(&a, (struct lc_case *)(void *)cases.data,
+                              cases.len / sizeof(struct lc_case))) < 0)
+        goto out;
     rc = judge(&sr, &cases, &ops);
     if (collected && (rc == 0 || rc == -LC_EFAILED))
         rc = -LC_EINPUT;

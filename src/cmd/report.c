@@ -75,11 +75,13 @@ static int check_unique(const struct lc_case *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++)
-            if (strcmp(cases[i].path, cases[k].path) == 0) {
+            if (strcmp(cases[i].path, cases[k].path) == 0 &&
+                strcmp(cases[i].id, cases[k].id) == 0) {
+                /* a suite's tests share their file: the id tells them */
                 fprintf(stderr,
                         "leakcheck report: %s is in two of the "
                         "files (or twice in one)\n",
-                        cases[i].path);
+                        cases[i].id[0] ? cases[i].id : cases[i].path);
                 return -LC_EINPUT;
             }
     return 0;

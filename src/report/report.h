@@ -1,6 +1,6 @@
 /*
  * report.h - write what a run found: text for people, JSON and JUnit XML for
- * machines.
+ * machines, and one self-contained HTML page to look at (the growth charts).
  *
  * Text is one line per case, then a summary line:
  *
@@ -30,7 +30,8 @@
 #define LC_FORMAT_MAP(X)                                                      \
     X(TEXT, "text", lc_format_text_write)                                     \
     X(JSON, "json", lc_format_json_write)                                     \
-    X(JUNIT, "junit", lc_format_junit_write)
+    X(JUNIT, "junit", lc_format_junit_write)                                  \
+    X(HTML, "html", lc_format_html_write)
 
 enum lc_format {
 #define LC_FORMAT_ENUM(id, name, write) LC_FORMAT_##id,

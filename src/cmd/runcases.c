@@ -207,7 +207,7 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     return lc_usage_error("bad option");
 }
 
-int lc_run_args_parse(int argc, char **argv, const char *usage,
+static int parse_argv(int argc, char **argv, const char *usage,
                       struct lc_run_args *a)
 {
     int opt, rc;
@@ -230,6 +230,45 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     a->paths = argv + optind;
     a->npaths = argc - optind;
     return 0;
+}
+
+int lc_run_args_parse(int argc, char **argv, const char *usage,
+                      struct lc_run_args *a)
+{
+    static struct lc_pyproject project; /* for the process's life */
+    static char **with; /* argv with the file's options first, likewise */
+    char err[LC_PATH_MAX + 1024];
+    const char *w;
+    int rc = parse_argv(argc, argv, usage, a);
+
+    if (rc)
+        return rc;
+    lc_pyproject_release(&project);
+    if (lc_pyproject_load(a->paths, a->npaths, longopts, &project, err,
+                          sizeof(err)) < 0) {
+        fprintf(stderr, "leakcheck: %s\n", err);
+        return -LC_EINPUT;
+    }
+    a->project = &project;
+    if (project.nwords == 0)
+        return 0;
+    free(with);
+    if (!(with = calloc(project.nwords + (size_t)argc + 1, sizeof(*with))))
+        return -LC_ENOMEM;
+    with[0] = argv[0];
+    w = project.words.data;
+    for (size_t i = 0; i < project.nwords; i++, w += strlen(w) + 1)
+        with[i + 1] = (char *)w;
+    memcpy(with + 1 + project.nwords, argv + 1,
+           (size_t)(argc - 1) * sizeof(*argv));
+    rc = parse_argv(argc + (int)project.nwords, with, usage, a);
+    if (rc < 0)
+        fprintf(stderr,
+                "leakcheck: (with the defaults of [tool.leakcheck] "
+                "in %s)\n",
+                project.path);
+    a->project = &project;
+    return rc;
 }
 
 /* Whether path i was found already, by another operand (`cases/
@@ -509,6 +548,11 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         read_headers(a, (struct lc_case *)(void *)list.data, results, n);
     if (!header_rc && rc > 0) /* find_cases: a path was unusable */
         header_rc = -LC_EINPUT;
+    for (size_t i = 0; a->project && i < n; i++)
+        if (results[i].magic != LC_RESULT_MAGIC) /* a header error stays */
+            lc_pyproject_apply(a->project,
+                               &((struct lc_case *)(void *)list.data)[i],
+                               &results[i]);
     if ((rc = lc_run_baseline(a, (struct lc_case *)(void *)list.data, n)) <
             0 ||
         (rc = open_output(a, prog.cases, n, &out)) < 0 ||

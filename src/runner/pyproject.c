@@ -346,20 +346,36 @@ void lc_settings_apply(const struct lc_test_settings *s, const char *why,
     }
 }
 
-/* Whether pattern names the case: its id, or its path as given or
- * relative to dir. */
+/* The case's file relative to dir, or NULL when it is not under dir. */
+static const char *relative(const struct lc_case *c, const char *dir,
+                            char *real)
+{
+    size_t n = strlen(dir);
+
+    if (!realpath(c->path, real) || strncmp(real, dir, n) || real[n] != '/')
+        return NULL;
+    return real + n + 1;
+}
+
+/* Whether pattern names the case: its id (a pytest node id also with its
+ * file part relative to dir: pytest's rootdir need not be the file's
+ * folder), or its path as given or relative to dir. */
 static bool names(const char *pattern, const struct lc_case *c,
                   const char *dir)
 {
-    char real[PATH_MAX];
-    size_t n = strlen(dir);
+    char real[PATH_MAX], id[LC_PATH_MAX + LC_TEST_ID_MAX];
+    const char *rel = relative(c, dir, real), *rest = strstr(c->id, "::");
 
-    if (c->id[0])
-        return !strcmp(pattern, c->id) || !fnmatch(pattern, c->id, 0);
-    if (!strcmp(pattern, c->path) || !fnmatch(pattern, c->path, 0))
+    if (c->id[0] && (!strcmp(pattern, c->id) || !fnmatch(pattern, c->id, 0)))
         return true;
-    return realpath(c->path, real) && !strncmp(real, dir, n) &&
-           real[n] == '/' && !fnmatch(pattern, real + n + 1, 0);
+    if (c->id[0] && rest && rel) {
+        snprintf(id, sizeof(id), "%s%s", rel, rest);
+        return !strcmp(pattern, id) || !fnmatch(pattern, id, 0);
+    }
+    if (c->id[0])
+        return false;
+    return !strcmp(pattern, c->path) || !fnmatch(pattern, c->path, 0) ||
+           (rel && !fnmatch(pattern, rel, 0));
 }
 
 void lc_pyproject_apply(const struct lc_pyproject *pp, struct lc_case *c,

@@ -6,6 +6,7 @@
 #include "suitecmd.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "errors.h"
+#include "hash.h"
 #include "job.h"
 #include "journal.h"
 #include "pyproject.h"
@@ -246,6 +248,14 @@ static int add_test(struct suite_run *sr, struct lc_buf *cases,
         *tab = '\0';
     if (tab && (mark = strchr(tab + 1, '\t')))
         *mark++ = '\0';
+    if (a->shards && lc_hash_fnv1a(line) % (uint32_t)a->shards !=
+                         (uint32_t)(a->shard - 1)) {
+        /* --shard K/N: a test's shard is a hash of its id */
+        cases->len -= sizeof(*c);
+        ops->len -= 2 * sizeof(long);
+        sr->marks.len -= sizeof(*s);
+        return 0;
+    }
     if (take_marker(line, mark ? mark : (char[]){""}, s) < 0)
         return -LC_EINPUT;
     lc_case_init(c, tab ? tab + 1 : line);
@@ -287,11 +297,14 @@ static int read_lists(struct suite_run *sr, struct lc_buf *cases,
     return rc;
 }
 
-/* Whether tests i and k can share a slice. */
+/* Whether tests i and k can share a slice: the tests between them in
+ * their operand's list are all here (a shard leaves gaps), and they run
+ * with the same settings. */
 static bool same_settings(const struct suite_run *sr,
                           const struct lc_case *cases, size_t i, size_t k)
 {
-    return sr->results[i].magic != LC_RESULT_MAGIC &&
+    return sr->first_of[k] - sr->first_of[i] == (long)(k - i) &&
+           sr->results[i].magic != LC_RESULT_MAGIC &&
            sr->results[k].magic != LC_RESULT_MAGIC &&
            cases[i].time_s == cases[k].time_s &&
            cases[i].signals == cases[k].signals &&
@@ -451,7 +464,7 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
         (collected = collect(&sr)) < 0 ||
         (rc = read_lists(&sr, &cases, &ops)) < 0)
         goto out;
-    if (cases.len == 0) {
+    if (cases.len == 0 && !a.shards) { /* a shard may be empty */
         fprintf(stderr, "leakcheck: no tests found\n");
         rc = -LC_EINPUT;
         goto out;

@@ -126,6 +126,14 @@ def group_baseline(tmp):
     check(by_id[LEAKS[0]].get("baseline") == "known", "the other is still known")
     check(doc["summary"].get("known") == 1 and doc["summary"].get("fixed") == 1,
           "the JSON summary counts 1 known, 1 fixed", json.dumps(doc["summary"]))
+    import jsonschema
+    with open(os.path.join(REPO, "schema", "report.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    try:
+        jsonschema.validate(doc, schema)
+        check(True, "")
+    except jsonschema.ValidationError as e:
+        check(False, "the baseline run's JSON report fits the schema", str(e)[:800])
     rc, out, err = leakcheck(tmp, "report", now, "--baseline", report)
     check(rc == 0 and "1 known, 1 fixed" in out and re.search(
         r"test_registry_keeps_every_call .*\(fixed", out),

@@ -82,6 +82,13 @@ static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
     r->state[s] = state < 0 ? LC_TREND_FLAT : (enum lc_trend_state)state;
 }
 
+/* A number read from JSON as an integer, clamped (a double past the
+ * range of int64_t has no conversion). */
+static int64_t clamped(double v)
+{
+    return v > 1e15 ? (int64_t)1e15 : v < -1e15 ? (int64_t)-1e15 : (int64_t)v;
+}
+
 /* The "readings" object back into r->readings; what does not fit or is
  * not a pair of numbers is left out. */
 static void read_readings(const struct lc_json *o, struct lc_result *r)
@@ -96,8 +103,8 @@ static void read_readings(const struct lc_json *o, struct lc_result *r)
     if (win && win->type == LC_JSON_ARRAY && win->len == 2 &&
         win->items[0].type == LC_JSON_NUMBER &&
         win->items[1].type == LC_JSON_NUMBER) {
-        out->window_from = (long)win->items[0].number;
-        out->window_to = (long)win->items[1].number;
+        out->window_from = (long)clamped(win->items[0].number);
+        out->window_to = (long)clamped(win->items[1].number);
     }
     for (int s = 0; s < LC_SIG_COUNT; s++) {
         const struct lc_json *sig = lc_json_get(sigs, lc_signal_name(s));
@@ -114,8 +121,8 @@ static void read_readings(const struct lc_json *o, struct lc_result *r)
                 pt->items[0].type != LC_JSON_NUMBER ||
                 pt->items[1].type != LC_JSON_NUMBER)
                 continue;
-            out->t[n] = (long)pt->items[0].number;
-            out->v[s][n++] = (int64_t)pt->items[1].number;
+            out->t[n] = (long)clamped(pt->items[0].number);
+            out->v[s][n++] = clamped(pt->items[1].number);
         }
         if (n > out->n)
             out->n = n;

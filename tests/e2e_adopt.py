@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 LEAKCHECK, REPO, GROUP = sys.argv[1:4]
 FIXTURE = os.path.join(REPO, "tests", "suites", "pytest_adopt")
@@ -218,6 +219,7 @@ class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.charts, self.errors, self.ids, self.ready = [], 0, [], False
+        self.sort_values = {"time": [], "growth": []}
         self._in_id = False
 
     def handle_starttag(self, tag, attrs):
@@ -226,6 +228,9 @@ class Page(html.parser.HTMLParser):
             self.charts.append(a.get("data-drawn"))
         if "lc-error" in (a.get("class") or "").split():
             self.errors += 1
+        if tag == "tr" and "data-time" in a:
+            for key in ("time", "growth"):
+                self.sort_values[key].append(a["data-" + key])
         if tag == "td" and a.get("class") == "id":
             self._in_id = True
             self.ids.append("")
@@ -247,7 +252,7 @@ def chromium(page, tmp):
     p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                         "--user-data-dir=" + os.path.join(tmp, "profile"),
                         "--enable-logging=stderr", "--v=0", "--dump-dom",
-                        "file://" + page], stdin=subprocess.DEVNULL,
+                        "file://" + urllib.parse.quote(page, safe="/#=")], stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=120)
     console = [l for l in p.stderr.decode("utf-8", "replace").splitlines()
                if ":CONSOLE" in l]
@@ -280,6 +285,11 @@ def group_html(tmp):
           "one chart drawn per leak", str(dom.charts))
     check(sorted(dom.ids) == sorted(LEAKS + ["test_adopt.py::test_clean_sum"]),
           "every test id is in the summary table", str(dom.ids))
+    for key in ("time", "growth"):
+        rc, dom, console = chromium(page + "#sort=" + key, tmp)
+        got = [float(v) for v in dom.sort_values[key]]
+        check(len(got) == 3 and got == sorted(got) and not console,
+              "the table sorts by %s in the browser" % key, str(got))
 
     # The same page from the JSON report, by leakcheck report.
     rc, out, err = leakcheck(proj, "pytest", ".", *FAST, "--format", "json", "-o", js)

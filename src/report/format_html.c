@@ -10,7 +10,8 @@
  *
  * Every drawn chart says so (data-drawn = the series drawn), and a script
  * error is written into the page (#lc-errors): tests open the page in a
- * headless browser and read both from its DOM. */
+ * headless browser and read both from its DOM. A link to the page ending
+ * in #sort=verdict, #sort=growth or #sort=time opens it sorted so. */
 #include "formats.h"
 
 #include <string.h>
@@ -257,6 +258,9 @@ static const char page_script[] =
     "var nx=parseFloat(x),ny=parseFloat(y);var c=(isNaN(nx)||isNaN(ny)||"
     "k==='verdict')?(x<y?-1:x>y?1:0):nx-ny;return c*dir[k];});"
     "rows.forEach(function(r){tb.appendChild(r);});});});"
+    "var want=/^#sort=(\\w+)$/.exec(location.hash);if(want){var th=document."
+    "querySelector('#lc-summary th[data-key=\"'+want[1]+'\"]');if(th)th."
+    "click();}"
     "var colors=['#1f77b4','#d62728','#2ca02c','#9467bd','#ff7f0e',"
     "'#8c564b'];"
     "function chart(svg,d){var W=720,H=260,L=50,R=170,T=14,B=30;"

@@ -28,14 +28,15 @@ done
 "$p/bin/leakcheck" --help | grep -q '^usage: leakcheck run' ||
     fail "installed program does not print its usage"
 
-# The .pc file is relocatable: it names the moved prefix (${pcfiledir}).
+# The .pc file is relocatable: it names the moved prefix (${pcfiledir};
+# pkg-config writes a space in it as "\ ", for a shell).
 pc=$p/share/pkgconfig/leakcheck.pc
 grep -q '^prefix=${pcfiledir}/' "$pc" || fail "the .pc file's prefix: $(grep '^prefix=' "$pc")"
-got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=leakcheck leakcheck)
+got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=leakcheck leakcheck | sed 's/\\ / /g')
 [ "$(realpath "$got")" = "$(realpath "$p/bin/leakcheck")" ] || fail "pkg-config leakcheck=$got"
-got=$(pkg-config --variable=prefix "$pc")
+got=$(pkg-config --variable=prefix "$pc" | sed 's/\\ / /g')
 [ "$(realpath "$got")" = "$(realpath "$p")" ] || fail "pkg-config prefix=$got"
-got=$(pkg-config --variable=bindir "$pc")
+got=$(pkg-config --variable=bindir "$pc" | sed 's/\\ / /g')
 [ "$(realpath "$got")" = "$(realpath "$p/bin")" ] || fail "pkg-config bindir=$got"
 pkg-config --modversion "$pc" | grep -qx '[0-9]*\.[0-9]*\.[0-9]*' ||
     fail "no version in $pc"

@@ -40,7 +40,7 @@ for f in ./usr/bin/leakcheck ./usr/share/man/man1/leakcheck.1 \
 done
 # The .pc file in the package is relocatable: unpacked anywhere, it names
 # the program beside it (installed, /usr/bin/leakcheck).
-got=$(pkg-config --variable=leakcheck "$work/inst/usr/share/pkgconfig/leakcheck.pc" | sed 's/\\ / /g')
+got=$(PKG_CONFIG_PATH=$work/inst/usr/share/pkgconfig pkg-config --variable=leakcheck leakcheck | sed 's/\\ / /g')
 [ "$(realpath "$got")" = "$(realpath "$work/inst/usr/bin/leakcheck")" ] ||
     fail "the .pc file names $got"
 

@@ -97,6 +97,8 @@ def group_baseline(tmp):
     rc, out, err = leakcheck(proj, "pytest", ".", *FAST, "--baseline", report)
     check(rc == 0, "rerun with --baseline exits 0", "status %d\n%s%s" % (rc, out, err))
     check(re.search(r"\b2 known, 0 fixed\b", out), "the summary says 2 known", out)
+    check(re.search(r"^3 tests: 1 clean, 2 leak\b", out, re.M),
+          "a suite's summary counts tests, not cases", out)
     check(not fail_lines(out), "no test fails", out)
 
     lst = os.path.join(tmp, "known.txt")

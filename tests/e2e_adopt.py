@@ -141,6 +141,9 @@ def group_baseline(tmp):
     check(rc == 0 and "1 known, 1 fixed" in out and re.search(
         r"test_registry_keeps_every_call .*\(fixed", out),
         "leakcheck report --baseline says fixed too", "status %d\n%s%s" % (rc, out, err))
+    rc, out, err = leakcheck(tmp, "report", report, "--baseline", report, "--format", "junit")
+    check(rc == 0 and out.count("<system-out>known:") == 2 and "<failure" not in out,
+          "JUnit: known leaks pass, saying so", "status %d\n%s" % (rc, out[:1500]))
     rc, out, err = leakcheck(tmp, "report", report, "--baseline", lst)
     check(rc == 0 and "2 known" in out, "report --baseline with a list of ids",
           "status %d\n%s%s" % (rc, out, err))

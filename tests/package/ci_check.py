@@ -27,7 +27,6 @@ import tempfile
 
 import yaml
 
-PENDING = set()
 # The workspace's cases: one leak it expects, one clean.
 SAMPLE_CASES = ("cases/planted_one_object_leak.py",
                 "cases/lru_cache_bounded_maxsize16.py")
@@ -110,12 +109,7 @@ def main():
     for sub in sorted(used_sub - subcommands):
         problems.append("leakcheck %s is not in --help" % sub)
     for opt in sorted(used_opt - options):
-        if opt in PENDING:
-            notes.append("%s is not in leakcheck --help yet (pending)" % opt)
-        else:
-            problems.append("option %s is not in leakcheck --help" % opt)
-    for opt in sorted(PENDING & options):
-        notes.append("%s is in --help now: drop it from PENDING" % opt)
+        problems.append("option %s is not in leakcheck --help" % opt)
     if not used_sub:
         problems.append("no leakcheck command found in the examples")
 

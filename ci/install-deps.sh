@@ -22,6 +22,7 @@ packages=(
     man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
     python3-pytest                        # leakcheck pytest, in the embedded interpreter
     libpython3.11-testsuite               # leakcheck unittest test.*: CPython's own tests
+    chromium                              # tests: the HTML report in a headless browser
 )
 
 missing=()

@@ -24,10 +24,14 @@ install(FILES ${PROJECT_SOURCE_DIR}/doc/leakcheck.1
 install(FILES ${PROJECT_SOURCE_DIR}/schema/report.schema.json
     DESTINATION ${CMAKE_INSTALL_DATADIR}/leakcheck)
 
-# The .pc file names absolute paths, so it is written at install time, when
-# the prefix is known (`cmake --install --prefix P` or CPack's /usr).
+# The .pc file is relocatable: its prefix is ${pcfiledir} and the way up
+# from share/pkgconfig (pkg-config cannot take an absolute prefix with a
+# space in it, PLATFORM.md).
+file(RELATIVE_PATH LEAKCHECK_PC_UP
+    /prefix/${CMAKE_INSTALL_DATADIR}/pkgconfig /prefix)
 install(CODE "
     set(LEAKCHECK_VERSION \"${PROJECT_VERSION}\")
+    set(LEAKCHECK_PC_UP \"${LEAKCHECK_PC_UP}\")
     set(LEAKCHECK_PC_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
     configure_file(\"${PROJECT_SOURCE_DIR}/cmake/leakcheck.pc.in\"
         \"${PROJECT_BINARY_DIR}/install/leakcheck.pc\" @ONLY)

@@ -37,6 +37,7 @@
 
 #include "case.h"
 #include "fuzz_common.h"
+#include "json.h"
 #include "report.h"
 #include "result.h"
 
@@ -641,6 +642,34 @@ static void check_text(const char *text, size_t len, size_t n)
     LC_FUZZ_CHECK(heads == n + 1); /* a line per case, then the summary */
 }
 
+/* The HTML page: two script elements (its data, its code), the data a
+ * JSON value that JSON.parse would take, nothing in it that ends or bends
+ * the element ("</", "<!--"). */
+static void check_html(const char *html, size_t len)
+{
+    static const char open_tag[] =
+        "<script type=\"application/json\" id=\"lc-data\">";
+    const char *data = strstr(html, open_tag), *end, *p;
+    struct lc_json v;
+    char err[256];
+    size_t closes = 0;
+
+    LC_FUZZ_CHECK(len > 0 && strlen(html) == len);
+    for (p = html; (p = strstr(p, "</script>")); p++)
+        closes++;
+    LC_FUZZ_CHECK(closes == 2);
+    LC_FUZZ_CHECK(data != NULL);
+    data += sizeof(open_tag) - 1;
+    end = strstr(data, "</script>");
+    LC_FUZZ_CHECK(end != NULL);
+    for (p = data; p < end; p++)
+        LC_FUZZ_CHECK(*p != '<');
+    LC_FUZZ_CHECK(
+        lc_json_parse(data, (size_t)(end - data), &v, err, sizeof(err)) == 0);
+    LC_FUZZ_CHECK(v.type == LC_JSON_ARRAY);
+    lc_json_release(&v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct lc_case cases[CASES_MAX];
@@ -723,6 +752,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ok)
         fprintf(stderr, "fuzz_report: XML is not well-formed:\n%s\n", out);
     LC_FUZZ_CHECK(ok);
+    free(out);
+
+    /* HTML: the page's data is JSON that ends where its element ends. */
+    out = render(LC_FORMAT_HTML, cases, results, n, &len);
+    check_html(out, len);
     free(out);
     return 0;
 }

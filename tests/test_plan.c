@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "result.h"
 
 typedef int64_t (*level_fn)(long t);
 
@@ -353,4 +354,38 @@ Test(plan, every_reason_has_a_text)
     for (int r = 0; r < LC_PLAN_REASON_COUNT; r++)
         cr_assert_str_neq(lc_plan_reason_name(r), "unknown");
     cr_assert_str_eq(lc_plan_reason_name(LC_PLAN_REASON_COUNT), "unknown");
+}
+
+Test(plan, a_result_carries_every_reading_and_the_last_window)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    size_t cap = lc_plan_capacity(2048);
+    long *ts = calloc(cap, sizeof(*ts));
+    int64_t *lv = calloc(cap, sizeof(*lv));
+    struct lc_result *r = calloc(1, sizeof(*r));
+    struct lc_plan p;
+    long t;
+
+    cr_assert(ts && lv && r);
+    cr_assert_leq(lc_plan_capacity(LC_ITERATIONS_MAX), LC_READINGS_MAX,
+                  "the longest plan's readings fit a result");
+    lc_plan_init(&p, &o, ts, lv, cap);
+    while ((t = lc_plan_next(&p)) >= 0) {
+        int64_t v = 100 + 3 * t;
+
+        lc_plan_add(&p, t, &v);
+    }
+    lc_result_take_plan(r, &p, "");
+    cr_assert_eq(r->verdict, LC_VERDICT_LEAK);
+    cr_assert_eq((size_t)r->readings.n, p.n);
+    for (long i = 0; i < r->readings.n; i++) {
+        cr_assert_eq(r->readings.t[i], ts[i]);
+        cr_assert_eq(r->readings.v[0][i], 100 + 3 * ts[i]);
+    }
+    cr_assert_eq(r->readings.horizon[0], 2048);
+    cr_assert_eq(r->readings.window_to, 2048);
+    cr_assert_eq(r->readings.window_from, 1024);
+    free(ts);
+    free(lv);
+    free(r);
 }

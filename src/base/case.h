@@ -51,6 +51,13 @@ enum lc_expect {
         LC_EXPECT_COUNT
 };
 
+/* What a run's --baseline (baseline.h in src/report/) says of a case. */
+enum lc_baseline_mark {
+    LC_BASELINE_NONE,  /* no baseline was given */
+    LC_BASELINE_NEW,   /* a baseline was given and does not list it */
+    LC_BASELINE_KNOWN, /* the baseline lists it as a leak */
+};
+
 #define LC_DEFAULT_WARMUP 5
 #define LC_DEFAULT_ITERATIONS 2048
 #define LC_MIN_ITERATIONS 8
@@ -73,6 +80,8 @@ struct lc_case {
     char id[LC_TEST_ID_MAX]; /* the test's id */
     unsigned span; /* one worker judges this case and the span - 1 after
                       it, answering a RESULT record each; 0: alone */
+    enum lc_baseline_mark baseline; /* set by the runner's command, after
+                                       the header */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

@@ -40,6 +40,11 @@
  * allocated once before the measured loop. */
 #define LC_ITERATIONS_MAX 100000
 
+/* Readings a result carries (result.h, the "readings" of the JSON report):
+ * lc_plan_capacity(LC_ITERATIONS_MAX) is 225 (every iteration up to 32,
+ * then 16 per doubling); tests/test_plan.c checks it fits. */
+#define LC_READINGS_MAX 256
+
 /* Tail of a worker's stderr kept for crash reports (Fatal Python error...). */
 #define LC_STDERR_TAIL 4096
 

@@ -21,9 +21,28 @@ void lc_result_fail(struct lc_result *r, enum lc_verdict v, enum lc_phase p,
     va_end(ap);
 }
 
+/* The plan's readings and the window its last judgement looked at. */
+static void take_readings(struct lc_readings *rd, const struct lc_plan *plan)
+{
+    size_t n = plan->n < LC_READINGS_MAX ? plan->n : LC_READINGS_MAX;
+    long h = plan->judged_at;
+
+    rd->n = (long)n;
+    for (size_t i = 0; i < n; i++)
+        rd->t[i] = plan->t[i];
+    for (int s = 0; s < LC_SIG_COUNT && s < plan->o.nsignals; s++) {
+        for (size_t i = 0; i < n; i++)
+            rd->v[s][i] = plan->levels[(size_t)s * plan->cap + i];
+        rd->horizon[s] = plan->o.sig[s].max_horizon;
+    }
+    rd->window_to = h;
+    rd->window_from = h <= LC_PLAN_FIRST_HORIZON ? 0 : h / 2;
+}
+
 void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
                          const char *advice)
 {
+    take_readings(&r->readings, plan);
     r->verdict = plan->leak ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN;
     r->leaking = plan->leaking;
     r->reason = plan->reason;

@@ -61,6 +61,17 @@ struct lc_domain_growth {
     double bytes;  /* live requested bytes per iteration */
 };
 
+/* Every reading the verdict's plan took, as it took them: what the
+ * reports plot (the JSON "readings", the HTML charts). */
+struct lc_readings {
+    long n;                  /* readings kept, <= LC_READINGS_MAX */
+    long t[LC_READINGS_MAX]; /* iteration of each, after warm-up */
+    int64_t v[LC_SIG_COUNT][LC_READINGS_MAX]; /* level per signal, its unit */
+    long horizon[LC_SIG_COUNT]; /* each signal's iteration horizon */
+    long window_from;           /* the last judgement's window, iterations */
+    long window_to;             /* after warm-up: [from, to]; 0 0: none */
+};
+
 #define LC_RESULT_MAGIC 0x4c43524eu /* "LCRN": the result is filled in */
 
 struct lc_result {
@@ -78,8 +89,9 @@ struct lc_result {
                                        growing; 0 if never */
     bool domains_measured;          /* domains[] filled by the measured loop */
     struct lc_domain_growth domains[LC_DOMAIN_COUNT]; /* per domain */
-    enum lc_phase phase;      /* where an error happened; NONE if none */
-    char message[LC_MSG_MAX]; /* traceback or error text; "" if none */
+    struct lc_readings readings; /* the plan's readings; n 0 if none */
+    enum lc_phase phase;         /* where an error happened; NONE if none */
+    char message[LC_MSG_MAX];    /* traceback or error text; "" if none */
     /* Suites (suite.h) only; 0 for a case file. */
     uint32_t id_hash;     /* lc_suite_id_hash of the test judged */
     unsigned suite_flags; /* LC_SUITE_SCREENED, _NOT_REPEATABLE, ... */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "buf.h"
 #include "case.h"
 #include "clock.h"
@@ -45,6 +46,9 @@ const char lc_run_options_help[] =
     "  --memory MIB               override every case's memory cap (MiB, or\n"
     "                             512M, 2G; default 3/4 of the machine's\n"
     "                             memory shared by the -j workers)\n"
+    "  --baseline FILE            known leaks: a previous JSON report or\n"
+    "                             journal, or a list of ids and case paths;\n"
+    "                             a known leak does not fail, a new one does\n"
     "  --shard K/N                run only the K-th of N disjoint shards (by "
     "a\n"
     "                             hash of each case's path); leakcheck "
@@ -82,6 +86,7 @@ static const struct option longopts[] = {
     {"journal", required_argument, NULL, 'J'},
     {"shard", required_argument, NULL, 'S'},
     {"memory", required_argument, NULL, 'M'},
+    {"baseline", required_argument, NULL, 'B'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -167,6 +172,9 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
         return 0;
     case 'S':
         return parse_shard(arg, a);
+    case 'B':
+        a->baseline = arg;
+        return 0;
     case 'M':
         if (lc_case_parse_memory(arg, &a->memory_mib) < 0)
             return lc_usage_error("--memory %s: must be MiB (or with M or G) "
@@ -177,7 +185,7 @@ static int take_option(int opt, const char *arg, struct lc_run_args *a)
     return lc_usage_error("bad option");
 }
 
-int lc_run_args_parse(int argc, char **argv, const char *usage,
+static int parse_argv(int argc, char **argv, const char *usage,
                       struct lc_run_args *a)
 {
     int opt, rc;
@@ -200,6 +208,45 @@ int lc_run_args_parse(int argc, char **argv, const char *usage,
     a->paths = argv + optind;
     a->npaths = argc - optind;
     return 0;
+}
+
+int lc_run_args_parse(int argc, char **argv, const char *usage,
+                      struct lc_run_args *a)
+{
+    static struct lc_pyproject project; /* for the process's life */
+    static char **with; /* argv with the file's options first, likewise */
+    char err[LC_PATH_MAX + 1024];
+    const char *w;
+    int rc = parse_argv(argc, argv, usage, a);
+
+    if (rc)
+        return rc;
+    lc_pyproject_release(&project);
+    if (lc_pyproject_load(a->paths, a->npaths, longopts, &project, err,
+                          sizeof(err)) < 0) {
+        fprintf(stderr, "leakcheck: %s\n", err);
+        return -LC_EINPUT;
+    }
+    a->project = &project;
+    if (project.nwords == 0)
+        return 0;
+    free(with);
+    if (!(with = calloc(project.nwords + (size_t)argc + 1, sizeof(*with))))
+        return -LC_ENOMEM;
+    with[0] = argv[0];
+    w = project.words.data;
+    for (size_t i = 0; i < project.nwords; i++, w += strlen(w) + 1)
+        with[i + 1] = (char *)w;
+    memcpy(with + 1 + project.nwords, argv + 1,
+           (size_t)(argc - 1) * sizeof(*argv));
+    rc = parse_argv(argc + (int)project.nwords, with, usage, a);
+    if (rc < 0)
+        fprintf(stderr,
+                "leakcheck: (with the defaults of [tool.leakcheck] "
+                "in %s)\n",
+                project.path);
+    a->project = &project;
+    return rc;
 }
 
 /* Whether path i was found already, by another operand (`cases/
@@ -303,6 +350,24 @@ static int read_headers(const struct lc_run_args *a, struct lc_case *cases,
         if (c->memory_mib == 0)
             c->memory_mib = default_memory(a->jobs);
     }
+    return rc;
+}
+
+int lc_run_baseline(const struct lc_run_args *a, struct lc_case *cases,
+                    size_t n)
+{
+    struct lc_baseline b;
+    char err[LC_PATH_MAX + 256];
+    int rc;
+
+    if (!a->baseline)
+        return 0;
+    rc = lc_baseline_read(a->baseline, &b, err, sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "leakcheck: --baseline %s\n", err);
+    else
+        lc_baseline_mark(&b, cases, n);
+    lc_baseline_release(&b);
     return rc;
 }
 
@@ -461,7 +526,14 @@ int lc_run_cases(const struct lc_run_args *a, enum lc_explain_when explain)
         read_headers(a, (struct lc_case *)(void *)list.data, results, n);
     if (!header_rc && rc > 0) /* find_cases: a path was unusable */
         header_rc = -LC_EINPUT;
-    if ((rc = open_output(a, prog.cases, n, &out)) < 0 ||
+    for (size_t i = 0; a->project && i < n; i++)
+        if (results[i].magic != LC_RESULT_MAGIC) /* a header error stays */
+            lc_pyproject_apply(a->project,
+                               &((struct lc_case *)(void *)list.data)[i],
+                               &results[i]);
+    if ((rc = lc_run_baseline(a, (struct lc_case *)(void *)list.data, n)) <
+            0 ||
+        (rc = open_output(a, prog.cases, n, &out)) < 0 ||
         (rc = runner_opts(a, explain, &prog, &ro, self, sizeof(self))) < 0)
         goto out_close;
     /* Text lines appear as cases finish; on a terminal as progress too. */

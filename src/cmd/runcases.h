@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "pyproject.h"
 #include "report.h"
 #include "runner.h"
 
@@ -29,17 +30,27 @@ struct lc_run_args {
     const char *journal;     /* JSON Lines file, a line per case; NULL */
     int shard, shards;       /* run only shard K of N (1-based); 0 0: all */
     long memory_mib;         /* override of every case's memory cap; 0 */
-    char **paths;            /* the operands */
+    const char *baseline;    /* known leaks (baseline.h); NULL: none */
+    const struct lc_pyproject *project; /* [tool.leakcheck] (pyproject.h):
+                                           path "" when none was found */
+    char **paths;                       /* the operands */
     int npaths;
 };
 
 /* The options' help text, for the commands' usage. */
 extern const char lc_run_options_help[];
 
-/* Parse argv (argv[0] the command) into a. 0; 1 when --help printed
- * usage; -LC_EUSAGE with a message printed. */
+/* Parse argv (argv[0] the command) into a, with the defaults of the
+ * project's [tool.leakcheck] (pyproject.h) found from the operands under
+ * it. 0; 1 when --help printed usage; -LC_EUSAGE or -LC_EINPUT (a bad
+ * pyproject.toml) with a message printed. */
 int lc_run_args_parse(int argc, char **argv, const char *usage,
                       struct lc_run_args *a);
+
+/* Mark the cases from a->baseline (baseline.h), when one is given. 0, or
+ * -LC_EINPUT / -LC_EIO with a message printed. */
+int lc_run_baseline(const struct lc_run_args *a, struct lc_case *cases,
+                    size_t n);
 
 /* The whole of `run` and `explain`: parse argv with usage for --help,
  * want at least one operand (exactly one when one_case), then

@@ -6,6 +6,7 @@
 #include "suitecmd.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,10 @@
 #include "clock.h"
 #include "commands.h"
 #include "errors.h"
+#include "hash.h"
 #include "job.h"
 #include "journal.h"
+#include "pyproject.h"
 #include "report.h"
 #include "runcases.h"
 #include "runner.h"
@@ -45,9 +48,10 @@ struct suite_run {
     const struct lc_case *cases;
     struct lc_result *results;
     size_t n;
-    int *op_of;      /* per case: its operand */
-    long *first_of;  /* per case: its index in the operand's list */
-    bool collecting; /* phase 1: the cases are operands */
+    int *op_of;          /* per case: its operand */
+    long *first_of;      /* per case: its index in the operand's list */
+    struct lc_buf marks; /* per case: its leakcheck marker's settings */
+    bool collecting;     /* phase 1: the cases are operands */
     const struct lc_run_args *a;
     FILE *text; /* text lines as tests end, or NULL */
     FILE *journal;
@@ -203,19 +207,56 @@ out:
     return rc;
 }
 
-/* The test case for one line "id<TAB>file" of operand op's list. */
+/* A test's leakcheck marker (pytest), as the adapter wrote it: words
+ * key=value, the settings of pyproject.h. An unknown key or a bad value is
+ * an error naming the test. */
+static int take_marker(const char *id, char *words, struct lc_test_settings *s)
+{
+    char err[512];
+
+    *s = (struct lc_test_settings){.expect = -1, .skip = -1};
+    for (char *w = strtok(words, " "); w; w = strtok(NULL, " ")) {
+        char *eq = strchr(w, '=');
+
+        if (eq)
+            *eq = '\0';
+        if (!eq || lc_settings_take(s, w, eq + 1, err, sizeof(err)) < 0) {
+            fprintf(stderr, "leakcheck: %s: its leakcheck marker: %s\n", id,
+                    eq ? err : "a word that is not key=value");
+            return -LC_EINPUT;
+        }
+    }
+    return 0;
+}
+
+/* The test case for one line "id<TAB>file[<TAB>marker]" of operand op's
+ * list. */
 static int add_test(struct suite_run *sr, struct lc_buf *cases,
                     struct lc_buf *ops, char *line, int op, long first)
 {
     const struct lc_run_args *a = sr->a;
-    char *tab = strchr(line, '\t');
+    char *tab = strchr(line, '\t'), *mark = NULL;
     struct lc_case *c = lc_buf_grow(cases, sizeof(*c));
     long *at = lc_buf_grow(ops, 2 * sizeof(long));
+    struct lc_test_settings *s =
+        lc_buf_grow(&sr->marks, sizeof(struct lc_test_settings));
 
-    if (!c || !at)
+    if (!c || !at || !s)
         return lc_usage_error("more than %d tests", SUITE_TESTS_MAX);
     if (tab)
         *tab = '\0';
+    if (tab && (mark = strchr(tab + 1, '\t')))
+        *mark++ = '\0';
+    if (a->shards && lc_hash_fnv1a(line) % (uint32_t)a->shards !=
+                         (uint32_t)(a->shard - 1)) {
+        /* --shard K/N: a test's shard is a hash of its id */
+        cases->len -= sizeof(*c);
+        ops->len -= 2 * sizeof(long);
+        sr->marks.len -= sizeof(*s);
+        return 0;
+    }
+    if (take_marker(line, mark ? mark : (char[]){""}, s) < 0)
+        return -LC_EINPUT;
     lc_case_init(c, tab ? tab + 1 : line);
     {
         size_t len = strnlen(line, sizeof(c->id) - 1); /* longer: cut */
@@ -237,7 +278,7 @@ static int add_test(struct suite_run *sr, struct lc_buf *cases,
 static int read_lists(struct suite_run *sr, struct lc_buf *cases,
                       struct lc_buf *ops)
 {
-    char line[LC_TEST_ID_MAX + LC_PATH_MAX + 2];
+    char line[LC_TEST_ID_MAX + LC_PATH_MAX + 1024]; /* + marker words */
     int rc = 0;
 
     for (size_t i = 0; i < sr->nops && rc == 0; i++) {
@@ -255,6 +296,36 @@ static int read_lists(struct suite_run *sr, struct lc_buf *cases,
     return rc;
 }
 
+/* Whether tests i and k can share a slice: the tests between them in
+ * their operand's list are all here (a shard leaves gaps), and they run
+ * with the same settings. */
+static bool same_settings(const struct suite_run *sr,
+                          const struct lc_case *cases, size_t i, size_t k)
+{
+    return sr->first_of[k] - sr->first_of[i] == (long)(k - i) &&
+           sr->results[i].magic != LC_RESULT_MAGIC &&
+           sr->results[k].magic != LC_RESULT_MAGIC &&
+           cases[i].time_s == cases[k].time_s &&
+           cases[i].signals == cases[k].signals &&
+           cases[i].iterations == cases[k].iterations &&
+           cases[i].warmup == cases[k].warmup;
+}
+
+/* The project's overrides, then each test's marker (closer to the test,
+ * it wins). */
+static void apply_settings(struct suite_run *sr, struct lc_case *cases)
+{
+    const struct lc_test_settings *marks =
+        (const struct lc_test_settings *)(void *)sr->marks.data;
+
+    for (size_t i = 0; i < sr->n; i++) {
+        if (sr->a->project)
+            lc_pyproject_apply(sr->a->project, &cases[i], &sr->results[i]);
+        lc_settings_apply(&marks[i], "skip=True in its leakcheck marker",
+                          &cases[i], &sr->results[i]);
+    }
+}
+
 /* Slices: runs of one operand's tests, each judged by one worker; an
  * operand is cut in more slices when there are fewer operands than
  * workers, so -j is used. */
@@ -265,9 +336,13 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
                         : 1;
 
     for (size_t i = 0; i < n;) {
-        size_t m = 0, len;
+        size_t m = 1, len;
 
-        while (i + m < n && sr->op_of[i + m] == sr->op_of[i])
+        /* A slice's worker judges its tests with the settings of its
+         * first: a test with settings of its own (pyproject.h), or one
+         * skipped before it runs, is a slice apart. */
+        while (i + m < n && sr->op_of[i + m] == sr->op_of[i] &&
+               same_settings(sr, cases, i, i + m))
             m++;
         len = (m + per_op - 1) / per_op;
         if (len > LC_SUITE_SLICE_MAX)
@@ -305,6 +380,7 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
         sr->op_of[i] = (int)at[2 * i];
         sr->first_of[i] = at[2 * i + 1];
     }
+    apply_settings(sr, (struct lc_case *)(void *)cases->data);
     make_spans(sr, (struct lc_case *)(void *)cases->data, sr->n);
     sr->cases = (const struct lc_case *)(void *)cases->data;
     if (sr->a->output && !(out = fopen(sr->a->output, "we"))) {
@@ -381,15 +457,20 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     sr.tty = !a.quiet && isatty(2);
     lc_buf_init(&cases, (size_t)SUITE_TESTS_MAX * sizeof(struct lc_case));
     lc_buf_init(&ops, (size_t)SUITE_TESTS_MAX * 2 * sizeof(long));
+    lc_buf_init(&sr.marks,
+                (size_t)SUITE_TESTS_MAX * sizeof(struct lc_test_settings));
     if ((rc = make_operands(&sr, &a, &opts)) < 0 ||
         (collected = collect(&sr)) < 0 ||
         (rc = read_lists(&sr, &cases, &ops)) < 0)
         goto out;
-    if (cases.len == 0) {
+    if (cases.len == 0 && !a.shards) { /* a shard may be empty */
         fprintf(stderr, "leakcheck: no tests found\n");
         rc = -LC_EINPUT;
         goto out;
     }
+    if ((rc = lc_run_baseline(&a, (struct lc_case *)(void *)cases.data,
+                              cases.len / sizeof(struct lc_case))) < 0)
+        goto out;
     rc = judge(&sr, &cases, &ops);
     if (collected && (rc == 0 || rc == -LC_EFAILED))
         rc = -LC_EINPUT;
@@ -403,6 +484,7 @@ out:
     free(sr.results);
     lc_buf_release(&cases);
     lc_buf_release(&ops);
+    lc_buf_release(&sr.marks);
     return rc < 0 && collected > 0 && rc != -LC_EINPUT ? rc : rc;
 }
 

@@ -58,6 +58,29 @@ static void json_domains(FILE *f, const struct lc_result *r)
     fputs("}", f);
 }
 
+/* Every reading of the verdict's plan: "readings": {"window": [from, to],
+ * "signals": {"py_blocks": {"horizon": H, "series": [[iteration, level],
+ * ...]}, ...}}. A screened suite test has none of its own (its group's
+ * readings are not its). */
+static void json_readings(FILE *f, const struct lc_result *r)
+{
+    const struct lc_readings *rd = &r->readings;
+
+    if (rd->n <= 0 || (r->suite_flags & LC_SUITE_SCREENED))
+        return;
+    fprintf(f, ", \"readings\": {\"window\": [%ld, %ld], \"signals\": {",
+            rd->window_from, rd->window_to);
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        fprintf(f, "%s\"%s\": {\"horizon\": %ld, \"series\": [", s ? ", " : "",
+                lc_signal_name(s), rd->horizon[s]);
+        for (long i = 0; i < rd->n && i < LC_READINGS_MAX; i++)
+            fprintf(f, "%s[%ld, %lld]", i ? ", " : "", rd->t[i],
+                    (long long)rd->v[s][i]);
+        fputs("]}", f);
+    }
+    fputs("}}", f);
+}
+
 /* The growth of each leaking signal, and the plan's evidence. */
 static void json_evidence(FILE *f, const struct lc_result *r)
 {
@@ -91,6 +114,7 @@ static void json_evidence(FILE *f, const struct lc_result *r)
         json_domains(f, r);
     fprintf(f, "}, \"reason\": \"%s\", \"gc_enabled\": %s",
             lc_plan_reason_name(r->reason), r->gc_enabled ? "true" : "false");
+    json_readings(f, r);
 }
 
 void lc_report_json_case(FILE *f, const struct lc_case *c,
@@ -121,6 +145,8 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
             lc_report_ok(c, r) ? "true" : "false");
     fprintf(f, ", \"iterations\": %ld, \"measured\": %ld, \"elapsed_s\": %.3f",
             r->iterations, r->measured, r->elapsed_s);
+    if (lc_report_baseline_word(c, r))
+        fprintf(f, ", \"baseline\": \"%s\"", lc_report_baseline_word(c, r));
     if (c->source[0]) {
         fputs(", \"source\": ", f);
         json_text(f, c->source);
@@ -167,6 +193,8 @@ void lc_format_json_write(FILE *f, const struct lc_case *cases,
                     sum->by_verdict[v]);
     fprintf(f, ", \"ok\": %zu, \"failed\": %zu, \"elapsed_s\": %.3f", sum->ok,
             sum->cases - sum->ok, sum->elapsed_s);
+    if (sum->baseline)
+        fprintf(f, ", \"known\": %zu, \"fixed\": %zu", sum->known, sum->fixed);
     if (sum->interrupted)
         fprintf(f, ", \"interrupted\": \"SIG%s\"",
                 lc_report_signal_abbrev(sum->interrupted));

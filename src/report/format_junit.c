@@ -136,6 +136,11 @@ void lc_format_junit_write(FILE *f, const struct lc_case *cases,
             if (r->explain_text)
                 xml_head_lines(f, r->explain_text, LC_REPORT_JUNIT_LINES);
             fputs("</failure>\n  ", f);
+        } else if (lc_report_baseline_word(c, r)) {
+            fprintf(f, "<system-out>%s: %s</system-out>",
+                    lc_report_baseline_word(c, r),
+                    v == LC_VERDICT_LEAK ? "a leak the baseline lists"
+                                         : "the baseline lists it as a leak");
         }
         fputs("</testcase>\n", f);
     }

@@ -135,6 +135,11 @@ void lc_report_text_case(FILE *f, const struct lc_case *c,
         fprintf(f, "  (time bound)");
     if (r->reason == LC_PLAN_MEMORY_CAP)
         fprintf(f, "  (memory cap)");
+    if (lc_report_baseline_word(c, r))
+        fputs(lc_report_baseline_word(c, r)[0] == 'k'
+                  ? "  (known: in the baseline)"
+                  : "  (fixed: a leak in the baseline)",
+              f);
     if (!ok)
         fprintf(f, "  expected %s", lc_expect_name(c->expect));
     if (r->verdict == LC_VERDICT_ERROR || r->verdict == LC_VERDICT_CRASH ||
@@ -168,18 +173,22 @@ void lc_report_text_explanations(FILE *f, const struct lc_case *cases,
 
 void lc_report_text_summary(FILE *f, const struct lc_summary *s)
 {
-    fprintf(f, "%zu cases: ", s->cases);
+    const char *noun = s->tests ? "tests" : "cases";
+
+    fprintf(f, "%zu %s: ", s->cases, noun);
     for (int v = 0; v < LC_VERDICT_COUNT; v++)
         if (v != LC_VERDICT_SKIPPED || s->by_verdict[v]) /* suites only */
             fprintf(f, "%s%zu %s", v ? ", " : "", s->by_verdict[v],
                     lc_verdict_name(v));
-    fprintf(f, "; %zu as expected, %zu not; %.1f s\n", s->ok, s->cases - s->ok,
-            s->elapsed_s);
+    fprintf(f, "; %zu as expected, %zu not", s->ok, s->cases - s->ok);
+    if (s->baseline)
+        fprintf(f, "; %zu known, %zu fixed", s->known, s->fixed);
+    fprintf(f, "; %.1f s\n", s->elapsed_s);
     if (s->interrupted)
         fprintf(f,
-                "interrupted by SIG%s: the cases in phase \"interrupted\" "
+                "interrupted by SIG%s: the %s in phase \"interrupted\" "
                 "were cut short or never started\n",
-                lc_report_signal_abbrev(s->interrupted));
+                lc_report_signal_abbrev(s->interrupted), noun);
 }
 
 void lc_format_text_write(FILE *f, const struct lc_case *cases,

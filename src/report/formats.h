@@ -1,6 +1,7 @@
 /*
  * formats.h - what the report formats share, inside src/report/: one file
- * per format (format_text.c, format_json.c, format_junit.c), each a
+ * per format (format_text.c, format_json.c, format_junit.c,
+ * format_html.c), each a
  * writer named in LC_FORMAT_MAP (report.h). Adding a format is a row there
  * and its file here.
  */

@@ -51,6 +51,53 @@ static void read_signal(const struct lc_json *o, int s, struct lc_result *r)
     r->state[s] = state < 0 ? LC_TREND_FLAT : (enum lc_trend_state)state;
 }
 
+/* A number read from JSON as an integer, clamped (a double past the
+ * range of int64_t has no conversion). */
+static int64_t clamped(double v)
+{
+    return v > 1e15 ? (int64_t)1e15 : v < -1e15 ? (int64_t)-1e15 : (int64_t)v;
+}
+
+/* The "readings" object back into r->readings; what does not fit or is
+ * not a pair of numbers is left out. */
+static void read_readings(const struct lc_json *o, struct lc_result *r)
+{
+    const struct lc_json *rd = lc_json_get(o, "readings");
+    const struct lc_json *win = lc_json_get(rd, "window");
+    const struct lc_json *sigs = lc_json_get(rd, "signals");
+    struct lc_readings *out = &r->readings;
+
+    if (!sigs || sigs->type != LC_JSON_OBJECT)
+        return;
+    if (win && win->type == LC_JSON_ARRAY && win->len == 2 &&
+        win->items[0].type == LC_JSON_NUMBER &&
+        win->items[1].type == LC_JSON_NUMBER) {
+        out->window_from = (long)clamped(win->items[0].number);
+        out->window_to = (long)clamped(win->items[1].number);
+    }
+    for (int s = 0; s < LC_SIG_COUNT; s++) {
+        const struct lc_json *sig = lc_json_get(sigs, lc_signal_name(s));
+        const struct lc_json *ser = lc_json_get(sig, "series");
+        long n = 0;
+
+        if (!ser || ser->type != LC_JSON_ARRAY)
+            continue;
+        out->horizon[s] = count(sig, "horizon");
+        for (size_t i = 0; i < ser->len && n < LC_READINGS_MAX; i++) {
+            const struct lc_json *pt = &ser->items[i];
+
+            if (pt->type != LC_JSON_ARRAY || pt->len != 2 ||
+                pt->items[0].type != LC_JSON_NUMBER ||
+                pt->items[1].type != LC_JSON_NUMBER)
+                continue;
+            out->t[n] = (long)clamped(pt->items[0].number);
+            out->v[s][n++] = clamped(pt->items[1].number);
+        }
+        if (n > out->n)
+            out->n = n;
+    }
+}
+
 /* Growth, signals, reason: the evidence of a judged case. */
 static void read_evidence(const struct lc_json *o, struct lc_result *r)
 {
@@ -71,6 +118,7 @@ static void read_evidence(const struct lc_json *o, struct lc_result *r)
     }
     r->reason = reason < 0 ? LC_PLAN_UNDECIDED : (enum lc_plan_reason)reason;
     r->gc_enabled = lc_json_bool(o, "gc_enabled", true);
+    read_readings(o, r);
 }
 
 /* A case object into c and r; -LC_EINPUT with err when it is not one. */
@@ -95,6 +143,9 @@ static int read_case(const struct lc_json *o, struct lc_case *c,
     snprintf(c->id, sizeof(c->id), "%s", lc_json_string(o, "id", ""));
     snprintf(c->source, sizeof(c->source), "%s",
              lc_json_string(o, "source", ""));
+    /* A baseline's word: known leaks stay as expected when rendered. */
+    if (lc_json_get(o, "baseline"))
+        c->baseline = LC_BASELINE_KNOWN;
     memset(r, 0, sizeof(*r));
     r->magic = LC_RESULT_MAGIC;
     r->verdict = (enum lc_verdict)verdict;

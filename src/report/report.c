@@ -11,7 +11,21 @@ bool lc_report_ok(const struct lc_case *c, const struct lc_result *r)
     /* A suite's skipped test (suite.h) is what its suite asks for. */
     return r->verdict == LC_VERDICT_SKIPPED ||
            (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_LEAK) ||
+           (r->verdict == LC_VERDICT_LEAK &&
+            c->baseline == LC_BASELINE_KNOWN) ||
            (r->verdict == LC_VERDICT_CLEAN && c->expect == LC_EXPECT_CLEAN);
+}
+
+const char *lc_report_baseline_word(const struct lc_case *c,
+                                    const struct lc_result *r)
+{
+    if (c->baseline != LC_BASELINE_KNOWN)
+        return NULL;
+    if (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_CLEAN)
+        return "known";
+    if (r->verdict == LC_VERDICT_CLEAN)
+        return "fixed";
+    return NULL;
 }
 
 void lc_report_summarize(const struct lc_case *cases,
@@ -22,10 +36,16 @@ void lc_report_summarize(const struct lc_case *cases,
     out->cases = n;
     out->elapsed_s = elapsed_s;
     for (size_t i = 0; i < n; i++) {
+        const char *b = lc_report_baseline_word(&cases[i], &results[i]);
+
         if ((unsigned)results[i].verdict < LC_VERDICT_COUNT)
             out->by_verdict[results[i].verdict]++;
         if (lc_report_ok(&cases[i], &results[i]))
             out->ok++;
+        out->tests |= cases[i].id[0] != '\0';
+        out->baseline |= cases[i].baseline != LC_BASELINE_NONE;
+        out->known += b && b[0] == 'k';
+        out->fixed += b && b[0] == 'f';
     }
 }
 

@@ -1,6 +1,6 @@
 /*
  * report.h - write what a run found: text for people, JSON and JUnit XML for
- * machines.
+ * machines, and one self-contained HTML page to look at (the growth charts).
  *
  * Text is one line per case, then a summary line:
  *
@@ -31,7 +31,8 @@
 #define LC_FORMAT_MAP(X)                                                      \
     X(TEXT, "text", lc_format_text_write)                                     \
     X(JSON, "json", lc_format_json_write)                                     \
-    X(JUNIT, "junit", lc_format_junit_write)
+    X(JUNIT, "junit", lc_format_junit_write)                                  \
+    X(HTML, "html", lc_format_html_write)
 
 enum lc_format {
 #define LC_FORMAT_ENUM(id, name, write) LC_FORMAT_##id,
@@ -57,10 +58,20 @@ struct lc_summary {
     double elapsed_s;                    /* wall seconds of the whole run */
     int interrupted;                     /* the signal that cut the run
                                             short, 0 if none */
+    bool tests;    /* a suite's tests (they have ids), not case files */
+    bool baseline; /* a --baseline was given (baseline.h) */
+    size_t known;  /* leaks the baseline lists: as expected */
+    size_t fixed;  /* listed there, clean now: as expected */
 };
 
-/* Whether a case got the verdict it expects. */
+/* Whether a case got the verdict it expects (a leak the baseline lists
+ * counts as expected, baseline.h). */
 bool lc_report_ok(const struct lc_case *c, const struct lc_result *r);
+
+/* "known" for a leak the baseline lists, "fixed" for a listed case that
+ * is clean now, NULL otherwise. */
+const char *lc_report_baseline_word(const struct lc_case *c,
+                                    const struct lc_result *r);
 
 void lc_report_summarize(const struct lc_case *cases,
                          const struct lc_result *results, size_t n,

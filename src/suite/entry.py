@@ -4,6 +4,7 @@ Built into the program (cmake/embed_modules.cmake) as _leakcheck_suite.entry
 and called from src/suite/suite.c, in a worker:
 
     collect(kind, argv, out_path)   list the tests, one "id\\tpath" line each
+                                    (pytest: "\\tmarker words" after)
     open(kind, argv, first, count)  a Session over tests [first, first+count)
 
 kind is "unittest" or "pytest"; argv the command's operands and selection
@@ -406,12 +407,42 @@ def _pytest_session(argv):
 
     args, opts = _pytest_argv(argv)
     config = _pytest.config._prepareconfig(args, [])
+    # The leakcheck marker is ours: known even under --strict-markers.
+    config.addinivalue_line(
+        "markers", "leakcheck(expect, skip, time, signals): leakcheck's "
+        "settings for this test (as [[tool.leakcheck.overrides]])")
     config._do_configure()
     session = _pytest.main.Session.from_config(config)
     session.exitstatus = 0
     config.hook.pytest_sessionstart(session=session)
     config.hook.pytest_collection(session=session)
     return config, session, opts
+
+
+_MARKER_KEYS = ("expect", "skip", "time", "signals")
+
+
+def _marker_words(item):
+    """The item's leakcheck marker as words key=value (pyproject.h's
+    settings, read by the runner); an unknown key is an error naming the
+    test and the key."""
+    mark = item.get_closest_marker("leakcheck")
+    if mark is None:
+        return ""
+    if mark.args:
+        raise ValueError("%s: @pytest.mark.leakcheck takes keywords only (%s)"
+                         % (item.nodeid, ", ".join(_MARKER_KEYS)))
+    words = []
+    for key, value in mark.kwargs.items():
+        if key not in _MARKER_KEYS:
+            raise ValueError("%s: @pytest.mark.leakcheck: unknown key %r (keys: %s)"
+                             % (item.nodeid, key, ", ".join(_MARKER_KEYS)))
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        words.append("%s=%s" % (key, "".join(str(value).split())))
+    return " ".join(words)
 
 
 def _pytest_path(item):
@@ -534,7 +565,8 @@ def collect(kind, argv, out_path):
         lines = ["%s\t%s" % (t.id(), _unittest_path(t)) for t in tests]
     else:
         config, session, _ = _pytest_session(argv)
-        lines = ["%s\t%s" % (it.nodeid, _pytest_path(it)) for it in session.items]
+        lines = ["%s\t%s\t%s" % (it.nodeid, _pytest_path(it), _marker_words(it))
+                 for it in session.items]
         config._ensure_unconfigure()
     with _builtin_open(out_path, "w", encoding="utf-8", errors="backslashreplace") as f:
         for line in lines:

@@ -28,15 +28,18 @@ done
 "$p/bin/leakcheck" --help | grep -q '^usage: leakcheck run' ||
     fail "installed program does not print its usage"
 
-# The .pc file names the prefix it was installed to (before the move).
+# The .pc file is relocatable: it names the moved prefix (${pcfiledir};
+# pkg-config writes a space in it as "\ ", for a shell; and splits a .pc
+# file's path given as an argument at spaces, so it is found by name).
 pc=$p/share/pkgconfig/leakcheck.pc
-got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=leakcheck leakcheck)
-[ "$got" = "$work/staged/bin/leakcheck" ] || fail "pkg-config leakcheck=$got"
-got=$(pkg-config --variable=prefix "$pc")
-[ "$got" = "$work/staged" ] || fail "pkg-config prefix=$got"
-got=$(pkg-config --variable=bindir "$pc")
-[ "$got" = "$work/staged/bin" ] || fail "pkg-config bindir=$got"
-pkg-config --modversion "$pc" | grep -qx '[0-9]*\.[0-9]*\.[0-9]*' ||
+grep -q '^prefix=${pcfiledir}/' "$pc" || fail "the .pc file's prefix: $(grep '^prefix=' "$pc")"
+got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=leakcheck leakcheck | sed 's/\\ / /g')
+[ "$(realpath "$got")" = "$(realpath "$p/bin/leakcheck")" ] || fail "pkg-config leakcheck=$got"
+got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=prefix leakcheck | sed 's/\\ / /g')
+[ "$(realpath "$got")" = "$(realpath "$p")" ] || fail "pkg-config prefix=$got"
+got=$(PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --variable=bindir leakcheck | sed 's/\\ / /g')
+[ "$(realpath "$got")" = "$(realpath "$p/bin")" ] || fail "pkg-config bindir=$got"
+PKG_CONFIG_PATH=$p/share/pkgconfig pkg-config --modversion leakcheck | grep -qx '[0-9]*\.[0-9]*\.[0-9]*' ||
     fail "no version in $pc"
 
 # The manual renders, with no warning from groff.

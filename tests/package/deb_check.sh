@@ -38,9 +38,11 @@ for f in ./usr/bin/leakcheck ./usr/share/man/man1/leakcheck.1 \
          ./usr/share/leakcheck/report.schema.json; do
     grep -qx "$f" "$work/deb.list" || fail "$f not in the package"
 done
-# The .pc file in the package names /usr, not the staging folder.
-grep -qx 'prefix=/usr' "$work/inst/usr/share/pkgconfig/leakcheck.pc" ||
-    fail "the .pc file names $(grep '^prefix=' "$work/inst/usr/share/pkgconfig/leakcheck.pc")"
+# The .pc file in the package is relocatable: unpacked anywhere, it names
+# the program beside it (installed, /usr/bin/leakcheck).
+got=$(PKG_CONFIG_PATH=$work/inst/usr/share/pkgconfig pkg-config --variable=leakcheck leakcheck | sed 's/\\ / /g')
+[ "$(realpath "$got")" = "$(realpath "$work/inst/usr/bin/leakcheck")" ] ||
+    fail "the .pc file names $got"
 
 # Unpacked anywhere, the program runs (it re-executes itself through
 # /proc/self/exe for its workers).

@@ -20,7 +20,8 @@ import gc
 import time
 import tracemalloc
 
-from . import census, drive, holders, nativesites, others, render, safe, sites
+from . import (census, drive, holders, nativesites, others, refgrowth,
+               render, safe, sites)
 from .names import Names
 from .sites import Pins
 
@@ -48,7 +49,7 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         raise TypeError("the case defines no run()")
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
-    state = begin(module, depth)
+    state = census.take_before(module, depth, "refs" in (growth or {}))
     recording = nativesites.start()
     try:
         drive.repeat(step, iterations)
@@ -56,10 +57,67 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         nativesites.stop(recording)
         _abandon(state)
         raise
-    step = None
+    if state.refs_snap is not None and gc.isenabled():
+        gc.collect()
+    ref_objs = refgrowth.grown(state.refs_snap, iterations)
+    state.refs_snap = None
     state.native_sites = nativesites.stop(recording)
-    return finish(state, iterations, native_per_iter, growth, dot_path,
-                  chain_samples, chain_depth, time_budget)
+    rep = finish(state, iterations, native_per_iter, growth, dot_path,
+                 chain_samples, chain_depth, time_budget, ref_objs,
+                 render_it=False)
+    names = rep.pop("_names")
+    if ref_objs and rep["refs"]:
+        _attribute_refs(rep, step, ref_objs, names)
+    del ref_objs[:]
+    return render.to_json(rep), render.to_text(rep)
+
+
+def _attribute_refs(rep, step, ref_objs, names):
+    """Step 2 of refgrowth.py: which calls take the references of the
+    objects finish() named (rep["refs"]["objects"], in ref_objs' order)."""
+    objs = [e[0] for e in ref_objs]
+    done, acc = refgrowth.attribute(step, objs)
+    objs = None
+    for i, row in enumerate(rep["refs"]["objects"]):
+        row["takers"] = refgrowth.takers(acc, i, done, names)
+        if done:
+            # the traced iterations' net is exact; the snapshots' figure
+            # also moves with explain's own bookkeeping between them
+            row["refs_per_iter"] = sum(r[i] for r in acc.values()) / done
+    rep["refs"]["attributed_iterations"] = done
+
+
+def _refs_named(ref_objs, growth, search, names, iterations, chain_depth):
+    """Step 1 of refgrowth.py as the report's "refs": each object whose
+    reference count grew, by name or by its holder chain."""
+    out = []
+    pending = []
+    roots = False
+    for obj, gain in ref_objs:
+        row = {"object": refgrowth.object_name(obj, names),
+               "type": names.tkey(type(obj)),
+               "refs_per_iter": gain / iterations, "holder": None,
+               "takers": []}
+        if row["object"] is None:
+            if not roots:
+                search.build_roots()
+                roots = True
+            e = search.search(row["type"], obj, chain_depth, pending)
+            if pending:
+                search.resolve_pending(pending, chain_depth)
+                del pending[:]
+            e.pop("graph", None)
+            row["holder"] = e["chain"]
+            row["object"] = "%s %s" % (names.tshort(type(obj)), e["chain"]) \
+                if e["status"] == "found" else names.tkey(type(obj))
+        out.append(row)
+    obj = None
+    return {"per_iter": float(growth.get("refs", 0)), "objects": out,
+            "attributed_iterations": 0,
+            "note": None if out else
+            "no object reached from the collector's lists gained "
+            "references (the leaked ones are reached from none of them: "
+            "an interned string, a static type)"}
 
 
 def _abandon(state):
@@ -79,8 +137,10 @@ def begin(module, depth=DEPTH):
 
 def finish(state, iterations, native_per_iter, growth, dot_path=None,
            chain_samples=CHAIN_SAMPLES, chain_depth=CHAIN_DEPTH,
-           time_budget=TIME_BUDGET_S):
-    """After `iterations` more run() calls. Returns (json_text, text)."""
+           time_budget=TIME_BUDGET_S, ref_objs=(), render_it=True):
+    """After `iterations` more run() calls. Returns (json_text, text), or
+    the report as a dict when not render_it. ref_objs: refgrowth.grown()'s
+    [[object, references gained]], named in the report's "refs"."""
     t0 = time.perf_counter()
     st = state
     iterations = max(int(iterations), 1)
@@ -89,6 +149,9 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
     names = Names(own, st.case_name, st.case_stem)
     pins = Pins(own, names)
     notes = own.mine([])
+    own.add(ref_objs)
+    for e in ref_objs:
+        own.add(e)
     started = st.started_tracing
     try:
         gc_on = gc.isenabled()
@@ -127,6 +190,13 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
         held = search.chains(rows, samples, usamples,
                              max(int(chain_samples), 0),
                              max(int(chain_depth), 1))
+        if growth and "refs" in growth:
+            # a budget of its own: the census may have spent the shared one
+            search.budget = safe.Budget(max(float(time_budget) / 2, 1.0))
+            refs = _refs_named(ref_objs, growth, search, names, iterations,
+                               chain_depth)
+        else:
+            refs = None
         search = None
         fds = others.fd_report(st, names, fd_owners, iterations)
         threads = others.thread_report(st, own, names, pins, iterations)
@@ -159,10 +229,14 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             "threads": threads,
             "native": native,
             "native_sites": native_sites,
+            "refs": refs,
             "dot": dot,
             "notes": notes[:],
             "elapsed_s": round(time.perf_counter() - t0 + st.begin_s, 3),
         }
+        if not render_it:
+            rep["_names"] = names
+            return rep
         return render.to_json(rep), render.to_text(rep)
     finally:
         own.release()

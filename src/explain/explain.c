@@ -13,6 +13,7 @@
 #include "native.h"
 #include "signals.h"
 #include "pypkg.h"
+#include "refgrowth.h"
 #include "session.h"
 #include "explain_modules.h" /* generated from src/explain/modules.txt */
 
@@ -195,6 +196,7 @@ static int install_native(void)
 
     if (!lc_native_available())
         return 0;
+    lc_native_prepare(); /* its descriptors are ours, not the case's */
     mod = PyModule_Create(&native_module);
     if (!mod)
         return -1;
@@ -208,7 +210,7 @@ static int install_native(void)
  * (new reference), or NULL with a Python exception set. */
 static PyObject *install_package(void)
 {
-    if (install_native() < 0)
+    if (install_native() < 0 || lc_refgrowth_install() < 0)
         return NULL;
     return lc_pypkg_install(PACKAGE, "explain", explain_modules,
                             explain_modules_COUNT);

@@ -201,6 +201,29 @@ def _native_sites_text(rep, out):
             len(ns["sites"]) - NATIVE_SITES_SHOWN))
 
 
+def _refs_text(rep, out):
+    """Section 1's references, when the refs signal grew: the objects whose
+    reference count grows and the calls that take the references."""
+    rf = rep.get("refs")
+    if not rf:
+        return
+    out.append("   references (objects whose reference count grew, refs per "
+               "iteration; the calls that took them):")
+    if rf["note"]:
+        _wrap("   ", rf["note"], out)
+    for r in rf["objects"]:
+        _wrap("   %8s  " % _num(r["refs_per_iter"]), r["object"], out,
+              " " * 13)
+        for t in r["takers"]:
+            _wrap("             %s refs/it by " % _num(t["refs_per_iter"]),
+                  "%s (%s)" % (t["call"], t["kind"]), out, " " * 17)
+            if t["at"]:
+                _wrap("                 at ", t["at"], out, " " * 20)
+        if not r["takers"] and rf["attributed_iterations"]:
+            out.append("             no call of %d traced iterations took one"
+                       % rf["attributed_iterations"])
+
+
 def to_text(rep):
     out = []
     g = rep["growth"]
@@ -224,6 +247,7 @@ def to_text(rep):
     else:
         out.append("   no Python object type grew in number (a container "
                    "growing in size, or native memory)")
+    _refs_text(rep, out)
     out.append("")
     out.append("2. Where it was allocated (tracemalloc, by traceback, per iteration)")
     if rep["sites"] is None:

@@ -189,6 +189,13 @@ static void *map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
+void lc_native_prepare(void)
+{
+    void *ip[4];
+
+    unw_backtrace(ip, 4);
+}
+
 int lc_native_start(void)
 {
     static bool atfork;

@@ -90,6 +90,11 @@ struct lc_native_report {
 /* True when the program carries the allocator functions. */
 bool lc_native_available(void);
 
+/* Initialise libunwind now: on first use it opens a pipe (its memory
+ * validation), which an explain pass started later would count as a
+ * descriptor the case opened. Call before the pass reads /proc/self/fd. */
+void lc_native_prepare(void);
+
 /* Map the tables and start recording. 0; -LC_EINTERP when unavailable or
  * already started; -LC_ENOMEM when the tables cannot be mapped. */
 int lc_native_start(void);

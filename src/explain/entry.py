@@ -33,6 +33,7 @@ CHAIN_SAMPLES = 3        # holder chains reported
 CHAIN_DEPTH = 12         # labelled steps per chain searched backwards
 TIME_BUDGET_S = 10.0     # wall time of finish()'s searches
 _TRACED_CENSUS_MAX = 150000  # objects; above, the full pass runs untraced
+PY_ITERATIONS = 20       # last measured calls whose Python blocks get C stacks
 
 
 def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
@@ -51,8 +52,11 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = census.take_before(module, depth, "refs" in (growth or {}))
     recording = nativesites.start()
+    py_n = min(PY_ITERATIONS, iterations)
     try:
-        drive.repeat(step, iterations)
+        drive.repeat(step, iterations - py_n)
+        recording_py = nativesites.py_start(recording)
+        drive.repeat(step, py_n)
     except BaseException:
         nativesites.stop(recording)
         _abandon(state)
@@ -61,7 +65,10 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         gc.collect()
     ref_objs = refgrowth.grown(state.refs_snap, iterations)
     state.refs_snap = None
-    state.native_sites = nativesites.stop(recording)
+    raw = nativesites.stop(recording)
+    _py_blocks(state, raw, py_n if recording_py else 0)
+    state.native_sites = raw
+    raw = None
     rep = finish(state, iterations, native_per_iter, growth, dot_path,
                  chain_samples, chain_depth, time_budget, ref_objs,
                  render_it=False)
@@ -85,6 +92,21 @@ def _attribute_refs(rep, step, ref_objs, names):
             # also moves with explain's own bookkeeping between them
             row["refs_per_iter"] = sum(r[i] for r in acc.values()) / done
     rep["refs"]["attributed_iterations"] = done
+
+
+def _py_blocks(st, raw, py_n):
+    """What the Python blocks that stayed are (nativesites.py_report),
+    into st.py_blocks before finish() counts anything (own_before()
+    registers it as explain's), the survivors themselves dropped."""
+    own = safe.Own()
+    try:
+        names = Names(own, st.case_name, st.case_stem)
+        st.py_blocks = nativesites.py_report(raw if py_n else None, py_n,
+                                             names)
+    finally:
+        if raw is not None:
+            raw.pop("py_survivors", None)
+        own.release()
 
 
 def _refs_named(ref_objs, growth, search, names, iterations, chain_depth):
@@ -229,6 +251,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             "threads": threads,
             "native": native,
             "native_sites": native_sites,
+            "py_blocks": st.py_blocks,
             "refs": refs,
             "dot": dot,
             "notes": notes[:],

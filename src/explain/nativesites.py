@@ -16,6 +16,8 @@ import gc
 import os
 import sys
 
+from . import refgrowth
+
 # What a frame's object is, by file name: the interpreter and libc are
 # context, not the library behind a leak.
 _INTERPRETER = ("libpython",)
@@ -27,6 +29,12 @@ def start():
     if mod is None:
         return None
     return mod if mod.start() else None
+
+
+def py_start(recording):
+    """Also record Python's MEM and OBJ blocks with their C stacks from now
+    on (src/explain/pysites.h). True when it does."""
+    return bool(recording is not None and recording.py_start())
 
 
 def stop(recording):
@@ -108,4 +116,110 @@ def report(raw, iterations):
             "bytes": raw["bytes"], "blocks": raw["blocks"],
             "stacks": raw["stacks"], "untracked": raw["untracked"],
             "elapsed_s": round(raw["elapsed_s"], 3),
+            "sites": sites, "functions": funcs}
+
+
+# -- Python-allocator blocks ---------------------------------------------------
+
+PY_OBJECTS_SHOWN = 12   # rows of "what leaked" kept
+_NOT_LIBRARY = ("libpython", "libc.so", "libunwind", "ld-linux")
+
+
+def _library_frame(f, program):
+    """A frame of an extension or library: not the interpreter, libc or
+    the leakcheck program itself."""
+    obj = f["object"] or ""
+    return bool(obj) and obj != program and \
+        not any(obj.startswith(p) for p in _NOT_LIBRARY)
+
+
+def _what(o, names):
+    """(type key, short repr or None) of a surviving object."""
+    t = type(o)
+    rep = None
+    if refgrowth.is_atom(o):
+        rep = refgrowth.atom_repr(o)
+    return names.tkey(t), rep
+
+
+def py_report(raw, py_iterations, names):
+    """The JSON shape of explain.schema.json's py_blocks: what the Python
+    blocks allocated in the last py_iterations measured calls and still
+    alive are (objects by type and value, whatever the collector tracks;
+    raw buffers by size), and the C stacks of those made below a library
+    function (an extension's), as native sites are shown."""
+    n = max(int(py_iterations), 1)
+    if raw is None or raw.get("py") is None:
+        return {"recorded": False, "iterations": 0, "bytes_per_iter": None,
+                "blocks_per_iter": None, "objects": [], "raw_buffers": None,
+                "sites": [], "functions": []}
+    py = raw["py"]
+    program = os.path.basename(sys.executable or "")
+    try:
+        program = os.path.basename(os.readlink("/proc/self/exe"))
+    except OSError:
+        pass
+    rows = {}
+    raw_blocks = raw_bytes = 0
+    sizes = {}
+    per_site = {}
+    for site, o, size in raw["py_survivors"]:
+        if o is None:
+            raw_blocks += 1
+            raw_bytes += size
+            sizes[size] = sizes.get(size, 0) + 1
+            key = ("raw", size)
+        else:
+            key = _what(o, names)
+        e = rows.get(key)
+        if e is None:
+            e = rows[key] = [0, 0]
+        e[0] += 1
+        e[1] += size
+        if site >= 0:
+            ps = per_site.setdefault(site, {})
+            ps[key] = ps.get(key, 0) + 1
+    o = None
+    objects = []
+    for key, (count, nbytes) in sorted(rows.items(),
+                                      key=lambda kv: -kv[1][0]):
+        if key[0] == "raw":
+            continue
+        objects.append({"type": key[0], "repr": key[1],
+                        "per_iter": count / n, "count": count,
+                        "bytes_per_iter": nbytes / n})
+    sites = []
+    for i, s in enumerate(py["sites"]):
+        frames = [_frame(f) for f in s["frames"]]
+        if not any(_library_frame(f, program) for f in frames):
+            continue  # the interpreter's own: tracemalloc's sites say more
+        what = []
+        for key, count in sorted(per_site.get(i, {}).items(),
+                                 key=lambda kv: -kv[1])[:3]:
+            what.append({"type": "raw buffer" if key[0] == "raw"
+                         else key[0],
+                         "repr": None if key[0] == "raw" else key[1],
+                         "bytes": key[1] if key[0] == "raw" else None,
+                         "per_iter": count / n})
+        sites.append({"bytes_per_iter": s["bytes"] / n,
+                      "blocks_per_iter": s["blocks"] / n,
+                      "bytes": s["bytes"], "blocks": s["blocks"],
+                      "frames": frames, "truncated": s["truncated"],
+                      "what": what})
+    funcs = []
+    for f in py["functions"]:
+        d = _frame({k: f[k] for k in ("function", "object", "file", "line",
+                                      "offset")})
+        d.update({"bytes_per_iter": f["bytes"] / n,
+                  "blocks_per_iter": f["blocks"] / n, "sites": f["sites"]})
+        funcs.append(d)
+    common = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
+    return {"recorded": True, "iterations": n,
+            "bytes_per_iter": py["bytes"] / n,
+            "blocks_per_iter": py["blocks"] / n,
+            "objects": objects[:PY_OBJECTS_SHOWN],
+            "raw_buffers": {"blocks_per_iter": raw_blocks / n,
+                            "bytes_per_iter": raw_bytes / n,
+                            "sizes": [{"bytes": b, "per_iter": c / n}
+                                      for b, c in common]},
             "sites": sites, "functions": funcs}

@@ -145,6 +145,20 @@ def grown(snap, iterations):
 
 # -- naming ------------------------------------------------------------------
 
+def is_atom(o):
+    """o is an exact str, bytes, int, float or complex, or a short tuple
+    of them: its repr is the builtin one."""
+    t = type(o)
+    if safe.is_one_of(t, _ATOMS):
+        return True
+    return t is tuple and len(o) <= 4 and \
+        all(safe.is_one_of(type(x), _ATOMS) for x in o)
+
+
+def atom_repr(o):
+    return _atom_repr(o)
+
+
 def _atom_repr(o):
     s = repr(o)  # exact builtin atoms only: no program code runs
     if len(s) > _REPR_MAX:

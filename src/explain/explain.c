@@ -197,11 +197,20 @@ static PyObject *native_py_start(PyObject *self, PyObject *unused)
     return PyBool_FromLong(lc_native_tracking && lc_pysites_install() == 0);
 }
 
+static PyObject *native_entry_points(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return lc_pysites_entry_points();
+}
+
 static PyMethodDef native_methods[] = {
     {"start", native_start, METH_NOARGS, "start recording native blocks"},
     {"stop", native_stop, METH_NOARGS, "stop; the survivors by stack"},
     {"py_start", native_py_start, METH_NOARGS,
      "also record Python's MEM and OBJ blocks"},
+    {"entry_points", native_entry_points, METH_NOARGS,
+     "[(object, offset, name)] of extensions' method tables"},
     {NULL, NULL, 0, NULL},
 };
 

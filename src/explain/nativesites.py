@@ -46,7 +46,42 @@ def stop(recording):
         return None
     if gc.isenabled():
         gc.collect()
-    return recording.stop()
+    raw = recording.stop()
+    if raw is not None:
+        try:
+            raw["entries"] = recording.entry_points()
+        except Exception:
+            raw["entries"] = []
+    return raw
+
+
+def _entries_by_object(raw):
+    out = {}
+    for obj, off, name in (raw or {}).get("entries") or ():
+        out.setdefault(obj, []).append((off, name))
+    for v in out.values():
+        v.sort()
+    return out
+
+
+def _name_entries(frames, entries):
+    """Name, in place, a stripped library's unnamed frame entered straight
+    from the interpreter by the method-table entry at or below it (the
+    C function a Python call enters the extension by)."""
+    for i in range(len(frames) - 1):
+        f, caller = frames[i], frames[i + 1]
+        if f["function"] or not (caller["object"] or "").startswith(
+                "libpython"):
+            continue
+        best = None
+        for off, name in entries.get(f["object"], ()):
+            if off <= f["offset"]:
+                best = (off, name)
+        if best is not None:
+            f["function"] = best[1]
+            f["offset"] = f["offset"] - best[0]
+            f["where"] = "%s (entry point, by its method table; %s)" % (
+                best[1], f["object"])
 
 
 def _short(path):
@@ -92,12 +127,14 @@ def report(raw, iterations):
                 "bytes": None, "blocks": None, "stacks": None,
                 "untracked": None, "sites": [], "functions": []}
     sites = []
+    entries = _entries_by_object(raw)
     for s in raw["sites"]:
+        frames = [_frame(f) for f in s["frames"]]
+        _name_entries(frames, entries)
         sites.append({"bytes_per_iter": s["bytes"] / iterations,
                       "blocks_per_iter": s["blocks"] / iterations,
                       "bytes": s["bytes"], "blocks": s["blocks"],
-                      "frames": [_frame(f) for f in s["frames"]],
-                      "truncated": s["truncated"]})
+                      "frames": frames, "truncated": s["truncated"]})
     funcs = []
     for f in raw["functions"]:
         d = _frame({k: f[k] for k in ("function", "object", "file", "line",
@@ -189,8 +226,10 @@ def py_report(raw, py_iterations, names):
                         "per_iter": count / n, "count": count,
                         "bytes_per_iter": nbytes / n})
     sites = []
+    entries = _entries_by_object(raw)
     for i, s in enumerate(py["sites"]):
         frames = [_frame(f) for f in s["frames"]]
+        _name_entries(frames, entries)
         if not any(_library_frame(f, program) for f in frames):
             continue  # the interpreter's own: tracemalloc's sites say more
         what = []

@@ -1,8 +1,10 @@
 #include "pysites.h"
 
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Python's allocators as the pass wraps them. */
 struct hook {
@@ -43,8 +45,8 @@ static void *h_realloc(void *ctx, void *ptr, size_t size)
 {
     struct hook *h = ctx;
     size_t old = 0, base = 0;
-    bool tracked = ptr && lc_native_tracking &&
-                   lc_native_note_free(ptr, &old, &base);
+    bool tracked =
+        ptr && lc_native_tracking && lc_native_note_free(ptr, &old, &base);
     void *p = h->prev.realloc(h->prev.ctx, ptr, size);
 
     if (tracked && !p)
@@ -220,5 +222,89 @@ PyObject *lc_pysites_objects(const struct lc_native_block *b, size_t n,
     }
     if (was)
         PyGC_Enable();
+    return out;
+}
+
+/* --- Entry points of extensions --- */
+
+/* Append (object, offset, name) for the code at addr. */
+static int add_entry(PyObject *out, void *addr, const char *owner,
+                     const char *name)
+{
+    Dl_info info;
+    const char *base;
+    PyObject *t;
+    int rc;
+
+    if (!addr || !dladdr(addr, &info) || !info.dli_fname)
+        return 0;
+    base = strrchr(info.dli_fname, '/');
+    t = Py_BuildValue(
+        "(sKN)", base ? base + 1 : info.dli_fname,
+        (unsigned long long)((char *)addr - (char *)info.dli_fbase),
+        PyUnicode_FromFormat("%s%s%s", owner, *owner ? "." : "", name));
+    rc = t ? PyList_Append(out, t) : -1;
+    Py_XDECREF(t);
+    return rc;
+}
+
+static int add_type_entries(PyObject *out, PyTypeObject *t)
+{
+    const char *n = t->tp_name;
+    int rc = 0;
+
+    for (PyMethodDef *m = t->tp_methods; rc == 0 && m && m->ml_name; m++)
+        rc = add_entry(out, (void *)m->ml_meth, n, m->ml_name);
+    if (rc == 0)
+        rc = add_entry(out, (void *)t->tp_new, n, "__new__");
+    if (rc == 0)
+        rc = add_entry(out, (void *)t->tp_init, n, "__init__");
+    if (rc == 0)
+        rc = add_entry(out, (void *)t->tp_call, n, "__call__");
+    if (rc == 0)
+        rc = add_entry(out, (void *)t->tp_iternext, n, "__next__");
+    return rc;
+}
+
+static int add_module_entries(PyObject *out, PyObject *mod)
+{
+    PyObject *d = PyModule_GetDict(mod), *k, *v;
+    const char *mname = PyModule_GetName(mod);
+    Py_ssize_t pos = 0;
+    int rc = 0;
+
+    if (!d || !mname) {
+        PyErr_Clear();
+        return 0;
+    }
+    while (rc == 0 && PyDict_Next(d, &pos, &k, &v)) {
+        if (PyCFunction_Check(v))
+            rc =
+                add_entry(out, (void *)((PyCFunctionObject *)v)->m_ml->ml_meth,
+                          mname, ((PyCFunctionObject *)v)->m_ml->ml_name);
+        else if (PyType_Check(v) &&
+                 !(((PyTypeObject *)v)->tp_flags & Py_TPFLAGS_HEAPTYPE &&
+                   !((PyTypeObject *)v)->tp_methods))
+            rc = add_type_entries(out, (PyTypeObject *)v);
+    }
+    return rc;
+}
+
+PyObject *lc_pysites_entry_points(void)
+{
+    PyObject *mods = PyImport_GetModuleDict(), *out = PyList_New(0);
+    PyObject *values = out ? PyDict_Values(mods) : NULL;
+
+    for (Py_ssize_t i = 0; values && i < PyList_GET_SIZE(values); i++) {
+        PyObject *m = PyList_GET_ITEM(values, i);
+
+        if (PyModule_Check(m) && add_module_entries(out, m) < 0)
+            Py_CLEAR(out);
+        if (!out)
+            break;
+    }
+    Py_XDECREF(values);
+    if (!values)
+        Py_CLEAR(out);
     return out;
 }

@@ -38,4 +38,13 @@ void lc_pysites_remove(void);
 PyObject *lc_pysites_objects(const struct lc_native_block *b, size_t n,
                              size_t max);
 
+/* [(shared object's file name, offset in it, name)] of the C functions
+ * that extension modules in sys.modules expose through method tables
+ * (module functions, and the methods, tp_new, tp_init, tp_call and
+ * tp_iternext of the types in their dicts): in a stripped extension,
+ * where the dynamic symbol table names none of its static functions, the
+ * entry point a stack enters it by can still be named. NULL with an
+ * exception set. */
+PyObject *lc_pysites_entry_points(void);
+
 #endif

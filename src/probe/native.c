@@ -22,8 +22,8 @@ struct live {
     uintptr_t ptr;  /* block address; 0: empty */
     uint32_t stack; /* index into stacks */
     uint32_t kind;  /* enum lc_native_kind */
-    uint64_t size; /* requested bytes */
-    uint64_t base; /* bytes of it that existed before start */
+    uint64_t size;  /* requested bytes */
+    uint64_t base;  /* bytes of it that existed before start */
 };
 
 /* A distinct call stack, from unw_backtrace's first frame outwards. */
@@ -603,8 +603,8 @@ int lc_native_stop_all(struct lc_native_report *out,
     if (!started)
         return -LC_EINTERP;
     groups = take_groups(&ngroups, &out->untracked);
-    site_of = groups ? malloc((ngroups ? ngroups : 1) * sizeof(*site_of))
-                     : NULL;
+    site_of =
+        groups ? malloc((ngroups ? ngroups : 1) * sizeof(*site_of)) : NULL;
     if (!site_of) {
         free(groups);
         free(pyblocks);

@@ -15,6 +15,11 @@ Groups (CTest runs each as explain_e2e_GROUP, or `all`):
            dict by its holder, msgpack's int key) at +1 ref/it and the
            call that takes it; the explain pass counts none of its own
            descriptors; a JUnit failure carries the same lines;
+  ext      leaks inside Debian-packaged C extensions (ujson 5.7.0, msgpack
+           1.0.3; cases/ujson_*_leak.py, cases/msgpack_*_leak.py): the
+           explanation names what leaked, tracked by the collector or not
+           (str 'null', a raw buffer of 31 B, ...), and a C function in
+           the extension's shared object on its allocation stack;
   files    `leakcheck explain CASE` run in a fresh folder leaves it empty;
   fixtures each group above, run from a copy of tests/explain/ with one of
            its fixtures removed, fails naming that fixture.
@@ -225,6 +230,57 @@ def test_refs(exe):
     test_refs_junit(exe)
 
 
+# case -> (what leaked as section 1 names it, (type, repr) or ("raw", size),
+# the shared object whose function the stack must name)
+EXT = {
+    "ujson_dumps_none_key_leak": (("builtins.str", "'null'"), "ujson"),
+    "ujson_dumps_bigint_leak": (("builtins.str", "'1180591620717411303424'"),
+                                "ujson"),
+    "ujson_loads_bigint_leak": (("raw", 31), "ujson"),
+    "msgpack_unpackb_incomplete_map_str_key_leak": (("builtins.str",
+                                                     "'abc'"), "_cmsgpack"),
+    "msgpack_unpackb_incomplete_nested_array_leak": (("builtins.list", None),
+                                                     "_cmsgpack"),
+}
+
+
+def test_ext(exe):
+    """What leaked inside an extension, tracked or not, and where in it."""
+    with open(require(os.path.join(ROOT, "src", "explain",
+                               "explain.schema.json"), "the schema")) as f:
+        schema = json.load(f)
+    for case, ((tname, what), so) in EXT.items():
+        ex, text, proc = explain_json(exe, repo_case(case))
+        check(ex is not None and "error" not in ex, "%s: explained (%s)" % (
+            case, proc.stderr.decode(errors="replace")[-500:]))
+        if ex is None or "error" in ex:
+            continue
+        errs = schema_check.errors(schema, ex)
+        check(not errs, "%s: explanation valid: %s" % (case, errs[:3]))
+        pb = ex.get("py_blocks") or {}
+        if tname == "raw":
+            rb = pb.get("raw_buffers") or {}
+            sizes = [z["bytes"] for z in rb.get("sizes", [])]
+            ok = what in sizes and rb.get("blocks_per_iter", 0) >= 0.9
+            label = "raw buffer of %d B" % what
+        else:
+            ok = any(o["type"] == tname and o["repr"] == what and
+                     abs(o["per_iter"] - 1.0) < 0.1
+                     for o in pb.get("objects", []))
+            label = "%s %s" % (tname, what)
+        check(ok, "%s: names %s at +1/it; got %r" % (
+            case, label, (pb.get("objects"), pb.get("raw_buffers"))))
+        funcs = [fr["function"] for site in pb.get("sites", [])
+                 for fr in site["frames"]
+                 if (fr["object"] or "").startswith(so) and fr["function"]]
+        check(funcs, "%s: a C function of %s on the stack; got %r" % (
+            case, so, pb.get("sites")))
+        check("6. C stacks of the Python-allocator blocks" in text and
+              (label.replace("builtins.", "") in text or
+               "raw buffers" in text),
+              "%s: the text shows it:\n%s" % (case, text))
+
+
 def test_refs_junit(exe):
     """An unexpected reference leak's JUnit failure names the object and
     the call (a copy of the ctypes case with expect=clean)."""
@@ -312,7 +368,7 @@ def test_fixtures(exe):
 
 
 GROUPS = {"run": test_run, "command": test_command, "refs": test_refs,
-          "files": test_files, "fixtures": test_fixtures}
+          "ext": test_ext, "files": test_files, "fixtures": test_fixtures}
 
 
 def main():

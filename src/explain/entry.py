@@ -11,7 +11,10 @@ whose failures the caller reports by name ("explanation failed in setup"),
 as the verdict does; run() raises whatever the case's run() raises.
 
 run() calls the case's run() warmup + WARMUP_EXTRA times unread, then
-begin(), `iterations` more times, then finish(). The extra warm-up is longer
+begin(), `iterations` more times (the last PY_ITERATIONS with Python's
+allocators noted with C stacks, nativesites.py_start()), then finish();
+when the refs signal grew, refgrowth.ATTRIBUTE_ITERATIONS more under its
+tracer, after finish() (refgrowth.py). The extra warm-up is longer
 than the verdict's: one-time growth (imports, first fills) must not be taken
 for what keeps growing.
 """
@@ -83,7 +86,12 @@ def _attribute_refs(rep, step, ref_objs, names):
     """Step 2 of refgrowth.py: which calls take the references of the
     objects finish() named (rep["refs"]["objects"], in ref_objs' order)."""
     objs = [e[0] for e in ref_objs]
-    done, acc = refgrowth.attribute(step, objs)
+    try:
+        done, acc = refgrowth.attribute(step, objs)
+    except Exception as e:  # the case's run() raised under the trace
+        rep["notes"].append("the calls taking references were not traced: "
+                            "run() raised %s" % type(e).__name__)
+        done, acc = 0, {}
     objs = None
     for i, row in enumerate(rep["refs"]["objects"]):
         row["takers"] = refgrowth.takers(acc, i, done, names)

@@ -64,7 +64,8 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         nativesites.stop(recording)
         _abandon(state)
         raise
-    if state.refs_snap is not None and gc.isenabled():
+    nativesites.py_stop(recording)  # collects first, when gc is on
+    if recording is None and state.refs_snap is not None and gc.isenabled():
         gc.collect()
     ref_objs = refgrowth.grown(state.refs_snap, iterations)
     state.refs_snap = None

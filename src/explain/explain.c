@@ -197,6 +197,15 @@ static PyObject *native_py_start(PyObject *self, PyObject *unused)
     return PyBool_FromLong(lc_native_tracking && lc_pysites_install() == 0);
 }
 
+/* Stop noting Python's blocks (native ones go on until stop()). */
+static PyObject *native_py_stop(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    lc_pysites_remove();
+    Py_RETURN_NONE;
+}
+
 static PyObject *native_entry_points(PyObject *self, PyObject *unused)
 {
     (void)self;
@@ -209,6 +218,7 @@ static PyMethodDef native_methods[] = {
     {"stop", native_stop, METH_NOARGS, "stop; the survivors by stack"},
     {"py_start", native_py_start, METH_NOARGS,
      "also record Python's MEM and OBJ blocks"},
+    {"py_stop", native_py_stop, METH_NOARGS, "stop recording Python's blocks"},
     {"entry_points", native_entry_points, METH_NOARGS,
      "[(object, offset, name)] of extensions' method tables"},
     {NULL, NULL, 0, NULL},

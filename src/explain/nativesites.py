@@ -37,6 +37,17 @@ def py_start(recording):
     return bool(recording is not None and recording.py_start())
 
 
+def py_stop(recording):
+    """Stop noting Python's blocks, after a full collection (unless the
+    case turned the collector off) frees the garbage among them: what
+    explain allocates next is not the case's."""
+    if recording is None:
+        return
+    if gc.isenabled():
+        gc.collect()
+    recording.py_stop()
+
+
 def stop(recording):
     """Stop recording; the survivors as _leakcheck_native reports them, or
     None. A full collection first (unless the case turned the collector
@@ -179,6 +190,37 @@ def _what(o, names):
     return names.tkey(t), rep
 
 
+def _object_rows(rows, n):
+    """Rows of objects by type: a value that is at least half of its
+    type's survivors (the 'null' of every call) is a row of its own; the
+    rest of the type is one row, with a few of its values as examples
+    (a fresh key per call: 'request-1', 'request-2', ...)."""
+    by_type = {}
+    for key, (count, nbytes) in rows.items():
+        if key[0] != "raw":
+            by_type.setdefault(key[0], []).append((count, nbytes, key[1]))
+    out = []
+    for t, vals in by_type.items():
+        vals.sort(key=lambda v: (-v[0], v[2] or ""))
+        total = sum(v[0] for v in vals)
+        nbytes = sum(v[1] for v in vals)
+        c, b, rep = vals[0]
+        if rep is not None and 2 * c >= total:
+            out.append({"type": t, "repr": rep, "per_iter": c / n,
+                        "count": c, "bytes_per_iter": b / n,
+                        "examples": []})
+            vals = vals[1:]
+            total -= c
+            nbytes -= b
+        if total:
+            out.append({"type": t, "repr": None, "per_iter": total / n,
+                        "count": total, "bytes_per_iter": nbytes / n,
+                        "examples": [v[2] for v in vals[:3]
+                                     if v[2] is not None]})
+    out.sort(key=lambda r: (-r["count"], r["type"]))
+    return out
+
+
 def py_report(raw, py_iterations, names):
     """The JSON shape of explain.schema.json's py_blocks: what the Python
     blocks allocated in the last py_iterations measured calls and still
@@ -217,14 +259,7 @@ def py_report(raw, py_iterations, names):
             ps = per_site.setdefault(site, {})
             ps[key] = ps.get(key, 0) + 1
     o = None
-    objects = []
-    for key, (count, nbytes) in sorted(rows.items(),
-                                      key=lambda kv: -kv[1][0]):
-        if key[0] == "raw":
-            continue
-        objects.append({"type": key[0], "repr": key[1],
-                        "per_iter": count / n, "count": count,
-                        "bytes_per_iter": nbytes / n})
+    objects = _object_rows(rows, n)
     sites = []
     entries = _entries_by_object(raw)
     for i, s in enumerate(py["sites"]):

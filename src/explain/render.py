@@ -205,6 +205,8 @@ def _native_sites_text(rep, out):
 def _what_text(w):
     if w["repr"] is not None:
         return "%s %s" % (w["type"].replace("builtins.", ""), w["repr"])
+    if w.get("examples"):
+        return "%s (%s, ...)" % (w["type"], ", ".join(w["examples"]))
     if w.get("bytes") is not None:
         return "raw buffer of %d B" % w["bytes"]
     return w["type"]

@@ -97,9 +97,11 @@ def _attribute_refs(rep, step, ref_objs, names):
     for i, row in enumerate(rep["refs"]["objects"]):
         row["takers"] = refgrowth.takers(acc, i, done, names)
         if done:
-            # the traced iterations' net is exact; the snapshots' figure
-            # also moves with explain's own bookkeeping between them
-            row["refs_per_iter"] = sum(r[i] for r in acc.values()) / done
+            # the traced iterations' net outside explain's own code is
+            # exact; the snapshots' figure also moves with explain's own
+            # bookkeeping between them
+            row["refs_per_iter"] = sum(
+                r[i] for k, r in acc.items() if k is not None) / done
     rep["refs"]["attributed_iterations"] = done
 
 

@@ -177,18 +177,29 @@ static size_t min_size(PyTypeObject *t)
     return (size_t)t->tp_basicsize;
 }
 
+/* The bytes before an object of type t in its block (3.11's
+ * _PyType_PreHeaderSize): the PyGC_Head of a gc type, and the two
+ * pointers of a managed __dict__ (instances of Python classes). */
+static size_t pre_header(PyTypeObject *t)
+{
+    return (PyType_IS_GC(t) ? 2 * sizeof(uintptr_t) : 0) +
+           (PyType_HasFeature(t, Py_TPFLAGS_MANAGED_DICT)
+                ? 2 * sizeof(PyObject *)
+                : 0);
+}
+
 /* The live object a block holds, or NULL for a raw buffer. */
 static PyObject *object_in(uintptr_t p, size_t size)
 {
-    for (int gc = 0; gc < 2; gc++) {
-        size_t off = gc ? 2 * sizeof(uintptr_t) : 0; /* PyGC_Head */
+    for (size_t off = 0; off <= 4 * sizeof(uintptr_t);
+         off += 2 * sizeof(uintptr_t)) {
         PyObject *o = (PyObject *)(p + off);
         PyTypeObject *t;
 
         if (size < off + sizeof(PyObject))
             continue;
         t = Py_TYPE(o);
-        if (!known_type((uintptr_t)t) || !PyType_IS_GC(t) != !gc ||
+        if (!known_type((uintptr_t)t) || pre_header(t) != off ||
             min_size(t) + off > size || Py_REFCNT(o) <= 0 ||
             Py_REFCNT(o) > ((Py_ssize_t)1 << 40))
             continue;

@@ -1,6 +1,7 @@
 #include "native.h"
 
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <libunwind.h>
 #include <pthread.h>
@@ -565,15 +566,47 @@ static void put_funcs(struct lc_native_report *out, struct funcs *acc)
     }
 }
 
-/* Group i into its kind's report. */
+/* Whether a stack has a frame in a library: not the interpreter, libc,
+ * libunwind, the loader or the program (dladdr: no DWARF read). */
+static bool has_library_frame(const struct group *g)
+{
+    Dl_info self;
+
+    if (!dladdr((void *)has_library_frame, &self))
+        self.dli_fbase = NULL;
+    for (uint32_t i = 0; i < g->depth; i++) {
+        Dl_info info;
+        const char *base;
+
+        if (!dladdr((void *)g->ip[i], &info) || !info.dli_fname ||
+            !info.dli_fname[0] || info.dli_fbase == self.dli_fbase)
+            continue;
+        base = basename_of(info.dli_fname);
+        if (where_of(base) == W_OTHER && strncmp(base, "ld-linux", 8) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* Group i into its kind's report. Python blocks allocated by the
+ * interpreter alone are counted but not symbolized (tracemalloc's sites
+ * say more; reading libpython's DWARF for them would cost the pass
+ * seconds). */
 static void report_group(Dwfl *dwfl, struct group *g, const char *program,
                          struct lc_native_report *out, struct funcs *acc)
 {
     struct sym syms[LC_NATIVE_DEPTH];
     bool more;
-    int n = frames_of(dwfl, g, syms, LC_NATIVE_DEPTH, &more, program);
+    int n;
 
     g->site = -1;
+    if (g->kind != LC_NATIVE_MALLOC && !has_library_frame(g)) {
+        out->stacks++;
+        out->bytes += g->bytes;
+        out->blocks += g->blocks;
+        return;
+    }
+    n = frames_of(dwfl, g, syms, LC_NATIVE_DEPTH, &more, program);
     if (g->kind == LC_NATIVE_MALLOC && tracemalloc_own(syms, n))
         return;
     out->stacks++;

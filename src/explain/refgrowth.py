@@ -33,7 +33,6 @@ Explain's own frames are never traced.
 """
 
 import array
-import dis
 import gc
 import linecache
 import sys
@@ -259,6 +258,7 @@ def _attribute_c(c, step, objs, n, budget_s):
 
 def _position(code, offset):
     """(lineno, source text of the instruction's span or None, opname)."""
+    import dis  # here: its objects would slow every census otherwise
     try:
         pos = list(code.co_positions())[offset // 2]
         op = dis.opname[code.co_code[offset]]
@@ -322,6 +322,7 @@ _CALL_OPS = ("CALL", "CALL_FUNCTION_EX", "PRECALL")
 def _call_on_line(code, line):
     """Byte offset of the outermost call instruction of code on line (the
     widest source span), or None."""
+    import dis  # here: its objects would slow every census otherwise
     best = None
     try:
         for ins in dis.get_instructions(code):

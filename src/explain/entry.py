@@ -95,13 +95,12 @@ def _attribute_refs(rep, step, ref_objs, names):
         done, acc = 0, {}
     objs = None
     for i, row in enumerate(rep["refs"]["objects"]):
-        row["takers"] = refgrowth.takers(acc, i, done, names)
+        row["takers"], taken = refgrowth.takers(acc, i, done, names)
         if done:
-            # the traced iterations' net outside explain's own code is
-            # exact; the snapshots' figure also moves with explain's own
-            # bookkeeping between them
-            row["refs_per_iter"] = sum(
-                r[i] for k, r in acc.items() if k is not None) / done
+            # what the program's lines took over the traced calls; the
+            # snapshots' figure also moves with explain's own bookkeeping,
+            # and a one-off release (a frame's first entry) is no line's
+            row["refs_per_iter"] = taken
     rep["refs"]["attributed_iterations"] = done
 
 

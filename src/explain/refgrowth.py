@@ -233,6 +233,12 @@ def _attribute_c(c, step, objs, n, budget_s):
     done = 0
     old_trace, old_prof = sys.gettrace(), sys.getprofile()
     objs = list(objs)
+    # a collection freeing old garbage mid-call would charge its
+    # releases to whatever ran then: none while tracing
+    gc_was = gc.isenabled()
+    if gc_was:
+        gc.collect()
+        gc.disable()
     c.attribute_start(objs)
     try:
         while done < n:
@@ -242,6 +248,8 @@ def _attribute_c(c, step, objs, n, budget_s):
                 break
     finally:
         rows = c.attribute_stop()
+        if gc_was:
+            gc.enable()
         sys.setprofile(old_prof)
         sys.settrace(old_trace)
     acc = {}
@@ -338,8 +346,8 @@ def _call_on_line(code, line):
 
 
 def takers(acc, i, done, names):
-    """The calls that took object i's references, net per iteration,
-    largest first. Charges are summed per Python line (a C function's
+    """([the calls that took object i's references, net per iteration,
+    largest first], the references per iteration all lines took). Charges are summed per Python line (a C function's
     return value is charged to it and released by the next instruction:
     only the whole statement's net is the leak), and each line is named by
     the call on it that took the most (a C function before a call
@@ -361,6 +369,7 @@ def takers(acc, i, done, names):
             e[1], e[2] = c, rank
     rows = sorted(((e[0], e[1], e[2], k) for k, e in lines.items()
                    if e[0] > 0 and e[1]), key=lambda e: -e[0])
+    taken = sum(r[0] for r in rows) / max(done, 1)
     out = []
     for net, c, rank, key in rows[:TAKERS_SHOWN]:
         if rank[0] == 2:
@@ -373,4 +382,4 @@ def takers(acc, i, done, names):
         d = describe(c, names)
         d["refs_per_iter"] = net / max(done, 1)
         out.append(d)
-    return out
+    return out, taken

@@ -1,3 +1,4 @@
+# leakcheck: expect=leak
 """A reference leak on a module global: each call takes one more reference
 to the dict _REGISTRY through ctypes' Py_IncRef. Nothing is allocated; the
 explanation names the dict by its holder, refs_module_dict._REGISTRY.

@@ -19,6 +19,7 @@ packages=(
     python3-jsonschema                    # tests: the JSON report's schema
     python3-yaml                          # tests: the CI examples in ci/ parse
     python3-ujson                         # cases/ujson_*.py: real leaks of a Debian C extension
+    python3-msgpack                       # cases/msgpack_*.py: real leaks of a Debian C extension
     man-db groff-base                     # tests: `man -l` reads doc/leakcheck.1
     python3-pytest                        # leakcheck pytest, in the embedded interpreter
     libpython3.11-testsuite               # leakcheck unittest test.*: CPython's own tests

@@ -12,10 +12,12 @@ static const char usage[] =
     "\n"
     "Judge one case and explain what grows, whatever the verdict: the types\n"
     "that grew, where they were allocated, and the chain of references that\n"
-    "holds them. The holder graph goes to --explain-dir (default .).\n"
+    "holds them, printed as text. No file is written unless --explain-dir\n"
+    "names a folder for the holder graph (DOT, and SVG with Graphviz) or -o\n"
+    "a file for the report.\n"
     "\n";
 
 int lc_cmd_explain(int argc, char **argv)
 {
-    return lc_run_command(argc, argv, usage, true, ".", LC_EXPLAIN_JUDGED);
+    return lc_run_command(argc, argv, usage, true, NULL, LC_EXPLAIN_JUDGED);
 }

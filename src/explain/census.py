@@ -14,7 +14,7 @@ import threading
 import time
 import tracemalloc
 
-from . import safe
+from . import refgrowth, safe
 from .sites import obj_frames
 
 SAMPLES_PER_TYPE = 8    # newest objects kept per type as chain candidates
@@ -27,7 +27,7 @@ class Before:
     __slots__ = ("case_name", "case_stem", "case_file", "case_id", "depth",
                  "counts", "ids", "uids", "snapshot", "started_tracing", "fds",
                  "thread_ids", "nthreads", "gc_enabled", "begin_s",
-                 "native_sites")
+                 "native_sites", "refs_snap", "py_blocks")
 
 
 def _type_census(objs, case_name, stem):
@@ -100,9 +100,11 @@ def _push_untracked(refs, seen, stack):
             stack.append(r)
 
 
-def take_before(module, depth):
+def take_before(module, depth, refs=False):
     """Record what exists, then start tracing (last, so explain's own
-    bookkeeping above is untraced)."""
+    bookkeeping above is untraced). refs: also the reference counts
+    (refgrowth.snapshot(), in st.refs_snap), read after explain's own
+    bookkeeping is made so that none of it counts as grown."""
     t0 = time.perf_counter()
     gc_on = gc.isenabled()
     if gc_on:
@@ -124,7 +126,9 @@ def take_before(module, depth):
     st.nthreads = len(threading.enumerate())
     st.gc_enabled = gc_on
     st.native_sites = None  # nativesites.stop(), set by entry.run()
+    st.py_blocks = None  # nativesites.py_report(), set by entry.run()
     st.started_tracing = False
+    st.refs_snap = refgrowth.snapshot() if refs else None
     if not tracemalloc.is_tracing():
         try:
             tracemalloc.start(st.depth)

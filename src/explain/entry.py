@@ -11,7 +11,10 @@ whose failures the caller reports by name ("explanation failed in setup"),
 as the verdict does; run() raises whatever the case's run() raises.
 
 run() calls the case's run() warmup + WARMUP_EXTRA times unread, then
-begin(), `iterations` more times, then finish(). The extra warm-up is longer
+begin(), `iterations` more times (the last PY_ITERATIONS with Python's
+allocators noted with C stacks, nativesites.py_start()), then finish();
+when the refs signal grew, refgrowth.ATTRIBUTE_ITERATIONS more under its
+tracer, after finish() (refgrowth.py). The extra warm-up is longer
 than the verdict's: one-time growth (imports, first fills) must not be taken
 for what keeps growing.
 """
@@ -20,7 +23,8 @@ import gc
 import time
 import tracemalloc
 
-from . import census, drive, holders, nativesites, others, render, safe, sites
+from . import (census, drive, holders, nativesites, others, refgrowth,
+               render, safe, sites)
 from .names import Names
 from .sites import Pins
 
@@ -32,6 +36,7 @@ CHAIN_SAMPLES = 3        # holder chains reported
 CHAIN_DEPTH = 12         # labelled steps per chain searched backwards
 TIME_BUDGET_S = 10.0     # CPU seconds of finish()'s searches
 _TRACED_CENSUS_MAX = 150000  # objects; above, the full pass runs untraced
+PY_ITERATIONS = 20       # last measured calls whose Python blocks get C stacks
 
 
 def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
@@ -48,18 +53,119 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         raise TypeError("the case defines no run()")
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
-    state = begin(module, depth)
+    state = census.take_before(module, depth, "refs" in (growth or {}))
     recording = nativesites.start()
+    py_n = min(PY_ITERATIONS, iterations)
     try:
-        drive.repeat(step, iterations)
+        drive.repeat(step, iterations - py_n)
+        recording_py = nativesites.py_start(recording)
+        drive.repeat(step, py_n)
     except BaseException:
         nativesites.stop(recording)
         _abandon(state)
         raise
-    step = None
-    state.native_sites = nativesites.stop(recording)
-    return finish(state, iterations, native_per_iter, growth, dot_path,
-                  chain_samples, chain_depth, time_budget)
+    return _complete(state, step, recording, py_n if recording_py else 0,
+                     iterations, native_per_iter, growth, dot_path,
+                     chain_samples, chain_depth, time_budget)
+
+
+def _stop_recording(state, recording, py_n, iterations):
+    """After the measured calls: the objects whose references grew
+    (refgrowth.grown()), read before the recordings' own reports exist,
+    then the native sites and Python blocks into state."""
+    nativesites.py_stop(recording)  # collects first, when gc is on
+    if recording is None and state.refs_snap is not None and gc.isenabled():
+        gc.collect()
+    ref_objs = refgrowth.grown(state.refs_snap, iterations)
+    state.refs_snap = None
+    raw = nativesites.stop(recording)
+    _py_blocks(state, raw, py_n)
+    state.native_sites = raw
+    return ref_objs
+
+
+def _complete(state, step, recording, py_n, iterations, *args):
+    """finish() and what follows it. finish() is called near the top of a
+    short function on purpose: tracemalloc reads the line of every frame on
+    the stack per traced allocation, from the start of its code, and the
+    census allocates for every object."""
+    ref_objs = _stop_recording(state, recording, py_n, iterations)
+    rep = finish(state, iterations, *args, ref_objs=ref_objs,
+                 render_it=False)
+    names = rep.pop("_names")
+    if ref_objs and rep["refs"]:
+        _attribute_refs(rep, step, ref_objs, names)
+    del ref_objs[:]
+    return render.to_json(rep), render.to_text(rep)
+
+
+def _attribute_refs(rep, step, ref_objs, names):
+    """Step 2 of refgrowth.py: which calls take the references of the
+    objects finish() named (rep["refs"]["objects"], in ref_objs' order)."""
+    objs = [e[0] for e in ref_objs]
+    try:
+        done, acc = refgrowth.attribute(step, objs)
+    except Exception as e:  # the case's run() raised under the trace
+        rep["notes"].append("the calls taking references were not traced: "
+                            "run() raised %s" % type(e).__name__)
+        done, acc = 0, {}
+    objs = None
+    for i, row in enumerate(rep["refs"]["objects"]):
+        row["takers"], taken = refgrowth.takers(acc, i, done, names)
+        if done:
+            # what the program's lines took over the traced calls; the
+            # snapshots' figure also moves with explain's own bookkeeping,
+            # and a one-off release (a frame's first entry) is no line's
+            row["refs_per_iter"] = taken
+    rep["refs"]["attributed_iterations"] = done
+
+
+def _py_blocks(st, raw, py_n):
+    """What the Python blocks that stayed are (nativesites.py_report),
+    into st.py_blocks before finish() counts anything (own_before()
+    registers it as explain's), the survivors themselves dropped."""
+    own = safe.Own()
+    try:
+        names = Names(own, st.case_name, st.case_stem)
+        st.py_blocks = nativesites.py_report(raw if py_n else None, py_n,
+                                             names)
+    finally:
+        if raw is not None:
+            raw.pop("py_survivors", None)
+        own.release()
+
+
+def _refs_named(ref_objs, growth, search, names, iterations, chain_depth):
+    """Step 1 of refgrowth.py as the report's "refs": each object whose
+    reference count grew, by name or by its holder chain."""
+    out = []
+    pending = []
+    roots = False
+    for obj, gain in ref_objs:
+        row = {"object": refgrowth.object_name(obj, names),
+               "type": names.tkey(type(obj)),
+               "refs_per_iter": gain / iterations, "holder": None,
+               "takers": []}
+        if row["object"] is None:
+            if not roots:
+                search.build_roots()
+                roots = True
+            e = search.search(row["type"], obj, chain_depth, pending)
+            if pending:
+                search.resolve_pending(pending, chain_depth)
+                del pending[:]
+            e.pop("graph", None)
+            row["holder"] = e["chain"]
+            row["object"] = "%s %s" % (names.tshort(type(obj)), e["chain"]) \
+                if e["status"] == "found" else names.tkey(type(obj))
+        out.append(row)
+    obj = None
+    return {"per_iter": float(growth.get("refs", 0)), "objects": out,
+            "attributed_iterations": 0,
+            "note": None if out else
+            "no object reached from the collector's lists gained "
+            "references (the leaked ones are reached from none of them: "
+            "an interned string, a static type)"}
 
 
 def _abandon(state):
@@ -79,8 +185,10 @@ def begin(module, depth=DEPTH):
 
 def finish(state, iterations, native_per_iter, growth, dot_path=None,
            chain_samples=CHAIN_SAMPLES, chain_depth=CHAIN_DEPTH,
-           time_budget=TIME_BUDGET_S):
-    """After `iterations` more run() calls. Returns (json_text, text)."""
+           time_budget=TIME_BUDGET_S, ref_objs=(), render_it=True):
+    """After `iterations` more run() calls. Returns (json_text, text), or
+    the report as a dict when not render_it. ref_objs: refgrowth.grown()'s
+    [[object, references gained]], named in the report's "refs"."""
     t0 = time.perf_counter()
     st = state
     iterations = max(int(iterations), 1)
@@ -89,6 +197,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
     names = Names(own, st.case_name, st.case_stem)
     pins = Pins(own, names)
     notes = own.mine([])
+    own.ids.update(map(id, [ref_objs] + list(ref_objs)))
     started = st.started_tracing
     try:
         gc_on = gc.isenabled()
@@ -127,6 +236,13 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
         held = search.chains(rows, samples, usamples,
                              max(int(chain_samples), 0),
                              max(int(chain_depth), 1))
+        if growth and "refs" in growth:
+            # a budget of its own: the census may have spent the shared one
+            search.budget = safe.Budget(max(float(time_budget) / 2, 1.0))
+            refs = _refs_named(ref_objs, growth, search, names, iterations,
+                               chain_depth)
+        else:
+            refs = None
         search = None
         fds = others.fd_report(st, names, fd_owners, iterations)
         threads = others.thread_report(st, own, names, pins, iterations)
@@ -159,10 +275,15 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             "threads": threads,
             "native": native,
             "native_sites": native_sites,
+            "py_blocks": st.py_blocks,
+            "refs": refs,
             "dot": dot,
             "notes": notes[:],
             "elapsed_s": round(time.perf_counter() - t0 + st.begin_s, 3),
         }
+        if not render_it:
+            rep["_names"] = names
+            return rep
         return render.to_json(rep), render.to_text(rep)
     finally:
         own.release()

@@ -13,6 +13,8 @@
 #include "native.h"
 #include "signals.h"
 #include "pypkg.h"
+#include "pysites.h"
+#include "refgrowth.h"
 #include "session.h"
 #include "explain_modules.h" /* generated from src/explain/modules.txt */
 
@@ -148,28 +150,77 @@ static PyObject *native_funcs_list(const struct lc_native_report *r)
     return list;
 }
 
-static PyObject *native_stop(PyObject *self, PyObject *unused)
+/* One report (native.h) as a dict. */
+static PyObject *report_dict(const struct lc_native_report *r)
 {
-    /* static: a malloc here would be recorded (it is still on) */
-    static struct lc_native_report report;
-    struct lc_native_report *r = &report;
-    PyObject *out = NULL;
-
-    (void)self;
-    (void)unused;
-    if (lc_native_stop(r) < 0)
-        Py_RETURN_NONE;
-    out = Py_BuildValue(
+    return Py_BuildValue(
         "{s:L,s:L,s:L,s:L,s:d,s:N,s:N}", "bytes", (long long)r->bytes,
         "blocks", (long long)r->blocks, "stacks", (long long)r->stacks,
         "untracked", (long long)r->untracked, "elapsed_s", r->elapsed_s,
         "sites", native_sites_list(r), "functions", native_funcs_list(r));
+}
+
+/* Python-allocator survivors read for what they are: at most this many. */
+#define PY_BLOCKS_READ 20000
+
+static PyObject *native_stop(PyObject *self, PyObject *unused)
+{
+    /* static: a malloc here would be recorded (it is still on) */
+    static struct lc_native_report report, pyreport;
+    struct lc_native_block *blocks = NULL;
+    size_t nblocks = 0;
+    PyObject *out = NULL, *objs, *py;
+
+    (void)self;
+    (void)unused;
+    lc_pysites_remove();
+    if (lc_native_stop_all(&report, &pyreport, &blocks, &nblocks) < 0)
+        Py_RETURN_NONE;
+    objs = lc_pysites_objects(blocks, nblocks, PY_BLOCKS_READ);
+    free(blocks);
+    if (objs)
+        out = report_dict(&report);
+    py = out ? report_dict(&pyreport) : NULL;
+    if (!py || PyDict_SetItemString(out, "py", py) < 0 ||
+        PyDict_SetItemString(out, "py_survivors", objs) < 0)
+        Py_CLEAR(out);
+    Py_XDECREF(py);
+    Py_XDECREF(objs);
     return out;
+}
+
+/* Also note Python's MEM and OBJ blocks from now on (pysites.h). */
+static PyObject *native_py_start(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyBool_FromLong(lc_native_tracking && lc_pysites_install() == 0);
+}
+
+/* Stop noting Python's blocks (native ones go on until stop()). */
+static PyObject *native_py_stop(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    lc_pysites_remove();
+    Py_RETURN_NONE;
+}
+
+static PyObject *native_entry_points(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return lc_pysites_entry_points();
 }
 
 static PyMethodDef native_methods[] = {
     {"start", native_start, METH_NOARGS, "start recording native blocks"},
     {"stop", native_stop, METH_NOARGS, "stop; the survivors by stack"},
+    {"py_start", native_py_start, METH_NOARGS,
+     "also record Python's MEM and OBJ blocks"},
+    {"py_stop", native_py_stop, METH_NOARGS, "stop recording Python's blocks"},
+    {"entry_points", native_entry_points, METH_NOARGS,
+     "[(object, offset, name)] of extensions' method tables"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -195,6 +246,7 @@ static int install_native(void)
 
     if (!lc_native_available())
         return 0;
+    lc_native_prepare(); /* its descriptors are ours, not the case's */
     mod = PyModule_Create(&native_module);
     if (!mod)
         return -1;
@@ -208,7 +260,7 @@ static int install_native(void)
  * (new reference), or NULL with a Python exception set. */
 static PyObject *install_package(void)
 {
-    if (install_native() < 0)
+    if (install_native() < 0 || lc_refgrowth_install() < 0)
         return NULL;
     return lc_pypkg_install(PACKAGE, "explain", explain_modules,
                             explain_modules_COUNT);

@@ -18,6 +18,7 @@ NATIVE_SITES_SHOWN = 5  # native sites in the text (the JSON has all)
 NATIVE_FRAMES_SHOWN = 10
 NATIVE_TEXT_MIN = 32.0  # B/it of native sites worth a section by themselves
 THREADS_SHOWN = 8
+PY_OBJECTS_SHOWN = 8   # rows of section 1's Python blocks in the text
 WIDTH = 100            # text report line length
 
 
@@ -201,6 +202,84 @@ def _native_sites_text(rep, out):
             len(ns["sites"]) - NATIVE_SITES_SHOWN))
 
 
+def _what_text(w):
+    if w["repr"] is not None:
+        return "%s %s" % (w["type"].replace("builtins.", ""), w["repr"])
+    if w.get("examples"):
+        return "%s (%s, ...)" % (w["type"], ", ".join(w["examples"]))
+    if w.get("bytes") is not None:
+        return "raw buffer of %d B" % w["bytes"]
+    return w["type"]
+
+
+def _py_objects_text(rep, out):
+    """Section 1's census of the Python blocks that stayed: objects whether
+    the collector tracks them or not, and raw buffers."""
+    pb = rep.get("py_blocks")
+    if not pb or not pb["recorded"]:
+        return
+    rows = [o for o in pb["objects"] if o["count"] >= 2]
+    rb = pb["raw_buffers"]
+    if not rows and not rb["blocks_per_iter"]:
+        return
+    out.append("   blocks of Python's allocators that stayed (last %d calls, "
+               "tracked or not):" % pb["iterations"])
+    for o in rows[:PY_OBJECTS_SHOWN]:
+        _wrap("   %8s  " % _num(o["per_iter"]), "%s   (%s/it)" % (
+            _what_text(o), _bytes(o["bytes_per_iter"])), out, " " * 13)
+    if rb["blocks_per_iter"]:
+        _wrap("   %8s  " % _num(rb["blocks_per_iter"]),
+              "raw buffers (no object): %s/it, sizes %s" % (
+                  _bytes(rb["bytes_per_iter"]),
+                  ", ".join("%d B" % z["bytes"] for z in rb["sizes"])),
+              out, " " * 13)
+
+
+def _py_sites_text(rep, out):
+    """Section 6: C stacks of the Python blocks that stayed, where a
+    library function (an extension's) is on the stack."""
+    pb = rep.get("py_blocks")
+    if not pb or not pb["recorded"] or not pb["sites"]:
+        return
+    out.append("")
+    out.append("6. C stacks of the Python-allocator blocks that stayed "
+               "(below an extension's function)")
+    for i, s in enumerate(pb["sites"][:NATIVE_SITES_SHOWN]):
+        what = ", ".join("%s %s/it" % (_what_text(w), _num(w["per_iter"]))
+                         for w in s["what"])
+        out.append("  #%-2d %s/it  %s blocks/it" % (
+            i + 1, _bytes(s["bytes_per_iter"]), _num(s["blocks_per_iter"])))
+        if what:
+            _wrap("        what: ", what, out, "          ")
+        for w in _collapsed(s["frames"][:NATIVE_FRAMES_SHOWN]):
+            _wrap("        ", w, out, "          ")
+        if s["truncated"] or len(s["frames"]) > NATIVE_FRAMES_SHOWN:
+            out.append("        ...")
+
+
+def _refs_text(rep, out):
+    """Section 1's references, when the refs signal grew: the objects whose
+    reference count grows and the calls that take the references."""
+    rf = rep.get("refs")
+    if not rf:
+        return
+    out.append("   references (objects whose reference count grew, refs per "
+               "iteration; the calls that took them):")
+    if rf["note"]:
+        _wrap("   ", rf["note"], out)
+    for r in rf["objects"]:
+        _wrap("   %8s  " % _num(r["refs_per_iter"]), r["object"], out,
+              " " * 13)
+        for t in r["takers"]:
+            _wrap("             %s refs/it by " % _num(t["refs_per_iter"]),
+                  "%s (%s)" % (t["call"], t["kind"]), out, " " * 17)
+            if t["at"]:
+                _wrap("                 at ", t["at"], out, " " * 20)
+        if not r["takers"] and rf["attributed_iterations"]:
+            out.append("             no call of %d traced iterations took one"
+                       % rf["attributed_iterations"])
+
+
 def to_text(rep):
     out = []
     g = rep["growth"]
@@ -224,6 +303,8 @@ def to_text(rep):
     else:
         out.append("   no Python object type grew in number (a container "
                    "growing in size, or native memory)")
+    _py_objects_text(rep, out)
+    _refs_text(rep, out)
     out.append("")
     out.append("2. Where it was allocated (tracemalloc, by traceback, per iteration)")
     if rep["sites"] is None:
@@ -305,6 +386,7 @@ def to_text(rep):
             for c in nat["candidates"]:
                 _wrap("         ", c, out)
     _native_sites_text(rep, out)
+    _py_sites_text(rep, out)
     if rep["notes"]:
         out.append("")
         for n in rep["notes"]:

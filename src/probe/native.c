@@ -1,6 +1,7 @@
 #include "native.h"
 
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <libunwind.h>
 #include <pthread.h>
@@ -21,9 +22,9 @@ bool lc_native_interposed;
 struct live {
     uintptr_t ptr;  /* block address; 0: empty */
     uint32_t stack; /* index into stacks */
-    uint32_t pad;
-    uint64_t size; /* requested bytes */
-    uint64_t base; /* bytes of it that existed before start */
+    uint32_t kind;  /* enum lc_native_kind */
+    uint64_t size;  /* requested bytes */
+    uint64_t base;  /* bytes of it that existed before start */
 };
 
 /* A distinct call stack, from unw_backtrace's first frame outwards. */
@@ -92,7 +93,7 @@ static uint32_t stack_index(const uintptr_t *ip, int n, uint64_t h)
     return (uint32_t)i;
 }
 
-void lc_native_note_alloc(void *p, size_t size, size_t base)
+static void note(void *p, size_t size, size_t base, uint32_t kind)
 {
     uintptr_t ip[LC_NATIVE_DEPTH];
     int n;
@@ -115,12 +116,25 @@ void lc_native_note_alloc(void *p, size_t size, size_t base)
                 i = (i + 1) & (LIVE_SLOTS - 1);
             if (!live[i].ptr)
                 nlive++;
-            live[i] = (struct live){
-                .ptr = (uintptr_t)p, .stack = si, .size = size, .base = base};
+            live[i] = (struct live){.ptr = (uintptr_t)p,
+                                    .stack = si,
+                                    .kind = kind,
+                                    .size = size,
+                                    .base = base};
         }
     }
     pthread_mutex_unlock(&lock);
     busy = 0;
+}
+
+void lc_native_note_alloc(void *p, size_t size, size_t base)
+{
+    note(p, size, base, LC_NATIVE_MALLOC);
+}
+
+void lc_native_note_py(void *p, size_t size, enum lc_native_kind kind)
+{
+    note(p, size, 0, (uint32_t)kind);
 }
 
 /* Empty slot i of the live table, shifting later entries of its run back
@@ -189,6 +203,13 @@ static void *map(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
+void lc_native_prepare(void)
+{
+    void *ip[4];
+
+    unw_backtrace(ip, 4);
+}
+
 int lc_native_start(void)
 {
     static bool atfork;
@@ -226,6 +247,9 @@ int lc_native_start(void)
 struct group {
     int64_t bytes, blocks;
     uint32_t depth;
+    uint32_t kind; /* enum lc_native_kind */
+    uint32_t id;   /* its index before sorting */
+    int site;      /* its site in its report, or -1 */
     uintptr_t ip[LC_NATIVE_DEPTH];
 };
 
@@ -382,37 +406,54 @@ static bool tracemalloc_own(const struct sym *syms, int n)
     return false;
 }
 
-/* Turn recording off and take one group per stack with survivors, the
- * tables unmapped; *n groups, in a malloc'd array (NULL: out of memory). */
+/* The Python-allocator survivors, listed by take_groups (group: the
+ * group's id until lc_native_stop_all() makes it a site index). */
+static struct lc_native_block *pyblocks;
+static size_t npyblocks;
+
+/* Turn recording off and take one group per stack and kind with
+ * survivors, the tables unmapped; *n groups, in a malloc'd array (NULL:
+ * out of memory). Python-allocator survivors also go to pyblocks. */
 static struct group *take_groups(size_t *n, int64_t *dropped)
 {
     uint32_t *gi;
     struct group *groups;
+    size_t pycap = 0;
 
     pthread_mutex_lock(&lock);
     __atomic_store_n(&lc_native_tracking, 0, __ATOMIC_SEQ_CST);
     started = false;
     *n = 0;
     *dropped = untracked;
-    gi = calloc(STACK_SLOTS, sizeof(*gi));
-    groups = calloc(nstacks ? nstacks : 1, sizeof(*groups));
-    for (size_t i = 0; gi && groups && i < LIVE_SLOTS; i++) {
+    gi = calloc((size_t)STACK_SLOTS * LC_NATIVE_KINDS, sizeof(*gi));
+    groups = calloc(nstacks ? LC_NATIVE_KINDS * nstacks : 1, sizeof(*groups));
+    for (size_t i = 0; i < LIVE_SLOTS; i++)
+        pycap += live[i].ptr && live[i].kind != LC_NATIVE_MALLOC;
+    pyblocks = calloc(pycap ? pycap : 1, sizeof(*pyblocks));
+    npyblocks = 0;
+    for (size_t i = 0; gi && groups && pyblocks && i < LIVE_SLOTS; i++) {
         struct live *l = &live[i];
+        size_t key = (size_t)l->stack * LC_NATIVE_KINDS + l->kind;
         struct group *g;
         int64_t b;
 
         if (!l->ptr)
             continue;
-        if (!gi[l->stack]) {
+        if (!gi[key]) {
             g = &groups[(*n)++];
-            gi[l->stack] = (uint32_t)*n;
+            gi[key] = (uint32_t)*n;
             g->depth = stacks[l->stack].depth;
+            g->kind = l->kind;
+            g->id = (uint32_t)(*n - 1);
             memcpy(g->ip, stacks[l->stack].ip, sizeof(g->ip));
         }
-        g = &groups[gi[l->stack] - 1];
+        g = &groups[gi[key] - 1];
         b = (int64_t)l->size - (int64_t)l->base;
         g->bytes += b > 0 ? b : 0;
         g->blocks += l->base ? 0 : 1;
+        if (l->kind != LC_NATIVE_MALLOC)
+            pyblocks[npyblocks++] = (struct lc_native_block){
+                .ptr = l->ptr, .size = l->size, .site = (int)(gi[key] - 1)};
     }
     munmap(live, LIVE_SLOTS * sizeof(*live));
     munmap(stacks, STACK_SLOTS * sizeof(*stacks));
@@ -420,6 +461,10 @@ static struct group *take_groups(size_t *n, int64_t *dropped)
     stacks = NULL;
     pthread_mutex_unlock(&lock);
     free(gi);
+    if (!pyblocks) {
+        free(groups);
+        groups = NULL;
+    }
     return groups;
 }
 
@@ -488,13 +533,15 @@ static void add_funcs(struct funcs *acc, const struct group *g,
     }
 }
 
-static void put_site(struct lc_native_report *out, const struct group *g,
+static void put_site(struct lc_native_report *out, struct group *g,
                      const struct sym *syms, int n, bool more)
 {
     struct lc_native_site *s;
 
+    g->site = -1;
     if (out->nsites >= LC_NATIVE_SITES_SHOWN)
         return;
+    g->site = out->nsites;
     s = &out->sites[out->nsites++];
     s->bytes = g->bytes;
     s->blocks = g->blocks;
@@ -519,48 +566,122 @@ static void put_funcs(struct lc_native_report *out, struct funcs *acc)
     }
 }
 
-int lc_native_stop(struct lc_native_report *out)
+/* Whether a stack has a frame in a library: not the interpreter, libc,
+ * libunwind, the loader or the program (dladdr: no DWARF read). */
+static bool has_library_frame(const struct group *g)
 {
-    struct funcs acc = {0};
+    Dl_info self;
+
+    if (!dladdr((void *)has_library_frame, &self))
+        self.dli_fbase = NULL;
+    for (uint32_t i = 0; i < g->depth; i++) {
+        Dl_info info;
+        const char *base;
+
+        if (!dladdr((void *)g->ip[i], &info) || !info.dli_fname ||
+            !info.dli_fname[0] || info.dli_fbase == self.dli_fbase)
+            continue;
+        base = basename_of(info.dli_fname);
+        if (where_of(base) == W_OTHER && strncmp(base, "ld-linux", 8) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* Group i into its kind's report. Python blocks allocated by the
+ * interpreter alone are counted but not symbolized (tracemalloc's sites
+ * say more; reading libpython's DWARF for them would cost the pass
+ * seconds). */
+static void report_group(Dwfl *dwfl, struct group *g, const char *program,
+                         struct lc_native_report *out, struct funcs *acc)
+{
+    struct sym syms[LC_NATIVE_DEPTH];
+    bool more;
+    int n;
+
+    g->site = -1;
+    if (g->kind != LC_NATIVE_MALLOC && !has_library_frame(g)) {
+        out->stacks++;
+        out->bytes += g->bytes;
+        out->blocks += g->blocks;
+        return;
+    }
+    n = frames_of(dwfl, g, syms, LC_NATIVE_DEPTH, &more, program);
+    if (g->kind == LC_NATIVE_MALLOC && tracemalloc_own(syms, n))
+        return;
+    out->stacks++;
+    out->bytes += g->bytes;
+    out->blocks += g->blocks;
+    put_site(out, g, syms, n, more);
+    add_funcs(acc, g, syms, n);
+}
+
+int lc_native_stop_all(struct lc_native_report *out,
+                       struct lc_native_report *py,
+                       struct lc_native_block **blocks, size_t *nblocks)
+{
+    struct funcs acc[2] = {{0}, {0}};
     struct group *groups;
     size_t ngroups;
+    int *site_of;
     Dwfl *dwfl;
     char program[LC_PATH_MAX];
     ssize_t plen;
     double t0 = now_s();
 
     memset(out, 0, sizeof(*out));
+    memset(py, 0, sizeof(*py));
+    *blocks = NULL;
+    *nblocks = 0;
     if (!started)
         return -LC_EINTERP;
     groups = take_groups(&ngroups, &out->untracked);
-    if (!groups)
+    site_of =
+        groups ? malloc((ngroups ? ngroups : 1) * sizeof(*site_of)) : NULL;
+    if (!site_of) {
+        free(groups);
+        free(pyblocks);
+        pyblocks = NULL;
         return -LC_ENOMEM;
+    }
+    py->untracked = out->untracked;
     qsort(groups, ngroups, sizeof(*groups), by_bytes);
-    while (ngroups && groups[ngroups - 1].bytes == 0 &&
-           groups[ngroups - 1].blocks == 0)
-        ngroups--;
     plen = readlink("/proc/self/exe", program, sizeof(program) - 1);
     program[plen > 0 ? plen : 0] = '\0';
     dwfl = open_dwfl();
     for (size_t i = 0; i < ngroups; i++) {
-        struct sym syms[LC_NATIVE_DEPTH];
-        bool more;
-        int n =
-            frames_of(dwfl, &groups[i], syms, LC_NATIVE_DEPTH, &more, program);
+        bool isnat = groups[i].kind == LC_NATIVE_MALLOC;
 
-        if (tracemalloc_own(syms, n))
-            continue;
-        out->stacks++;
-        out->bytes += groups[i].bytes;
-        out->blocks += groups[i].blocks;
-        put_site(out, &groups[i], syms, n, more);
-        add_funcs(&acc, &groups[i], syms, n);
+        groups[i].site = -1;
+        if (groups[i].bytes || groups[i].blocks)
+            report_group(dwfl, &groups[i], program, isnat ? out : py,
+                         &acc[!isnat]);
+        site_of[groups[i].id] = groups[i].site;
     }
-    put_funcs(out, &acc);
+    put_funcs(out, &acc[0]);
+    put_funcs(py, &acc[1]);
     if (dwfl)
         dwfl_end(dwfl);
-    free(acc.v);
+    for (size_t i = 0; i < npyblocks; i++)
+        pyblocks[i].site = site_of[pyblocks[i].site];
+    *blocks = pyblocks;
+    *nblocks = npyblocks;
+    pyblocks = NULL;
+    free(acc[0].v);
+    free(acc[1].v);
+    free(site_of);
     free(groups);
-    out->elapsed_s = now_s() - t0;
+    out->elapsed_s = py->elapsed_s = now_s() - t0;
     return 0;
+}
+
+int lc_native_stop(struct lc_native_report *out)
+{
+    static struct lc_native_report py;
+    struct lc_native_block *blocks;
+    size_t n;
+    int rc = lc_native_stop_all(out, &py, &blocks, &n);
+
+    free(blocks);
+    return rc;
 }

@@ -47,6 +47,23 @@ extern int lc_native_tracking;
  * functions (not under ASan, not in the unit tests' programs). */
 extern bool lc_native_interposed;
 
+/* What a recorded block came from: the malloc family, or Python's MEM or
+ * OBJ allocator (noted by the explain pass's own hook on them,
+ * src/explain/pysites.h, during its measured calls only). */
+enum lc_native_kind {
+    LC_NATIVE_MALLOC,
+    LC_NATIVE_PY_MEM,
+    LC_NATIVE_PY_OBJ,
+    LC_NATIVE_KINDS
+};
+
+/* A Python-allocator block still allocated at stop. */
+struct lc_native_block {
+    uintptr_t ptr; /* the address Python's allocator returned */
+    uint64_t size; /* requested bytes */
+    int site;      /* its site in the Python report, or -1 (not shown) */
+};
+
 /* One frame of a site, symbolized. */
 struct lc_native_frame {
     char function[160]; /* symbol name, or "" when no symbol covers it */
@@ -90,6 +107,11 @@ struct lc_native_report {
 /* True when the program carries the allocator functions. */
 bool lc_native_available(void);
 
+/* Initialise libunwind now: on first use it opens a pipe (its memory
+ * validation), which an explain pass started later would count as a
+ * descriptor the case opened. Call before the pass reads /proc/self/fd. */
+void lc_native_prepare(void);
+
 /* Map the tables and start recording. 0; -LC_EINTERP when unavailable or
  * already started; -LC_ENOMEM when the tables cannot be mapped. */
 int lc_native_start(void);
@@ -97,6 +119,17 @@ int lc_native_start(void);
 /* Stop recording and report the survivors into *out (caller-owned).
  * 0, or -LC_EINTERP when not started. Unmaps the tables. */
 int lc_native_stop(struct lc_native_report *out);
+
+/* lc_native_stop(), with the Python-allocator blocks apart: their sites in
+ * *py (frames from the allocator's caller, as for malloc's), and every
+ * survivor in *blocks (malloc'd, *nblocks of them; the caller frees). */
+int lc_native_stop_all(struct lc_native_report *out,
+                       struct lc_native_report *py,
+                       struct lc_native_block **blocks, size_t *nblocks);
+
+/* A Python block of kind (LC_NATIVE_PY_MEM or _OBJ) was allocated, while
+ * lc_native_tracking is set; lc_native_note_free() forgets it. */
+void lc_native_note_py(void *p, size_t size, enum lc_native_kind kind);
 
 /* Called by src/probe/native_malloc.c only, while lc_native_tracking is set.
  * note_alloc: p (non-NULL) was allocated with size bytes, of which base

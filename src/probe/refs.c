@@ -193,7 +193,8 @@ static void count_static(PyObject *op)
 /* The statically allocated strings of a struct of STRUCT_FOR_ASCII_STR
  * fields (pycore_global_strings.h): each an ASCII object followed by its
  * text and a NUL, padded to the object's alignment. */
-static void count_static_strings(char *p, size_t bytes)
+static void count_static_strings(char *p, size_t bytes,
+                                 void (*each)(PyObject *))
 {
     char *end = p + bytes;
 
@@ -204,7 +205,7 @@ static void count_static_strings(char *p, size_t bytes)
 
         if (Py_TYPE(a) != &PyUnicode_Type)
             break; /* a layout this code does not know: count less */
-        count_static((PyObject *)a);
+        each((PyObject *)a);
         p += (size + align - 1) / align * align;
     }
 }
@@ -218,31 +219,31 @@ static void count_static_strings(char *p, size_t bytes)
  * one becoming reached or unreached (a small int stored in a new untracked
  * dict) moves the sum by nothing rather than by a billion.
  */
-static void count_statics(void)
+static void count_statics(void (*each)(PyObject *))
 {
     typeof(_PyRuntime.global_objects.singletons) *g =
         &_PyRuntime.global_objects.singletons;
 
-    count_static(Py_None);
-    count_static(Py_True);
-    count_static(Py_False);
-    count_static(Py_Ellipsis);
-    count_static(Py_NotImplemented);
+    each(Py_None);
+    each(Py_True);
+    each(Py_False);
+    each(Py_Ellipsis);
+    each(Py_NotImplemented);
     for (size_t i = 0; i < sizeof(g->small_ints) / sizeof(g->small_ints[0]);
          i++)
-        count_static((PyObject *)&g->small_ints[i]);
-    count_static((PyObject *)&g->bytes_empty);
+        each((PyObject *)&g->small_ints[i]);
+    each((PyObject *)&g->bytes_empty);
     for (size_t i = 0; i < 256; i++)
-        count_static((PyObject *)&g->bytes_characters[i].ob);
+        each((PyObject *)&g->bytes_characters[i].ob);
     count_static_strings((char *)&g->strings.literals,
-                         sizeof(g->strings.literals));
+                         sizeof(g->strings.literals), each);
     count_static_strings((char *)&g->strings.identifiers,
-                         sizeof(g->strings.identifiers));
+                         sizeof(g->strings.identifiers), each);
     for (size_t i = 0; i < 128; i++)
-        count_static((PyObject *)&g->strings.ascii[i]);
+        each((PyObject *)&g->strings.ascii[i]);
     for (size_t i = 0; i < 128; i++)
-        count_static((PyObject *)&g->strings.latin1[i]);
-    count_static((PyObject *)&g->tuple_empty);
+        each((PyObject *)&g->strings.latin1[i]);
+    each((PyObject *)&g->tuple_empty);
 }
 
 static int read_once(struct _gc_runtime_state *gc)
@@ -253,7 +254,7 @@ static int read_once(struct _gc_runtime_state *gc)
     sum = 0;
     objects = 0;
     full = 0;
-    count_statics();
+    count_statics(count_static);
     for (int i = 0; i < NUM_GENERATIONS; i++)
         walk(&gc->generations[i].head);
     walk(&gc->permanent_generation.head);
@@ -303,6 +304,39 @@ int64_t lc_refs_total(void)
         return -1;
     last_objects = objects;
     return sum;
+}
+
+static void (*each_fn)(void *, void *);
+static void *each_ctx;
+
+static void each_static(PyObject *op)
+{
+    each_fn(op, each_ctx);
+}
+
+static void each_in(PyGC_Head *head)
+{
+    for (PyGC_Head *g = _PyGCHead_NEXT(head); g != head; g = _PyGCHead_NEXT(g))
+        each_fn((PyObject *)(g + 1), each_ctx);
+}
+
+int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx)
+{
+    struct _gc_runtime_state *gc;
+
+    if (!Py_IsInitialized() || lc_refs_total() < 0)
+        return -1;
+    gc = &PyInterpreterState_Get()->gc;
+    each_fn = fn;
+    each_ctx = ctx;
+    count_statics(each_static);
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        each_in(&gc->generations[i].head);
+    each_in(&gc->permanent_generation.head);
+    for (size_t i = 0; i < set_cap; i++)
+        if (set[i])
+            fn((void *)set[i], ctx);
+    return 0;
 }
 
 int64_t lc_refs_debug_total(void)

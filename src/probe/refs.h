@@ -36,6 +36,13 @@
  * set could not be mapped (out of memory). */
 int64_t lc_refs_total(void);
 
+/* Call fn(op, ctx) once for every object the sum counts (op a PyObject *;
+ * fn must not create, free or take a reference to any object), after a
+ * reading made for it. 0, or -1 when the interpreter is not running or the
+ * visited set could not be mapped. For the explain pass (which objects'
+ * counts grew, src/explain/refgrowth.h); never on a verdict's path. */
+int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx);
+
 /* The debug interpreter's own total (sys.gettotalrefcount(),
  * _Py_GetRefTotal()): every Py_INCREF/Py_DECREF compiled with Py_REF_DEBUG
  * moves it, so it sees references to objects nothing reached holds; but

@@ -9,6 +9,18 @@ Groups (CTest runs each as explain_e2e_GROUP, or `all`):
            holder a person would fix and the line of the case that
            allocates, and a DOT file is written per leak;
   command  `leakcheck explain` on one of them: the text for people;
+  refs     reference leaks named (issue 23): `leakcheck explain --format
+           json` and the text on the repository's refcount-only cases
+           name the object whose count grows (None, the module global
+           dict by its holder, msgpack's int key) at +1 ref/it and the
+           call that takes it; the explain pass counts none of its own
+           descriptors; a JUnit failure carries the same lines;
+  ext      leaks inside Debian-packaged C extensions (ujson 5.7.0, msgpack
+           1.0.3; cases/ujson_*_leak.py, cases/msgpack_*_leak.py): the
+           explanation names what leaked, tracked by the collector or not
+           (str 'null', a raw buffer of 31 B, ...), and a C function in
+           the extension's shared object on its allocation stack;
+  files    `leakcheck explain CASE` run in a fresh folder leaves it empty;
   fixtures each group above, run from a copy of tests/explain/ with one of
            its fixtures removed, fails naming that fixture.
 
@@ -26,6 +38,19 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+REPO_CASES = os.path.join(ROOT, "cases")
+sys.path.insert(0, HERE)
+import schema_check  # noqa: E402
+
+# refcount-only cases of cases/ -> (the object named, the call named)
+REFS = {
+    "ext_incref_none_leak": ("None", "_lcleaky.incref_none_leak"),
+    "ctypes_incref_module_dict": ("dict ctypes_incref_module_dict._REGISTRY",
+                                  "_incref"),
+    "msgpack_unpackb_incomplete_map_ref_leak": ("int 1",
+                                                "msgpack._cmsgpack.unpackb"),
+}
 
 # case -> (text a holder chain must contain, text of the allocating line)
 HOLDERS = {
@@ -155,6 +180,151 @@ def test_command(exe):
         check(want in text, "explain text contains %r" % want)
 
 
+def repo_case(case):
+    return require(os.path.join(REPO_CASES, case + ".py"),
+                   "a case of the repository's cases/")
+
+
+def explain_json(exe, path, cwd=None):
+    """(explanation dict or None, the report's text of it, process)."""
+    proc = subprocess.run([exe, "explain", "--format", "json", path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=600, cwd=cwd)
+    try:
+        case = json.loads(proc.stdout)["cases"][0]
+    except (ValueError, KeyError, IndexError):
+        return None, "", proc
+    return case.get("explanation"), case.get("explanation_text") or "", proc
+
+
+def test_refs(exe):
+    """Reference leaks named, in JSON (valid against the schema), text and
+    JUnit; the pass's own descriptors are not the case's."""
+    with open(require(os.path.join(ROOT, "src", "explain",
+                               "explain.schema.json"), "the schema")) as f:
+        schema = json.load(f)
+    for case, (obj, call) in REFS.items():
+        ex, text, proc = explain_json(exe, repo_case(case))
+        check(ex is not None and "error" not in ex, "%s: explained (%s)" % (
+            case, proc.stderr.decode(errors="replace")[-500:]))
+        if ex is None or "error" in ex:
+            continue
+        errs = schema_check.errors(schema, ex)
+        check(not errs, "%s: explanation valid: %s" % (case, errs[:3]))
+        objs = (ex.get("refs") or {}).get("objects") or []
+        top = objs[0] if objs else {}
+        check(top.get("object") == obj, "%s: first object is %r; got %r" % (
+            case, obj, [o.get("object") for o in objs]))
+        check(abs(top.get("refs_per_iter", 0) - 1.0) < 0.05,
+              "%s: %s at +1 ref/it; got %r" % (case, obj,
+                                                top.get("refs_per_iter")))
+        takers = top.get("takers") or [{}]
+        check(takers[0].get("call") == call and
+              abs(takers[0].get("refs_per_iter", 0) - 1.0) < 0.05,
+              "%s: taken by %s, +1 ref/it; got %r" % (case, call, takers))
+        check(("+1.00  " + obj) in text and ("by " + call) in text,
+              "%s: the text names %s and %s:\n%s" % (case, obj, call, text))
+        fds = ex.get("fds") or {}
+        check(fds.get("per_iter") == 0 and not fds.get("new"),
+              "%s: no descriptor of the pass's own counted: %r" % (case, fds))
+    test_refs_junit(exe)
+
+
+# case -> (what leaked as section 1 names it, (type, repr) or ("raw", size),
+# the shared object whose function the stack must name)
+EXT = {
+    "ujson_dumps_none_key_leak": (("builtins.str", "'null'"), "ujson"),
+    "ujson_dumps_bigint_leak": (("builtins.str", "'1180591620717411303424'"),
+                                "ujson"),
+    "ujson_loads_bigint_leak": (("raw", 31), "ujson"),
+    "msgpack_unpackb_incomplete_map_str_key_leak": (("builtins.str",
+                                                     "'abc'"), "_cmsgpack"),
+    "msgpack_unpackb_incomplete_nested_array_leak": (("builtins.list", None),
+                                                     "_cmsgpack"),
+}
+
+
+def test_ext(exe):
+    """What leaked inside an extension, tracked or not, and where in it."""
+    with open(require(os.path.join(ROOT, "src", "explain",
+                               "explain.schema.json"), "the schema")) as f:
+        schema = json.load(f)
+    for case, ((tname, what), so) in EXT.items():
+        ex, text, proc = explain_json(exe, repo_case(case))
+        check(ex is not None and "error" not in ex, "%s: explained (%s)" % (
+            case, proc.stderr.decode(errors="replace")[-500:]))
+        if ex is None or "error" in ex:
+            continue
+        errs = schema_check.errors(schema, ex)
+        check(not errs, "%s: explanation valid: %s" % (case, errs[:3]))
+        pb = ex.get("py_blocks") or {}
+        if tname == "raw":
+            rb = pb.get("raw_buffers") or {}
+            sizes = [z["bytes"] for z in rb.get("sizes", [])]
+            ok = what in sizes and rb.get("blocks_per_iter", 0) >= 0.9
+            label = "raw buffer of %d B" % what
+        else:
+            ok = any(o["type"] == tname and o["repr"] == what and
+                     abs(o["per_iter"] - 1.0) < 0.1
+                     for o in pb.get("objects", []))
+            label = "%s %s" % (tname, what)
+        check(ok, "%s: names %s at +1/it; got %r" % (
+            case, label, (pb.get("objects"), pb.get("raw_buffers"))))
+        funcs = [fr["function"] for site in pb.get("sites", [])
+                 for fr in site["frames"]
+                 if (fr["object"] or "").startswith(so) and fr["function"]]
+        check(funcs, "%s: a C function of %s on the stack; got %r" % (
+            case, so, pb.get("sites")))
+        check("6. C stacks of the Python-allocator blocks" in text and
+              (label.replace("builtins.", "") in text or
+               "raw buffers" in text),
+              "%s: the text shows it:\n%s" % (case, text))
+
+
+def test_refs_junit(exe):
+    """An unexpected reference leak's JUnit failure names the object and
+    the call (a copy of the ctypes case with expect=clean)."""
+    src = repo_case("ctypes_incref_module_dict")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "refs_unexpected.py")
+        with open(src) as f:
+            body = f.read().replace("# leakcheck: expect=leak",
+                                    "# leakcheck: expect=clean")
+        with open(copy, "w") as f:
+            f.write(body)
+        out = os.path.join(tmp, "report.xml")
+        proc = subprocess.run([exe, "run", "-q", "--format", "junit", "-o",
+                               out, copy], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=600)
+        check(proc.returncode == 1, "junit: unexpected leak exits 1, got %d"
+              % proc.returncode)
+        try:
+            with open(out) as f:
+                xml = f.read()
+        except OSError as e:
+            check(False, "junit report written: %s" % e)
+            return
+    check("refs_unexpected._REGISTRY" in xml and "by _incref" in xml,
+          "junit failure names the dict and the call:\n%s" % xml[-3000:])
+
+
+def test_files(exe):
+    """Nothing written where the user did not ask: explain in a fresh
+    folder leaves it empty."""
+    path = case_path(COMMAND_CASE)
+    with tempfile.TemporaryDirectory() as fresh:
+        proc = subprocess.run([exe, "explain", path], cwd=fresh,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=300)
+        left = os.listdir(fresh)
+    check(proc.returncode == 0, "explain exit %d" % proc.returncode)
+    check(b"3. Who holds it" in proc.stdout and
+          b"widget_registry.Widget" in proc.stdout,
+          "explain prints the holder chains as text")
+    check(left == [], "explain in a fresh folder leaves it empty; got %r"
+          % left)
+
+
 def drop_line(path, text):
     with open(path) as f:
         lines = [l for l in f if text not in l]
@@ -197,8 +367,8 @@ def test_fixtures(exe):
                                        p.stdout, p.stderr))
 
 
-GROUPS = {"run": test_run, "command": test_command,
-          "fixtures": test_fixtures}
+GROUPS = {"run": test_run, "command": test_command, "refs": test_refs,
+          "ext": test_ext, "files": test_files, "fixtures": test_fixtures}
 
 
 def main():

@@ -52,6 +52,7 @@ RUNS = {
     "hostile_objects": ["--samples", "6"],
     "ctypes_native": ["--native", "416", "--growth", "native_bytes=416"],
     "clean_bounded": [],
+    "refs_module_dict": ["--growth", "refs=1"],
 }
 
 RESULTS = {}
@@ -391,6 +392,26 @@ class CleanBounded(CaseTest):
         self.assertEqual(self.r.rep["fds"]["per_iter"], 0.0)
         self.assertEqual(self.r.rep["threads"]["new"], [])
         self.assertIsNone(self.r.rep["native"])
+
+
+class RefsModuleDict(CaseTest):
+    """Reference leaks named (issue 23), as far as the package does it
+    alone: the objects whose count grew, by holder. The calls that took
+    them are traced by the program's C tracer only (e2e_explain.py refs)."""
+    case = "refs_module_dict"
+
+    def test_the_dict_is_named_by_its_holder(self):
+        refs = self.r.rep["refs"]
+        self.assertTrue(refs["objects"], refs)
+        top = refs["objects"][0]
+        self.assertEqual(top["object"], "dict refs_module_dict._REGISTRY")
+        self.assertEqual(top["holder"], "refs_module_dict._REGISTRY")
+        self.assertAlmostEqual(top["refs_per_iter"], 1.0, delta=0.05)
+        self.assertEqual(refs["attributed_iterations"], 0)
+        self.assertIn("dict refs_module_dict._REGISTRY", self.r.text)
+
+    def test_no_refs_section_without_refs_growth(self):
+        self.assertIsNone(RESULTS["audit_list"].rep["refs"])
 
 
 class AllCases(unittest.TestCase):

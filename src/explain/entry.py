@@ -64,33 +64,17 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         nativesites.stop(recording)
         _abandon(state)
         raise
-    return _complete(state, step, recording, py_n if recording_py else 0,
-                     iterations, native_per_iter, growth, dot_path,
-                     chain_samples, chain_depth, time_budget)
-
-
-def _stop_recording(state, recording, py_n, iterations):
-    """After the measured calls: the objects whose references grew
-    (refgrowth.grown()), read before the recordings' own reports exist,
-    then the native sites and Python blocks into state."""
     nativesites.py_stop(recording)  # collects first, when gc is on
     if recording is None and state.refs_snap is not None and gc.isenabled():
         gc.collect()
     ref_objs = refgrowth.grown(state.refs_snap, iterations)
     state.refs_snap = None
     raw = nativesites.stop(recording)
-    _py_blocks(state, raw, py_n)
+    _py_blocks(state, raw, py_n if recording_py else 0)
     state.native_sites = raw
-    return ref_objs
-
-
-def _complete(state, step, recording, py_n, iterations, *args):
-    """finish() and what follows it. finish() is called near the top of a
-    short function on purpose: tracemalloc reads the line of every frame on
-    the stack per traced allocation, from the start of its code, and the
-    census allocates for every object."""
-    ref_objs = _stop_recording(state, recording, py_n, iterations)
-    rep = finish(state, iterations, *args, ref_objs=ref_objs,
+    raw = None
+    rep = finish(state, iterations, native_per_iter, growth, dot_path,
+                 chain_samples, chain_depth, time_budget, ref_objs,
                  render_it=False)
     names = rep.pop("_names")
     if ref_objs and rep["refs"]:
@@ -197,7 +181,9 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
     names = Names(own, st.case_name, st.case_stem)
     pins = Pins(own, names)
     notes = own.mine([])
-    own.ids.update(map(id, [ref_objs] + list(ref_objs)))
+    own.add(ref_objs)
+    for e in ref_objs:
+        own.add(e)
     started = st.started_tracing
     try:
         gc_on = gc.isenabled()

@@ -68,6 +68,9 @@ struct lc_case {
     char id[LC_TEST_ID_MAX]; /* the test's id */
     unsigned span; /* one worker judges this case and the span - 1 after
                       it, answering a RESULT record each; 0: alone */
+    long certain;  /* iterations: a test growing through the horizons up
+                      to here is a leak there (plan.h, opts.certain);
+                      0: the whole plan */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

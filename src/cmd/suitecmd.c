@@ -28,6 +28,12 @@
 /* Per test time bound when --time is not given: a test's own budget. */
 #define SUITE_TIME_S 10.0
 
+/* A test growing at every horizon through this many iterations is a leak
+ * there (plan.h, LC_PLAN_CERTAIN_RUN): a leak costs 256 iterations, not
+ * 2048, and a structure a test fills over more calls than that is
+ * reported as a leak. --iterations N asks for the whole plan to N. */
+#define SUITE_CERTAIN 256
+
 /* Wall time to list one operand's tests. */
 #define COLLECT_TIMEOUT_S 600.0
 
@@ -227,6 +233,8 @@ static int add_test(struct suite_run *sr, struct lc_buf *cases,
     c->time_s = a->time_s > 0 ? a->time_s : SUITE_TIME_S;
     if (a->iterations > 0)
         c->iterations = a->iterations;
+    else
+        c->certain = SUITE_CERTAIN;
     if (a->warmup >= 0)
         c->warmup = a->warmup;
     at[0] = op;

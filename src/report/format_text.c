@@ -87,6 +87,11 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
                  r->measured);
     else if (r->reason == LC_PLAN_KEPT_GROWING)
         snprintf(buf, len, "kept growing through H=%ld", r->measured);
+    else if (r->reason == LC_PLAN_CERTAIN)
+        snprintf(buf, len,
+                 "growing at every horizon through H=%ld, the figure over "
+                 "its last %ld",
+                 r->measured, r->measured / 2);
     else if (r->reason == LC_PLAN_MEMORY_CAP)
         snprintf(buf, len, "grew into the memory cap");
 }

@@ -225,6 +225,7 @@ static int screen(struct judge *j, const long *idx, long k)
         return lc_embed_take_error(msg, sizeof(msg)), 0;
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
+    po.sparse_to_end = true; /* only FLAT is used, exact when sparse */
     rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
                  &cc);
     Py_DECREF(fn);
@@ -341,6 +342,7 @@ static void judge_alone(struct judge *j, long i)
         goto out;
     }
     lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
+    po.certain = j->c->certain;
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0)
         lc_result_take_plan(r, &j->m.plan,
                             "raise --time or make the test cheaper");

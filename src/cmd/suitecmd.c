@@ -59,6 +59,9 @@ struct suite_run {
     FILE *journal;
     bool tty;
     size_t done;
+    size_t leaks;     /* tests judged a leak so far */
+    double t0;        /* when judging started, lc_clock_now() */
+    const char *last; /* the test started last, for the progress line */
 };
 
 static int add_word(struct lc_suite_job *sj, const char *w)
@@ -120,13 +123,35 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
     job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
 }
 
+/* The progress line on a terminal (stderr): tests done of all, leaks so
+ * far, the time left at the rate so far, the test started last. Written
+ * over itself; on_done clears it before a test's own line. */
+static void progress(const struct suite_run *sr)
+{
+    double el = lc_clock_now() - sr->t0;
+
+    fprintf(stderr, "\r\033[K[%zu/%zu] %zu leak%s", sr->done, sr->n, sr->leaks,
+            sr->leaks == 1 ? "" : "s");
+    if (sr->done > 0 && sr->done < sr->n) {
+        long left =
+            (long)(el / (double)sr->done * (double)(sr->n - sr->done) + 0.5);
+
+        fprintf(stderr, "  ETA %ldm%02lds", left / 60, left % 60);
+    }
+    if (sr->last)
+        fprintf(stderr, "  %.60s", sr->last);
+    fflush(stderr);
+}
+
 static void on_start(void *ctx, size_t i)
 {
     struct suite_run *sr = ctx;
 
-    if (sr->tty && !sr->collecting)
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s", sr->done, sr->n,
-                sr->cases[i].id);
+    if (sr->collecting)
+        return;
+    sr->last = sr->cases[i].id;
+    if (sr->tty)
+        progress(sr);
 }
 
 static void on_done(void *ctx, size_t i)
@@ -143,6 +168,8 @@ static void on_done(void *ctx, size_t i)
         lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_WORKER,
                        "the worker judged another test than this one: the "
                        "suite's tests changed between two imports");
+    if (r->verdict == LC_VERDICT_LEAK)
+        sr->leaks++;
     if (sr->tty)
         fputs("\r\033[K", stderr);
     if (sr->text) {
@@ -151,6 +178,8 @@ static void on_done(void *ctx, size_t i)
     }
     if (sr->journal)
         lc_journal_write(sr->journal, &sr->cases[i], r);
+    if (sr->tty && sr->done < sr->n)
+        progress(sr);
 }
 
 /* The runner's options for either phase. */
@@ -264,23 +293,37 @@ static int read_lists(struct suite_run *sr, struct lc_buf *cases,
     return rc;
 }
 
-/* Slices: runs of one operand's tests, each judged by one worker; an
- * operand is cut in more slices when there are fewer operands than
- * workers, so -j is used. */
+/* Slices per worker the run aims at: a slice holding a slow leak then
+ * holds up one worker for a quarter of its share, not all of it, and the
+ * progress line moves (a slice's results come when it ends). */
+#define SLICES_PER_JOB 4
+
+/* Fewest tests in a slice cut from a bigger operand: every slice imports
+ * and collects its operand again and runs each test once before judging
+ * (about 0.3 to 1 s for a pytest folder, PLATFORM.md). */
+#define SLICE_MIN 24
+
+/* Slices: runs of one operand's tests, each judged by one worker. Every
+ * operand, the only one or one module among many, is cut in slices of
+ * about (all tests) / (jobs * SLICES_PER_JOB), no fewer than SLICE_MIN
+ * tests and no more than LC_SUITE_SLICE_MAX, evenly: -j spreads a big
+ * module's tests over the workers, not only whole modules. */
 static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
 {
-    size_t per_op = sr->nops < (size_t)sr->a->jobs
-                        ? (size_t)sr->a->jobs / (sr->nops ? sr->nops : 1)
-                        : 1;
+    size_t want = (size_t)sr->a->jobs * SLICES_PER_JOB;
+    size_t target = (n + want - 1) / want;
 
+    if (target < SLICE_MIN)
+        target = SLICE_MIN;
+    if (target > LC_SUITE_SLICE_MAX)
+        target = LC_SUITE_SLICE_MAX;
     for (size_t i = 0; i < n;) {
-        size_t m = 0, len;
+        size_t m = 0, slices, len;
 
         while (i + m < n && sr->op_of[i + m] == sr->op_of[i])
             m++;
-        len = (m + per_op - 1) / per_op;
-        if (len > LC_SUITE_SLICE_MAX)
-            len = LC_SUITE_SLICE_MAX;
+        slices = (m + target - 1) / target;
+        len = (m + slices - 1) / slices;
         for (size_t s = i; s < i + m; s += len) {
             size_t span = s + len <= i + m ? len : i + m - s;
             double per = sr->a->timeout_s > 0 ? sr->a->timeout_s
@@ -325,8 +368,10 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
                 strerror(errno));
     sr->text = sr->a->fmt == LC_FORMAT_TEXT ? out : NULL;
     runner_opts(sr, &ro, self, sizeof(self));
-    t0 = lc_clock_now();
+    sr->t0 = t0 = lc_clock_now();
     rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
+    if (sr->tty)
+        fputs("\r\033[K", stderr);
     if (rc < 0 && rc != -LC_EINTR) {
         if (out != stdout)
             fclose(out);

@@ -8,6 +8,9 @@ GROUP:
             a list that stops filling at 100 entries stays clean;
   slices    -j2 spreads the tests of one operand over workers even when
             there are as many operands as workers;
+  budget    --budget spent: every slice is still screened, every test
+            still gets a verdict; one judged on the short plan says so
+            (over_budget) and rests on the iterations its strength names;
   progress  on a terminal, a progress line counts tests done of all, leaks
             so far and the time left; with stderr not a terminal, none.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
@@ -163,8 +166,54 @@ def test_progress():
           p.stderr.decode("utf-8", "replace")[:300])
 
 
+def test_budget():
+    # a budget spent before any slice starts: every slice is still
+    # screened, and every test judged alone gets the short plan
+    args = [SUITE + "/test_speed.py", "-k", "keeps_one or trivial", "-j2",
+            "--budget", "0.001s", "-q", "--format", "json"]
+    p = subprocess.run([LEAKCHECK, "pytest", *args], cwd=REPO,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=900)
+    err = p.stderr.decode("utf-8", "replace")
+    cases = {c["id"].split("::")[-1]: c
+             for c in json.loads(p.stdout)["cases"]}
+    check(p.returncode == 1 and len(cases) == 21,
+          "every test is reported", "status %d\n%s" % (p.returncode, err))
+    m = re.search(r"--budget 0 s: (\d+) tests? judged short .*, (\d+) clean "
+                  r"by a group's screen only", err)
+    check(m, "the run says how many were judged short or only screened", err)
+    leak = cases.get("test_keeps_one_object", {})
+    check(leak.get("verdict") == "leak" and leak.get("over_budget") is True
+          and leak.get("strength") == "kept growing through H=64"
+          and leak.get("iterations", 0) < 100,
+          "the leak is judged on the short plan and says so", str(leak)[:600])
+    short = screened = 0
+    for k, c in cases.items():
+        if not k.startswith("test_trivial"):
+            continue
+        check(c["verdict"] == "clean", "%s is clean" % k, str(c)[:600])
+        if c["screened"]:
+            screened += 1
+            check(c["over_budget"] is False, "a screen is never cut short",
+                  str(c)[:600])
+        else:
+            short += 1
+            check(c["over_budget"] is True and
+                  c["strength"] == "flat through H=64",
+                  "%s: the short plan, said" % k, str(c)[:600])
+    check(m and (int(m.group(1)), int(m.group(2))) == (short + 1, screened),
+          "the counts are the report's", "%s: %d short, %d screened" %
+          (m and m.group(0), short + 1, screened))
+    for bad in ("10x", "0", "-5m", "m"):
+        p = subprocess.run([LEAKCHECK, "pytest", SUITE, "--budget", bad],
+                           cwd=REPO, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=60)
+        check(p.returncode == 2 and b"--budget" in p.stderr,
+              "--budget %s is a usage error" % bad, p.stderr[:300])
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
-          "progress": test_progress}
+          "progress": test_progress, "budget": test_budget}
 
 if __name__ == "__main__":
     need_suite()

@@ -62,6 +62,9 @@ struct suite_run {
     size_t leaks;     /* tests judged a leak so far */
     double t0;        /* when judging started, lc_clock_now() */
     const char *last; /* the test started last, for the progress line */
+    double budget_s;  /* --budget, seconds; 0: none */
+    double start;     /* when the command started, lc_clock_now() */
+    size_t started;   /* tests whose slice has started */
 };
 
 static int add_word(struct lc_suite_job *sj, const char *w)
@@ -76,10 +79,34 @@ static int add_word(struct lc_suite_job *sj, const char *w)
     return 0;
 }
 
-/* Take -k X, -m X, -u X and --regrtest-cleanup out of argv (into opts),
- * leaving run's options; argc is updated. */
+/* "90", "90s", "10m", "1.5h" as seconds, above 0. 0 or -LC_EUSAGE. */
+static int parse_duration(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end), unit = 1;
+
+    if (end == s)
+        goto bad;
+    if (*end == 'm')
+        unit = 60, end++;
+    else if (*end == 'h')
+        unit = 3600, end++;
+    else if (*end == 's')
+        end++;
+    if (*end != '\0' || !(v > 0) || v * unit > 1e7)
+        goto bad;
+    *out = v * unit;
+    return 0;
+bad:
+    return lc_usage_error("--budget %s: a duration like 600, 90s, 10m or 1h",
+                          s);
+}
+
+/* Take -k X, -m X, -u X, --budget D and --regrtest-cleanup out of argv
+ * (the first four into opts, the budget into *budget_s), leaving run's
+ * options; argc is updated. */
 static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
-                              struct lc_suite_job *opts)
+                              struct lc_suite_job *opts, double *budget_s)
 {
     int out = 1, rc = 0;
 
@@ -95,6 +122,10 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
             rc = add_word(opts, w);
             if (rc == 0)
                 rc = add_word(opts, argv[++i]);
+        } else if (strcmp(w, "--budget") == 0) {
+            if (i + 1 >= *argc)
+                return lc_usage_error("--budget needs a duration");
+            rc = parse_duration(argv[++i], budget_s);
         } else if (strcmp(w, "--regrtest-cleanup") == 0) {
             opts->flags |= LC_SUITE_CLEANUP;
             rc = add_word(opts, w);
@@ -104,6 +135,23 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
     }
     *argc = out;
     return rc;
+}
+
+/* --budget: a slice starting now gets its share of the time left, as if
+ * the -j workers shared the tests not started yet evenly; its screens
+ * still run, only its tests judged alone get a short plan (job.h,
+ * LC_SUITE_SPENT_ITERATIONS). */
+static double slice_deadline(struct suite_run *sr, size_t count)
+{
+    double now = lc_clock_now(), left = sr->start + sr->budget_s - now;
+    size_t rest = sr->n > sr->started ? sr->n - sr->started : count;
+
+    if (sr->budget_s <= 0)
+        return 0;
+    sr->started += count;
+    if (left <= 0)
+        return now; /* spent: every test judged alone on the least */
+    return now + left * (double)sr->a->jobs * (double)count / (double)rest;
 }
 
 static void make_job(void *ctx, size_t i, struct lc_job *job)
@@ -121,6 +169,7 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
     job->suite = sr->ops[sr->op_of[i]].sj;
     job->suite.first = sr->first_of[i];
     job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
+    job->suite.deadline = slice_deadline(sr, (size_t)job->suite.count);
 }
 
 /* The progress line on a terminal (stderr): tests done of all, leaks so
@@ -293,21 +342,22 @@ static int read_lists(struct suite_run *sr, struct lc_buf *cases,
     return rc;
 }
 
-/* Slices per worker the run aims at: a slice holding a slow leak then
- * holds up one worker for a quarter of its share, not all of it, and the
- * progress line moves (a slice's results come when it ends). */
-#define SLICES_PER_JOB 4
+/* Slices per worker the run aims at. Each slice imports and collects its
+ * operand again and runs its tests once before judging, which cost 1.3
+ * to 1.5 s of CPU per slice under pytest (300 trivial tests, -j2: 6.5 s
+ * CPU with one slice per worker, 9.4 s with 2, 15.0 s with 4; an
+ * upstream C-extension suite with 5 slow leaks: the same with 1 or 2). */
+#define SLICES_PER_JOB 1
 
-/* Fewest tests in a slice cut from a bigger operand: every slice imports
- * and collects its operand again and runs each test once before judging
- * (about 0.3 to 1 s for a pytest folder, PLATFORM.md). */
+/* Fewest tests in a slice cut from a bigger operand. */
 #define SLICE_MIN 24
 
 /* Slices: runs of one operand's tests, each judged by one worker. Every
  * operand, the only one or one module among many, is cut in slices of
- * about (all tests) / (jobs * SLICES_PER_JOB), no fewer than SLICE_MIN
- * tests and no more than LC_SUITE_SLICE_MAX, evenly: -j spreads a big
- * module's tests over the workers, not only whole modules. */
+ * at most (all tests) / (jobs * SLICES_PER_JOB), no fewer than SLICE_MIN
+ * tests and no more than LC_SUITE_SLICE_MAX, evenly: -j spreads a module
+ * bigger than a worker's share over the workers, not only whole modules
+ * (before, an operand was cut only when there were fewer than -j). */
 static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
 {
     size_t want = (size_t)sr->a->jobs * SLICES_PER_JOB;
@@ -334,6 +384,24 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
         }
         i += m;
     }
+}
+
+/* After a run with --budget, on stderr: how many tests were judged short
+ * because it was spent, and how many rest on a group's screen only. */
+static void budget_note(const struct suite_run *sr)
+{
+    size_t over = 0, screened = 0;
+
+    for (size_t i = 0; i < sr->n; i++) {
+        over += (sr->results[i].suite_flags & LC_SUITE_OVER_BUDGET) != 0;
+        screened += (sr->results[i].suite_flags & LC_SUITE_SCREENED) != 0;
+    }
+    fprintf(stderr,
+            "leakcheck: --budget %.0f s: %zu test%s judged short once it was "
+            "spent (\"over_budget\"), %zu clean by a group's screen only "
+            "(\"screened\"), in %.0f s\n",
+            sr->budget_s, over, over == 1 ? "" : "s", screened,
+            lc_clock_now() - sr->start);
 }
 
 /* Phase 2: judge every test, a slice per worker, and report. */
@@ -379,6 +447,8 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
     }
     rc = lc_run_report(sr->a, out, sr->cases, sr->results, sr->n,
                        lc_clock_now() - t0);
+    if (sr->budget_s > 0)
+        budget_note(sr);
     if (sr->journal)
         fclose(sr->journal);
     return rc;
@@ -423,7 +493,8 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     int rc, collected;
 
     memset(&opts, 0, sizeof(opts));
-    if ((rc = take_suite_options(&argc, argv, kind, &opts)) < 0)
+    sr.start = lc_clock_now();
+    if ((rc = take_suite_options(&argc, argv, kind, &opts, &sr.budget_s)) < 0)
         return rc;
     rc = lc_run_args_parse(argc, argv, usage, &a);
     if (rc)

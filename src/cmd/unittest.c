@@ -6,7 +6,8 @@
 
 static const char usage[] =
     "usage: leakcheck unittest TARGET... [-k PATTERN] [-u RESOURCE,...]\n"
-    "                          [--regrtest-cleanup] [run's options]\n"
+    "                          [--regrtest-cleanup] [--budget DURATION]\n"
+    "                          [run's options]\n"
     "\n"
     "TARGET is a module (test.test_json, mypkg.tests.test_io), a test id, or\n"
     "a file or folder (discovered like python -m unittest discover). Each\n"
@@ -17,7 +18,11 @@ static const char usage[] =
     "regrtest runs them (verbose 0, a temporary cwd). --regrtest-cleanup\n"
     "judges each leak again with regrtest's cache clearing; one that goes\n"
     "away is labelled \"held by a cache that regrtest clears\".\n"
-    "--time is each test's own time bound (default 10 s).\n"
+    "--time is each test's own time bound (default 10 s); a test growing at\n"
+    "every horizon through 256 iterations is a leak there (--iterations N:\n"
+    "the whole plan to N). --budget 10m bounds the whole run: every test is\n"
+    "screened, tests judged alone once a slice's share is spent get a plan\n"
+    "of 64 iterations and are marked over_budget.\n"
     "\n";
 
 int lc_cmd_unittest(int argc, char **argv)

@@ -106,6 +106,8 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
         fprintf(f, "  (%s)", how);
     if (r->suite_flags & LC_SUITE_CACHE_HELD)
         fputs("  (held by a cache that regrtest clears)", f);
+    if (r->suite_flags & LC_SUITE_OVER_BUDGET)
+        fputs("  (--budget spent: a short plan)", f);
     if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
         fputs(r->verdict == LC_VERDICT_ERROR
                   ? "  (not repeatable)"

@@ -23,6 +23,7 @@ PART:
 
 Options: --pairs N (default 3: each figure is the median of N pairs run
 back to back, plain then leakcheck), --build DIR (default build),
+--only FOLDER (upstream: one suite of SUITES, repeatable),
 --before PROG (upstream and trivial: also a leakcheck program to compare
 with, one more column per pair).
 
@@ -100,57 +101,62 @@ def plain_failures(p):
             if line.startswith(("FAILED ", "ERROR ")) and " " in line}
 
 
+def upstream_row(a, name, ext, where, tests):
+    """Measure one suite and print its row at once."""
+    pw, pc, lw, lc, bw, bc = [], [], [], [], [], []
+    report, plain = None, None
+    with tempfile.TemporaryDirectory(prefix="lc-bench-") as tmp:
+        out = os.path.join(tmp, "r.json")
+        for _ in range(a.pairs):
+            w, c, plain = timed([PY, "-m", "pytest", "-q", "-rfE", "-p",
+                                 "no:cacheprovider", tests], where)
+            pw.append(w)
+            pc.append(c)
+            w, c, _ = leakcheck_pytest(a.prog, where, tests, 2, out)
+            lw.append(w)
+            lc.append(c)
+            report = verdicts(out)
+            if a.before:
+                w, c, _ = leakcheck_pytest(a.before, where, tests, 2,
+                                           os.path.join(tmp, "b.json"))
+                bw.append(w)
+                bc.append(c)
+    rep = report or {}
+    n = sum(len(v) for v in rep.values())
+    line = "%-22s %5d %5.1f/%5.1f %6.1f/%6.1f %7.1f %7.1f" % (
+        name + ("" if ext else " (py)"), n, med(pw), med(pc), med(lw),
+        med(lc), med(lw) / med(pw), med(lc) / med(pc))
+    if a.before:
+        line += " %6.1f/%6.1f %7.1f" % (med(bw), med(bc), med(bw) / med(pw))
+    counts = ", ".join("%d %s" % (len(v), k) for k, v in sorted(rep.items()))
+    print(line + "  " + counts, flush=True)
+    plain_bad = plain_failures(plain)
+    ours = [c["id"] for k in ("error", "crash", "timeout")
+            for c in rep.get(k, []) if c["id"] not in plain_bad]
+    for c in rep.get("leak", []):
+        print("    leak  %s  %s  %s" % (c["id"], c.get("growth"),
+                                       c.get("strength")), flush=True)
+    if ours:
+        print("    not a verdict, passing in plain pytest: %s" % ours[:10],
+              flush=True)
+
+
 def part_upstream(a):
-    rows = []
-    for name, folder, tests, ext in UPSTREAM:
-        where = os.path.join(a.suites, folder)
-        if not os.path.isdir(os.path.join(where, tests)):
-            print("%-22s not fetched into %s: skipped" % (name, where))
-            continue
-        pw, pc, lw, lc, bw, bc = [], [], [], [], [], []
-        report = None
-        with tempfile.TemporaryDirectory(prefix="lc-bench-") as tmp:
-            out = os.path.join(tmp, "r.json")
-            for _ in range(a.pairs):
-                w, c, plain = timed([PY, "-m", "pytest", "-q", "-rfE", "-p",
-                                     "no:cacheprovider", tests], where)
-                pw.append(w)
-                pc.append(c)
-                w, c, _ = leakcheck_pytest(a.prog, where, tests, 2, out)
-                lw.append(w)
-                lc.append(c)
-                report = verdicts(out)
-                if a.before:
-                    w, c, _ = leakcheck_pytest(a.before, where, tests, 2,
-                                               os.path.join(tmp, "b.json"))
-                    bw.append(w)
-                    bc.append(c)
-        rows.append((name, ext, pw, pc, lw, lc, bw, bc, report,
-                     plain_failures(plain)))
-    print("\nupstream suites, -j2, median of %d pairs (wall s / CPU s)" % a.pairs)
+    print("upstream suites, -j2, median of %d pairs (wall s / CPU s), each "
+          "row as it is measured" % a.pairs)
     head = "%-22s %5s %12s %14s %7s %7s" % ("suite", "tests", "plain",
                                              "leakcheck", "wall x", "cpu x")
     if a.before:
         head += " %14s %7s" % ("before", "wall x")
-    print(head + "  verdicts")
-    for name, ext, pw, pc, lw, lc, bw, bc, rep, plain_bad in rows:
-        rep = rep or {}
-        n = sum(len(v) for v in rep.values())
-        line = "%-22s %5d %5.1f/%5.1f %6.1f/%6.1f %7.1f %7.1f" % (
-            name + ("" if ext else " (py)"), n, med(pw), med(pc), med(lw),
-            med(lc), med(lw) / med(pw), med(lc) / med(pc))
-        if a.before:
-            line += " %6.1f/%6.1f %7.1f" % (med(bw), med(bc),
-                                            med(bw) / med(pw))
-        counts = ", ".join("%d %s" % (len(v), k) for k, v in sorted(rep.items()))
-        ours = [c["id"] for k in ("error", "crash", "timeout")
-                for c in rep.get(k, []) if c["id"] not in plain_bad]
-        print(line + "  " + counts)
-        for c in rep.get("leak", []):
-            print("    leak  %s  %s  %s" % (c["id"], c.get("growth"),
-                                           c.get("strength")))
-        if ours:
-            print("    not a verdict, passing in plain pytest: %s" % ours[:10])
+    print(head + "  verdicts", flush=True)
+    for name, folder, tests, ext in UPSTREAM:
+        where = os.path.join(a.suites, folder)
+        if a.only and folder not in a.only:
+            continue
+        if not os.path.isdir(os.path.join(where, tests)):
+            print("%-22s not fetched into %s: skipped" % (name, where))
+            continue
+        upstream_row(a, name, ext, where, tests)
 
 
 def part_trivial(a):
@@ -266,6 +272,8 @@ def main():
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     ap.add_argument("--before")
+    ap.add_argument("--only", action="append",
+                    help="upstream: only this folder of SUITES (repeatable)")
     a = ap.parse_args()
     a.prog = os.path.abspath(os.path.join(a.build, "leakcheck"))
     if not os.access(a.prog, os.X_OK):

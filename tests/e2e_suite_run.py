@@ -46,10 +46,15 @@ def need_suite():
         raise SystemExit("fixture missing: %s" % path)
 
 
+# Each test's time bound, far above what its plans need on a loaded
+# machine: the verdicts checked here must rest on iterations, not on time.
+TIME = ["--time", "600"]
+
+
 def run_json(*args, env=None):
     with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
         out = os.path.join(tmp, "report.json")
-        p = subprocess.run([LEAKCHECK, "pytest", *args, "-q", "--format",
+        p = subprocess.run([LEAKCHECK, "pytest", *args, *TIME, "-q", "--format",
                             "json", "-o", out], cwd=REPO, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=900)
@@ -170,7 +175,7 @@ def test_budget():
     # a budget spent before any slice starts: every slice is still
     # screened, and every test judged alone gets the short plan
     args = [SUITE + "/test_speed.py", "-k", "keeps_one or trivial", "-j2",
-            "--budget", "0.001s", "-q", "--format", "json"]
+            "--budget", "0.001s", "-q", "--format", "json", *TIME]
     p = subprocess.run([LEAKCHECK, "pytest", *args], cwd=REPO,
                        stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=900)

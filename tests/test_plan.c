@@ -389,3 +389,116 @@ Test(plan, a_result_carries_every_reading_and_the_last_window)
     free(lv);
     free(r);
 }
+
+/* The plan followed as lc_measure_run follows it: signal 0 is sparse and
+ * read only where lc_plan_reads asks, its last level carried elsewhere.
+ * *reads counts the readings that read it. */
+static struct outcome drive_sparse(const struct lc_plan_opts *o, level_fn fn,
+                                   size_t *reads)
+{
+    size_t cap = lc_plan_capacity(o->sig[0].max_horizon);
+    long *ts = calloc(cap, sizeof(*ts)), t;
+    int64_t *lv = calloc(cap, sizeof(*lv)), last = 0;
+    struct lc_plan p;
+    struct outcome out = {0};
+
+    cr_assert(ts && lv);
+    *reads = 0;
+    lc_plan_init(&p, o, ts, lv, cap);
+    while ((t = lc_plan_next(&p)) >= 0) {
+        bool read = lc_plan_reads(&p, 0, t);
+
+        if (read) {
+            last = fn(t);
+            ++*reads;
+        }
+        lc_plan_add_carried(&p, t, &last, read ? 0u : 1u);
+        out.last_t = t;
+    }
+    cr_assert(p.done);
+    out.leak = p.leak;
+    out.reason = p.reason;
+    out.readings = p.n;
+    free(ts);
+    free(lv);
+    return out;
+}
+
+Test(plan, a_sparse_signal_gets_the_verdicts_of_every_reading)
+{
+    level_fn fns[] = {flat,       one_per_iter, every_third, every_tenth,
+                      fill_1000,  fill_300,     fill_1900,   sawtooth_50,
+                      log_growth, warmup_spike, one_step,    noise};
+
+    for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+        struct lc_plan_opts o = one_signal(2048, 0);
+        struct outcome dense = run1(fns[i], 2048, 0), sparse;
+        size_t reads;
+
+        o.sparse = 1u;
+        sparse = drive_sparse(&o, fns[i], &reads);
+        cr_assert_eq(sparse.leak, dense.leak, "series %zu", i);
+        cr_assert_eq(sparse.reason, dense.reason, "series %zu", i);
+        cr_assert_leq(reads, dense.readings, "series %zu", i);
+    }
+}
+
+Test(plan, a_flat_sparse_signal_is_read_at_the_window_edges_only)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    size_t reads;
+    struct outcome out;
+
+    o.sparse = 1u;
+    out = drive_sparse(&o, flat, &reads);
+    cr_assert_not(out.leak);
+    cr_assert_eq(out.reason, LC_PLAN_FLAT);
+    cr_assert_eq(out.last_t, 64);
+    cr_assert_eq(out.readings, 49u, "33 dense readings and 16 to 64");
+    cr_assert_eq(reads, 5u, "at 0, 8, 16, 32 and 64");
+}
+
+Test(plan, a_sparse_signal_that_rises_is_read_densely_from_then_on)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    size_t reads;
+    struct outcome out;
+
+    o.sparse = 1u;
+    out = drive_sparse(&o, one_step, &reads);
+    cr_assert_not(out.leak);
+    cr_assert_eq(out.last_t, 64);
+    cr_assert_eq(reads, 20u, "0, 8, 16, 32, then all 16 readings to 64");
+    out = drive_sparse(&o, one_per_iter, &reads);
+    cr_assert(out.leak);
+    cr_assert_eq(out.reason, LC_PLAN_KEPT_GROWING);
+}
+
+Test(plan, a_leak_is_certain_after_four_growing_horizons_through_the_bound)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    level_fn fn[1] = {one_per_iter};
+    struct outcome out;
+
+    o.certain = 256;
+    out = drive(&o, fn, 0);
+    cr_assert(out.leak);
+    cr_assert_eq(out.reason, LC_PLAN_CERTAIN);
+    cr_assert_eq(out.last_t, 256, "stopped at the bound, not at 2048");
+    cr_assert_float_eq(out.per_iter, 1.0, 1e-9);
+
+    fn[0] = fill_300; /* growing at 32..256, slowing at 512 */
+    out = drive(&o, fn, 0);
+    cr_assert(out.leak, "the documented price: a fill past the bound");
+    o.certain = 0;
+    out = drive(&o, fn, 0);
+    cr_assert_not(out.leak, "the whole plan calls the same fill clean");
+
+    o.certain = 256;
+    fn[0] = every_tenth; /* sparse growth: not growing at every horizon */
+    out = drive(&o, fn, 0);
+    cr_assert(out.leak);
+    fn[0] = sawtooth_50;
+    out = drive(&o, fn, 0);
+    cr_assert_not(out.leak, "bounded and repeating: never certain");
+}

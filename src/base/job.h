@@ -51,6 +51,14 @@ bool lc_suite_kind_needs_target(enum lc_suite_kind k);
 #define LC_SUITE_SCREENED 1u       /* clean by its group's screen */
 #define LC_SUITE_NOT_REPEATABLE 2u /* passed fresh, failed repeated */
 #define LC_SUITE_CACHE_HELD 4u     /* a leak regrtest's clearing removes */
+#define LC_SUITE_OVER_BUDGET 8u    /* short plan: --budget was spent */
+
+/* Iteration bound of a test judged alone once its slice's share of
+ * --budget is spent: the least plan that can call a test clean
+ * (LC_PLAN_MIN_CLEAN), so every test still gets a verdict, its strength
+ * saying on how many iterations it rests. Iterations, not seconds: the
+ * verdict must not depend on how loaded the machine is. */
+#define LC_SUITE_SPENT_ITERATIONS 64
 
 /* What a suite job carries besides its case (a plain value). */
 struct lc_suite_job {
@@ -63,6 +71,10 @@ struct lc_suite_job {
                                      then -k X, -m X, -u X,
                                      --regrtest-cleanup */
     char out_path[LC_PATH_MAX];   /* collect: the file the list goes to */
+    double deadline;              /* judge: lc_clock_now() past which a test
+                                     judged alone gets a plan of
+                                     LC_SUITE_SPENT_ITERATIONS (--budget);
+                                     0: none */
 };
 
 /* FNV-1a of a test id: a result names the test it judged by this. */

@@ -14,6 +14,8 @@ void lc_plan_opts_default(struct lc_plan_opts *o, long iterations,
         struct lc_plan_signal *sig = &o->sig[s];
 
         sig->decides = (deciding >> s) & 1u;
+        if (info->costly)
+            o->sparse |= 1u << s;
         sig->min_rate = info->min_rate;
         sig->max_horizon = iterations;
         if (info->max_horizon > 0 && sig->max_horizon > info->max_horizon)
@@ -98,8 +100,16 @@ static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
 
     lc_trend_classify(lv + i0, p->n - i0, &opts, tr);
     tr->per_iter = span > 0 ? (double)tr->total / (double)span : 0;
+    /* total and per_iter come from the window's two ends alone, which a
+     * sparse signal always reads: so FLAT here is exact for it too */
     if (tr->per_iter <= 0 || tr->per_iter < sig->min_rate)
         return LC_TREND_FLAT;
+    if ((p->carried >> s) & 1u) {
+        /* it rose over a window read at its edges only: undecided, and
+         * read at every reading from now on */
+        p->dense |= 1u << s;
+        return LC_TREND_STEP;
+    }
     if (tr->floor_gap <= 0)
         return tr->mk_z > LC_TREND_MK_Z ? LC_TREND_STEP : LC_TREND_FLAT;
     if (!tr->leak || tr->mk_z <= LC_TREND_MK_Z)
@@ -135,7 +145,7 @@ static void judge(struct lc_plan *p)
 {
     long h = p->horizon;
     size_t i0 = 0;
-    unsigned leaking = 0;
+    unsigned leaking = 0, certain = 0;
     bool all_flat = true;
 
     if (p->judged_at > 0)
@@ -145,19 +155,26 @@ static void judge(struct lc_plan *p)
         p->state[s] = judge_signal(p, s, i0);
         if (!p->o.sig[s].decides)
             continue;
+        p->run[s] = p->state[s] == LC_TREND_GROWING ? p->run[s] + 1 : 0;
         if (p->state[s] == LC_TREND_GROWING && p->detected_at[s] == 0)
             p->detected_at[s] = h;
         if (p->state[s] == LC_TREND_GROWING && h >= p->o.sig[s].max_horizon)
             leaking |= 1u << s;
+        else if (p->o.certain > 0 && h >= p->o.certain &&
+                 p->run[s] >= LC_PLAN_CERTAIN_RUN)
+            certain |= 1u << s;
         if (p->state[s] != LC_TREND_FLAT)
             all_flat = false;
     }
     p->judged_at = h;
+    p->carried = 0;
     /* A leak names every deciding signal growing now, not only the ones
      * that reached their horizon first (descriptors decide early; the
      * blocks of their file objects grow too). */
     if (leaking)
         decide(p, true, LC_PLAN_KEPT_GROWING, leaking | growing_mask(p));
+    else if (certain)
+        decide(p, true, LC_PLAN_CERTAIN, certain | growing_mask(p));
     else if (all_flat && h >= p->o.min_clean)
         decide(p, false, LC_PLAN_FLAT, 0);
     else if (h >= p->max_horizon)
@@ -166,10 +183,34 @@ static void judge(struct lc_plan *p)
         p->horizon = next_horizon(h, p->max_horizon);
 }
 
+bool lc_plan_reads(const struct lc_plan *p, int s, long t)
+{
+    long h = p->horizon, nh = next_horizon(h, p->max_horizon), prev;
+
+    if (!((p->o.sparse >> s) & 1u) || ((p->dense >> s) & 1u) || p->n == 0 ||
+        t >= h)
+        return true;
+    if (!p->o.sparse_to_end && s < p->o.nsignals &&
+        nh >= p->o.sig[s].max_horizon)
+        return true;
+    /* the first reading of this judgement's window, or of the next one's
+     * when the horizon is capped (next_horizon / 2 < h) */
+    prev = p->t[p->n - 1];
+    return (p->judged_at > 0 && prev < h / 2 && t >= h / 2) ||
+           (prev < nh / 2 && t >= nh / 2);
+}
+
 void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels)
+{
+    lc_plan_add_carried(p, t, levels, 0);
+}
+
+void lc_plan_add_carried(struct lc_plan *p, long t, const int64_t *levels,
+                         unsigned carried)
 {
     if (p->done || p->n >= p->cap)
         return;
+    p->carried |= carried & p->o.sparse;
     p->t[p->n] = t;
     for (int s = 0; s < p->o.nsignals; s++)
         p->levels[(size_t)s * p->cap + p->n] = levels[s];

@@ -19,6 +19,10 @@
  *   SLOWING  growing, but at less than keep_ratio of the previous half's
  *            rate: a structure filling ever more slowly (bounded).
  *
+ * With opts.certain, a signal GROWING at LC_PLAN_CERTAIN_RUN judgements in
+ * a row, the last at H >= certain, is a leak there (CERTAIN): a suite's
+ * leaking test stops at 256 iterations, not 2048.
+ *
  * A signal GROWING at its own max_horizon is a leak: growth that kept going
  * for that long is not a cache filling up, unless that cache fills over
  * more than max_horizon / 2 iterations (such a cache is reported as a leak:
@@ -27,8 +31,9 @@
  * The caller may stop early (a time bound): the last judgement decides.
  *
  * Readings: every iteration up to 32, then 16 per doubling, so a plan to
- * 2048 iterations takes 128 readings. Storage is the caller's, sized by
- * lc_plan_capacity(); nothing is allocated.
+ * 2048 iterations takes 128 readings; a costly signal (signals.h) is read
+ * at a window's edges only while it stays flat (lc_plan_reads). Storage is the
+ * caller's, sized by lc_plan_capacity(); nothing is allocated.
  *
  * lc_plan_opts_default() is the one place the policy's numbers come from:
  * the runner's worker, the leak fuzzer's oracle and the tests all start
@@ -66,7 +71,11 @@
     /* stopped by time before the first judgement */                          \
     X(TOO_SLOW, "time bound reached before the first judgement")              \
     /* leak: the worker grew into its memory cap (worker.h) */                \
-    X(MEMORY_CAP, "grew into the memory cap")
+    X(MEMORY_CAP, "grew into the memory cap")                                 \
+    /* leak: growing at every one of the last LC_PLAN_CERTAIN_RUN horizons,   \
+     * through opts.certain (a suite's tests) */                              \
+    X(CERTAIN, "growth kept going through every horizon up to the "           \
+               "certainty bound")
 
 enum lc_plan_reason {
 #define LC_PLAN_REASON_ENUM(id, text) LC_PLAN_##id,
@@ -79,6 +88,13 @@ enum lc_plan_reason {
  * iterations shows in the latest half's thirds once H/6 > P: 64 catches
  * one object every 10 iterations (32 missed it). */
 #define LC_PLAN_MIN_CLEAN 64
+
+/* Judgements in a row a signal must be GROWING at (never SLOWING) for a
+ * leak to be certain at opts.certain: 32, 64, 128 and 256 for a bound of
+ * 256. A structure that fills for as long (a cache of a few hundred
+ * entries fed a new key per call) is then reported as a leak: the price
+ * of stopping early, which only a suite's tests pay (suitecmd.c). */
+#define LC_PLAN_CERTAIN_RUN 4
 
 /* A growth rate below this share of the previous half's is slowing down:
  * a structure filling ever more slowly (asyncio's per-loop caches). */
@@ -93,8 +109,16 @@ struct lc_plan_signal {
 struct lc_plan_opts {
     int nsignals; /* 1..LC_PLAN_SIGNALS_MAX */
     struct lc_plan_signal sig[LC_PLAN_SIGNALS_MAX];
-    long min_clean;    /* fewest iterations before a clean verdict */
-    double keep_ratio; /* rate below this share of the last one: SLOWING */
+    long min_clean;     /* fewest iterations before a clean verdict */
+    double keep_ratio;  /* rate below this share of the last one: SLOWING */
+    long certain;       /* leak once a deciding signal is GROWING at
+                           LC_PLAN_CERTAIN_RUN judgements in a row, the
+                           last at H >= certain; 0: only at max_horizon */
+    unsigned sparse;    /* bit per signal that may be read at a window's
+                           edges only (lc_plan_reads) */
+    bool sparse_to_end; /* sparse through the windows that can end in a
+                           leak too: for a plan whose leak is not used (a
+                           suite's screen), whose FLAT is exact anyway */
 };
 
 struct lc_plan {
@@ -112,8 +136,13 @@ struct lc_plan {
     enum lc_trend_state state[LC_PLAN_SIGNALS_MAX];
     struct lc_trend last[LC_PLAN_SIGNALS_MAX]; /* evidence, last judgement */
     long detected_at[LC_PLAN_SIGNALS_MAX];     /* first H judged GROWING */
-    unsigned leaking; /* bit per deciding signal growing at a leak
-                         verdict */
+    int run[LC_PLAN_SIGNALS_MAX]; /* judgements in a row judged GROWING */
+    unsigned leaking;             /* bit per deciding signal growing at a leak
+                                     verdict */
+    unsigned carried; /* bit per sparse signal carried (not read) at a
+                         reading of the current window */
+    unsigned dense;   /* bit per sparse signal read at every reading from
+                         now on: it rose over a window read at its edges */
 };
 
 /* The policy for every signal of signals.h: those in the deciding mask
@@ -136,6 +165,26 @@ long lc_plan_next(const struct lc_plan *p);
 /* Add the reading taken at iteration t == lc_plan_next(): one level per
  * signal. Judges when t is the horizon. */
 void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels);
+
+/* Whether the reading at iteration t must read signal s. A sparse signal
+ * (opts.sparse: the reference walk, about four full collections a reading)
+ * is read at the first reading, at each judgement's horizon and at the
+ * first reading of each window, so every window it is judged on has real
+ * levels at both ends; in between the caller carries its last level. Its
+ * judgement is then exact whenever it did not rise over the window (the
+ * latest level not above the first is FLAT whatever lies between, see
+ * judge_signal); when it rose, it is STEP (undecided) and read at every
+ * reading from then on, so the next window is judged on every level. The
+ * windows that can end in a leak verdict on s (the one at its max_horizon
+ * and the one before, whose rate SLOWING compares with) are read densely
+ * unless opts.sparse_to_end. */
+bool lc_plan_reads(const struct lc_plan *p, int s, long t);
+
+/* lc_plan_add, where the signals of mask carried were not read at t (their
+ * levels are the previous reading's): sparse signals skipped by
+ * lc_plan_reads. */
+void lc_plan_add_carried(struct lc_plan *p, long t, const int64_t *levels,
+                         unsigned carried);
 
 /* Stop now (a time bound), deciding on the last judgement. */
 void lc_plan_stop(struct lc_plan *p);

@@ -31,6 +31,14 @@
 /* Per test time bound when --time is not given: a test's own budget. */
 #define SUITE_TIME_S 10.0
 
+/* A test growing at every horizon through this many iterations is a leak
+ * there (plan.h, LC_PLAN_CERTAIN_RUN): a leak costs 1024 iterations, not
+ * 2048. A structure a test fills over more calls than that is reported as
+ * a leak, so the bound is above the caches tests meet most (re's 512
+ * compiled patterns, lru_cache's 128; 256 flagged a 512-entry fill).
+ * --iterations N asks for the whole plan to N. */
+#define SUITE_CERTAIN 1024
+
 /* Wall time to list one operand's tests. */
 #define COLLECT_TIMEOUT_S 600.0
 
@@ -57,6 +65,12 @@ struct suite_run {
     FILE *journal;
     bool tty;
     size_t done;
+    size_t leaks;     /* tests judged a leak so far */
+    double t0;        /* when judging started, lc_clock_now() */
+    const char *last; /* the test started last, for the progress line */
+    double budget_s;  /* --budget, seconds; 0: none */
+    double start;     /* when the command started, lc_clock_now() */
+    size_t started;   /* tests whose slice has started */
 };
 
 static int add_word(struct lc_suite_job *sj, const char *w)
@@ -71,10 +85,34 @@ static int add_word(struct lc_suite_job *sj, const char *w)
     return 0;
 }
 
-/* Take -k X, -m X, -u X and --regrtest-cleanup out of argv (into opts),
- * leaving run's options; argc is updated. */
+/* "90", "90s", "10m", "1.5h" as seconds, above 0. 0 or -LC_EUSAGE. */
+static int parse_duration(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end), unit = 1;
+
+    if (end == s)
+        goto bad;
+    if (*end == 'm')
+        unit = 60, end++;
+    else if (*end == 'h')
+        unit = 3600, end++;
+    else if (*end == 's')
+        end++;
+    if (*end != '\0' || !(v > 0) || v * unit > 1e7)
+        goto bad;
+    *out = v * unit;
+    return 0;
+bad:
+    return lc_usage_error("--budget %s: a duration like 600, 90s, 10m or 1h",
+                          s);
+}
+
+/* Take -k X, -m X, -u X, --budget D and --regrtest-cleanup out of argv
+ * (the first four into opts, the budget into *budget_s), leaving run's
+ * options; argc is updated. */
 static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
-                              struct lc_suite_job *opts)
+                              struct lc_suite_job *opts, double *budget_s)
 {
     int out = 1, rc = 0;
 
@@ -89,6 +127,10 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
             rc = add_word(opts, w);
             if (rc == 0)
                 rc = add_word(opts, argv[++i]);
+        } else if (strcmp(w, "--budget") == 0) {
+            if (i + 1 >= *argc)
+                return lc_usage_error("--budget needs a duration");
+            rc = parse_duration(argv[++i], budget_s);
         } else if (strcmp(w, "--regrtest-cleanup") == 0) {
             opts->flags |= LC_SUITE_CLEANUP;
             rc = add_word(opts, w);
@@ -98,6 +140,23 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
     }
     *argc = out;
     return rc;
+}
+
+/* --budget: a slice starting now gets its share of the time left, as if
+ * the -j workers shared the tests not started yet evenly; its screens
+ * still run, only its tests judged alone get a short plan (job.h,
+ * LC_SUITE_SPENT_ITERATIONS). */
+static double slice_deadline(struct suite_run *sr, size_t count)
+{
+    double now = lc_clock_now(), left = sr->start + sr->budget_s - now;
+    size_t rest = sr->n > sr->started ? sr->n - sr->started : count;
+
+    if (sr->budget_s <= 0)
+        return 0;
+    sr->started += count;
+    if (left <= 0)
+        return now; /* spent: every test judged alone on the least */
+    return now + left * (double)sr->a->jobs * (double)count / (double)rest;
 }
 
 static void make_job(void *ctx, size_t i, struct lc_job *job)
@@ -115,15 +174,38 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
     job->suite = sr->ops[sr->op_of[i]].sj;
     job->suite.first = sr->first_of[i];
     job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
+    job->suite.deadline = slice_deadline(sr, (size_t)job->suite.count);
+}
+
+/* The progress line on a terminal (stderr): tests done of all, leaks so
+ * far, the time left at the rate so far, the test started last. Written
+ * over itself; on_done clears it before a test's own line. */
+static void progress(const struct suite_run *sr)
+{
+    double el = lc_clock_now() - sr->t0;
+
+    fprintf(stderr, "\r\033[K[%zu/%zu] %zu leak%s", sr->done, sr->n, sr->leaks,
+            sr->leaks == 1 ? "" : "s");
+    if (sr->done > 0 && sr->done < sr->n) {
+        long left =
+            (long)(el / (double)sr->done * (double)(sr->n - sr->done) + 0.5);
+
+        fprintf(stderr, "  ETA %ldm%02lds", left / 60, left % 60);
+    }
+    if (sr->last)
+        fprintf(stderr, "  %.60s", sr->last);
+    fflush(stderr);
 }
 
 static void on_start(void *ctx, size_t i)
 {
     struct suite_run *sr = ctx;
 
-    if (sr->tty && !sr->collecting)
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s", sr->done, sr->n,
-                sr->cases[i].id);
+    if (sr->collecting)
+        return;
+    sr->last = sr->cases[i].id;
+    if (sr->tty)
+        progress(sr);
 }
 
 static void on_done(void *ctx, size_t i)
@@ -140,6 +222,8 @@ static void on_done(void *ctx, size_t i)
         lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_WORKER,
                        "the worker judged another test than this one: the "
                        "suite's tests changed between two imports");
+    if (r->verdict == LC_VERDICT_LEAK)
+        sr->leaks++;
     if (sr->tty)
         fputs("\r\033[K", stderr);
     if (sr->text) {
@@ -148,6 +232,8 @@ static void on_done(void *ctx, size_t i)
     }
     if (sr->journal)
         lc_journal_write(sr->journal, &sr->cases[i], r);
+    if (sr->tty && sr->done < sr->n)
+        progress(sr);
 }
 
 /* The runner's options for either phase. */
@@ -267,6 +353,8 @@ static int add_test(struct suite_run *sr, struct lc_buf *cases,
     c->time_s = a->time_s > 0 ? a->time_s : SUITE_TIME_S;
     if (a->iterations > 0)
         c->iterations = a->iterations;
+    else
+        c->certain = SUITE_CERTAIN;
     if (a->warmup >= 0)
         c->warmup = a->warmup;
     at[0] = op;
@@ -326,17 +414,33 @@ static void apply_settings(struct suite_run *sr, struct lc_case *cases)
     }
 }
 
-/* Slices: runs of one operand's tests, each judged by one worker; an
- * operand is cut in more slices when there are fewer operands than
- * workers, so -j is used. */
+/* Slices per worker the run aims at. Each slice imports and collects its
+ * operand again and runs its tests once before judging, which cost 1.3
+ * to 1.5 s of CPU per slice under pytest (300 trivial tests, -j2: 6.5 s
+ * CPU with one slice per worker, 9.4 s with 2, 15.0 s with 4; an
+ * upstream C-extension suite with 5 slow leaks: the same with 1 or 2). */
+#define SLICES_PER_JOB 1
+
+/* Fewest tests in a slice cut from a bigger operand. */
+#define SLICE_MIN 24
+
+/* Slices: runs of one operand's tests, each judged by one worker. Every
+ * operand, the only one or one module among many, is cut in slices of
+ * at most (all tests) / (jobs * SLICES_PER_JOB), no fewer than SLICE_MIN
+ * tests and no more than LC_SUITE_SLICE_MAX, evenly: -j spreads a module
+ * bigger than a worker's share over the workers, not only whole modules
+ * (before, an operand was cut only when there were fewer than -j). */
 static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
 {
-    size_t per_op = sr->nops < (size_t)sr->a->jobs
-                        ? (size_t)sr->a->jobs / (sr->nops ? sr->nops : 1)
-                        : 1;
+    size_t want = (size_t)sr->a->jobs * SLICES_PER_JOB;
+    size_t target = (n + want - 1) / want;
 
+    if (target < SLICE_MIN)
+        target = SLICE_MIN;
+    if (target > LC_SUITE_SLICE_MAX)
+        target = LC_SUITE_SLICE_MAX;
     for (size_t i = 0; i < n;) {
-        size_t m = 1, len;
+        size_t m = 1, slices, len;
 
         /* A slice's worker judges its tests with the settings of its
          * first: a test with settings of its own (pyproject.h), or one
@@ -344,9 +448,8 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
         while (i + m < n && sr->op_of[i + m] == sr->op_of[i] &&
                same_settings(sr, cases, i, i + m))
             m++;
-        len = (m + per_op - 1) / per_op;
-        if (len > LC_SUITE_SLICE_MAX)
-            len = LC_SUITE_SLICE_MAX;
+        slices = (m + target - 1) / target;
+        len = (m + slices - 1) / slices;
         for (size_t s = i; s < i + m; s += len) {
             size_t span = s + len <= i + m ? len : i + m - s;
             double per = sr->a->timeout_s > 0 ? sr->a->timeout_s
@@ -357,6 +460,24 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
         }
         i += m;
     }
+}
+
+/* After a run with --budget, on stderr: how many tests were judged short
+ * because it was spent, and how many rest on a group's screen only. */
+static void budget_note(const struct suite_run *sr)
+{
+    size_t over = 0, screened = 0;
+
+    for (size_t i = 0; i < sr->n; i++) {
+        over += (sr->results[i].suite_flags & LC_SUITE_OVER_BUDGET) != 0;
+        screened += (sr->results[i].suite_flags & LC_SUITE_SCREENED) != 0;
+    }
+    fprintf(stderr,
+            "leakcheck: --budget %.0f s: %zu test%s judged short once it was "
+            "spent (\"over_budget\"), %zu clean by a group's screen only "
+            "(\"screened\"), in %.0f s\n",
+            sr->budget_s, over, over == 1 ? "" : "s", screened,
+            lc_clock_now() - sr->start);
 }
 
 /* Phase 2: judge every test, a slice per worker, and report. */
@@ -392,8 +513,10 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
                 strerror(errno));
     sr->text = sr->a->fmt == LC_FORMAT_TEXT ? out : NULL;
     runner_opts(sr, &ro, self, sizeof(self));
-    t0 = lc_clock_now();
+    sr->t0 = t0 = lc_clock_now();
     rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
+    if (sr->tty)
+        fputs("\r\033[K", stderr);
     if (rc < 0 && rc != -LC_EINTR) {
         if (out != stdout)
             fclose(out);
@@ -401,6 +524,8 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
     }
     rc = lc_run_report(sr->a, out, sr->cases, sr->results, sr->n,
                        lc_clock_now() - t0);
+    if (sr->budget_s > 0)
+        budget_note(sr);
     if (sr->journal)
         fclose(sr->journal);
     return rc;
@@ -445,7 +570,8 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     int rc, collected;
 
     memset(&opts, 0, sizeof(opts));
-    if ((rc = take_suite_options(&argc, argv, kind, &opts)) < 0)
+    sr.start = lc_clock_now();
+    if ((rc = take_suite_options(&argc, argv, kind, &opts, &sr.budget_s)) < 0)
         return rc;
     rc = lc_run_args_parse(argc, argv, usage, &a);
     if (rc)

@@ -38,14 +38,18 @@ void lc_measure_read(struct lc_sample *out, unsigned mask)
     lc_probes_read(out, mask);
 }
 
-/* The signals to read at the next reading: the deciding ones, less the
- * costly ones (signals.h) while another deciding signal was growing at the
- * last judgement (that one carries the verdict; the costly one keeps its
- * last level until it may matter again). */
-static unsigned to_read(const struct lc_plan *p, unsigned deciding)
+/* The signals to read at the next reading, at iteration t: the deciding
+ * ones, less the costly ones (signals.h) while another deciding signal was
+ * growing at the last judgement (that one carries the verdict; the costly
+ * one keeps its last level until it may matter again), and less the
+ * sparse ones the plan does not need at t (lc_plan_reads), which go in
+ * *sparse_skip. */
+static unsigned to_read(const struct lc_plan *p, unsigned deciding, long t,
+                        unsigned *sparse_skip)
 {
-    unsigned cheap_growing = 0, costly = 0;
+    unsigned cheap_growing = 0, costly = 0, mask;
 
+    *sparse_skip = 0;
     for (int s = 0; s < p->o.nsignals; s++) {
         if (!((deciding >> s) & 1u))
             continue;
@@ -54,7 +58,11 @@ static unsigned to_read(const struct lc_plan *p, unsigned deciding)
         else if (p->judged_at > 0 && p->state[s] == LC_TREND_GROWING)
             cheap_growing |= 1u << s;
     }
-    return cheap_growing && p->n > 0 ? deciding & ~costly : deciding;
+    mask = cheap_growing && p->n > 0 ? deciding & ~costly : deciding;
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (((mask >> s) & 1u) && !lc_plan_reads(p, s, t))
+            *sparse_skip |= 1u << s;
+    return mask & ~*sparse_skip;
 }
 
 /* Levels of the signals not read keep the previous reading's. */
@@ -80,7 +88,7 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
         mask |= o->sig[s].decides ? 1u << s : 0;
     while ((next = lc_plan_next(plan)) >= 0) {
         struct lc_sample s;
-        unsigned read;
+        unsigned read, skip;
         int rc;
 
         for (; done < next; done++) {
@@ -88,13 +96,13 @@ int lc_measure_run(struct lc_measure *m, const struct lc_plan_opts *o,
             if ((rc = call(ctx)) != 0)
                 return rc;
         }
-        read = to_read(plan, mask);
+        read = to_read(plan, mask, next, &skip);
         lc_measure_read(&s, read);
         keep_levels(plan, read, &s);
         /* the same counters the reading took: nothing allocated since */
         if (plan->n < m->cap)
             lc_alloc_read(&m->domains[plan->n]);
-        lc_plan_add(plan, next, s.v);
+        lc_plan_add_carried(plan, next, s.v, skip);
         if (!plan->done && lc_clock_now() > deadline)
             lc_plan_stop(plan);
     }

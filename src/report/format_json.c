@@ -132,10 +132,11 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
         json_text(f, how);
         fprintf(f,
                 ", \"screened\": %s, \"not_repeatable\": %s, "
-                "\"cache_held\": %s",
+                "\"cache_held\": %s, \"over_budget\": %s",
                 (r->suite_flags & LC_SUITE_SCREENED) ? "true" : "false",
                 (r->suite_flags & LC_SUITE_NOT_REPEATABLE) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false");
+                (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false",
+                (r->suite_flags & LC_SUITE_OVER_BUDGET) ? "true" : "false");
         if (r->suite_flags & LC_SUITE_SCREENED)
             fprintf(f, ", \"screen_tests\": %ld, \"screen_runs\": %ld",
                     r->screen_tests, r->screen_runs);

@@ -87,6 +87,11 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
                  r->measured);
     else if (r->reason == LC_PLAN_KEPT_GROWING)
         snprintf(buf, len, "kept growing through H=%ld", r->measured);
+    else if (r->reason == LC_PLAN_CERTAIN)
+        snprintf(buf, len,
+                 "growing at every horizon through H=%ld, the figure over "
+                 "its last %ld",
+                 r->measured, r->measured / 2);
     else if (r->reason == LC_PLAN_MEMORY_CAP)
         snprintf(buf, len, "grew into the memory cap");
 }
@@ -101,6 +106,8 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
         fprintf(f, "  (%s)", how);
     if (r->suite_flags & LC_SUITE_CACHE_HELD)
         fputs("  (held by a cache that regrtest clears)", f);
+    if (r->suite_flags & LC_SUITE_OVER_BUDGET)
+        fputs("  (--budget spent: a short plan)", f);
     if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
         fputs(r->verdict == LC_VERDICT_ERROR
                   ? "  (not repeatable)"

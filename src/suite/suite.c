@@ -221,6 +221,7 @@ static int screen(struct judge *j, const long *idx, long k)
         return lc_embed_take_error(msg, sizeof(msg)), 0;
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
+    po.sparse_to_end = true; /* only FLAT is used, exact when sparse */
     rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
                  &cc);
     Py_DECREF(fn);
@@ -321,6 +322,17 @@ static int judge_fixtured(struct judge *j, long i, struct lc_result *r,
     return rc;
 }
 
+/* A test's own iteration bound, or LC_SUITE_SPENT_ITERATIONS once its
+ * slice's share of --budget is spent (r flagged over budget). */
+static long iteration_bound(const struct judge *j, struct lc_result *r)
+{
+    if (j->sj->deadline <= 0 || lc_clock_now() < j->sj->deadline ||
+        j->c->iterations <= LC_SUITE_SPENT_ITERATIONS)
+        return j->c->iterations;
+    r->suite_flags |= LC_SUITE_OVER_BUDGET;
+    return LC_SUITE_SPENT_ITERATIONS;
+}
+
 /* Test i alone with the whole adaptive plan and its own time bound. */
 static void judge_alone(struct judge *j, long i)
 {
@@ -336,7 +348,8 @@ static void judge_alone(struct judge *j, long i)
         r->phase = LC_PHASE_WORKER;
         goto out;
     }
-    lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
+    lc_plan_opts_default(&po, iteration_bound(j, r), j->c->signals);
+    po.certain = j->c->certain;
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0)
         lc_result_take_plan(r, &j->m.plan,
                             "raise --time or make the test cheaper");

@@ -1,0 +1,228 @@
+"""End-to-end tests of how `leakcheck pytest` spends its time (issue 17).
+
+    python3.11 tests/e2e_suite_run.py LEAKCHECK REPO GROUP
+
+GROUP:
+  certain   a leak stops once certain (growing at 128, 256, 512 and 1024
+            iterations), says so, and --iterations asks for the whole plan;
+            lists that stop filling at 100 and 600 entries stay clean;
+  slices    -j2 spreads the tests of one operand over workers even when
+            there are as many operands as workers;
+  budget    --budget spent: every slice is still screened, every test
+            still gets a verdict; one judged on the short plan says so
+            (over_budget) and rests on the iterations its strength names;
+  progress  on a terminal, a progress line counts tests done of all, leaks
+            so far and the time left; with stderr not a terminal, none.
+The suite is tests/suites/pytest_speed/ (each test's docstring says what it
+must get).
+"""
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import tempfile
+
+LEAKCHECK, REPO, GROUP = sys.argv[1:4]
+SUITE = "tests/suites/pytest_speed"
+failed = passed = 0
+CERTAIN = "growth kept going through every horizon up to the certainty bound"
+
+
+def check(ok, what, detail=""):
+    global failed, passed
+    if ok:
+        passed += 1
+        return
+    failed += 1
+    print("FAIL: %s\n%s" % (what, detail))
+
+
+def need_suite():
+    path = os.path.join(REPO, SUITE, "test_speed.py")
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        raise SystemExit("fixture missing: %s" % path)
+
+
+# Each test's time bound, far above what its plans need on a loaded
+# machine: the verdicts checked here must rest on iterations, not on time.
+TIME = ["--time", "600"]
+
+
+def run_json(*args, env=None):
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
+        out = os.path.join(tmp, "report.json")
+        p = subprocess.run([LEAKCHECK, "pytest", *args, *TIME, "-q", "--format",
+                            "json", "-o", out], cwd=REPO, env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=900)
+        text = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+    if not text:
+        raise SystemExit("no report (status %d):\n%s" %
+                         (p.returncode, p.stderr.decode("utf-8", "replace")))
+    return p.returncode, {c["id"].split("::")[-1]: c
+                          for c in json.loads(text)["cases"]}
+
+
+def test_certain():
+    rc, cases = run_json(SUITE + "/test_speed.py", "-k",
+                         "keeps_one or fills_to or trivial", "-j2")
+    leak = cases.get("test_keeps_one_object", {})
+    check(rc == 1 and leak.get("verdict") == "leak",
+          "the planted leak is a leak", str(leak)[:600])
+    check(leak.get("reason") == CERTAIN, "it stopped once certain",
+          leak.get("reason", ""))
+    check(re.match(r"growing at every horizon through H=1024, the figure "
+                   r"over its last 512$", leak.get("strength", "")),
+          "the report says what the figure rests on",
+          leak.get("strength", ""))
+    check(0 < leak.get("iterations", 0) < 1400,
+          "about 1024 measured iterations, not 2048",
+          str(leak.get("iterations")))
+    check(leak.get("growth", {}).get("py_blocks") == 1,
+          "one block per call", str(leak.get("growth")))
+    for n in (100, 600):
+        fill = cases.get("test_fills_to_%d" % n, {})
+        check(fill.get("verdict") == "clean",
+              "a fill that ends at %d entries is clean" % n, str(fill)[:600])
+    others = [k for k, c in cases.items() if k.startswith("test_trivial")
+              and c["verdict"] != "clean"]
+    check(len([k for k in cases if k.startswith("test_trivial")]) == 20
+          and not others, "every trivial test is clean", str(others))
+    rc, cases = run_json(SUITE + "/test_speed.py::test_keeps_one_object",
+                         "--iterations", "512", "-j1")
+    leak = cases.get("test_keeps_one_object", {})
+    check(leak.get("verdict") == "leak" and
+          leak.get("reason") == "growth kept going through the iteration horizon"
+          and leak.get("iterations", 0) >= 512,
+          "--iterations N: the whole plan to N", str(leak)[:600])
+
+
+def test_slices():
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
+        pids = os.path.join(tmp, "pids")
+        env = dict(os.environ, LC_SPEED_PIDS=pids)
+        # two operands for two workers: before issue 17 each operand was
+        # one slice, and the 60 tests of the first shared one worker
+        rc, cases = run_json(SUITE + "/test_speed.py::test_spread",
+                             SUITE + "/test_speed.py::test_trivial", "-j2",
+                             env=env)
+        cases = {k: c for k, c in cases.items() if "spread" in k}
+        seen = {}
+        with open(pids, encoding="ascii") as f:
+            for line in f:
+                pid, n = line.split()
+                seen.setdefault(int(n), set()).add(int(pid))
+    check(rc == 0 and len(cases) == 60 and
+          all(c["verdict"] == "clean" for c in cases.values()),
+          "60 clean tests", "status %d, %d tests" % (rc, len(cases)))
+    workers = set().union(*seen.values()) if seen else set()
+    check(len(seen) == 60, "every test ran", str(sorted(seen))[:300])
+    check(len(workers) >= 2, "one module's tests in more than one worker",
+          str(workers))
+
+
+def run_tty(args):
+    """Run with stderr (and stdin) a terminal; stdout to a pipe."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([LEAKCHECK, "pytest", *args], cwd=REPO,
+                         stdin=slave, stderr=slave, stdout=subprocess.PIPE,
+                         env=dict(os.environ, NO_COLOR="1"))
+    os.close(slave)
+    err = b""
+    while True:
+        r, _, _ = select.select([master], [], [], 600)
+        if not r:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    out = p.stdout.read()
+    p.wait(timeout=600)
+    os.close(master)
+    return p.returncode, out.decode("utf-8", "replace"), err.decode(
+        "utf-8", "replace")
+
+
+def test_progress():
+    args = [SUITE + "/test_speed.py", "-k", "keeps_one or trivial", "-j2"]
+    rc, out, err = run_tty(args)
+    lines = [x for x in re.split(r"\r|\n", err) if x.startswith("\x1b[K[")]
+    check(rc == 1, "the run ends with its leak", "status %d\n%s" % (rc, err))
+    check(any(re.match(r"\x1b\[K\[\d+/21\] [01] leaks?", x) for x in lines),
+          "a progress line counts tests of all 21 and leaks", repr(err[:800]))
+    check(any(re.search(r"\[[1-9]\d*/21\] .*ETA \d+m\d\ds", x)
+              for x in lines), "once a test is done, the time left",
+          repr(err[:800]))
+    check(err.endswith("\r\x1b[K"), "the line is cleared at the end",
+          repr(err[-200:]))
+    check("test_keeps_one_object" in out, "the report goes to stdout",
+          out[:300])
+    p = subprocess.run([LEAKCHECK, "pytest", *args], cwd=REPO,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=900)
+    check("\x1b[K" not in p.stderr.decode("utf-8", "replace"),
+          "no progress line when stderr is not a terminal",
+          p.stderr.decode("utf-8", "replace")[:300])
+
+
+def test_budget():
+    # a budget spent before any slice starts: every slice is still
+    # screened, and every test judged alone gets the short plan
+    args = [SUITE + "/test_speed.py", "-k", "keeps_one or trivial", "-j2",
+            "--budget", "0.001s", "-q", "--format", "json", *TIME]
+    p = subprocess.run([LEAKCHECK, "pytest", *args], cwd=REPO,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=900)
+    err = p.stderr.decode("utf-8", "replace")
+    cases = {c["id"].split("::")[-1]: c
+             for c in json.loads(p.stdout)["cases"]}
+    check(p.returncode == 1 and len(cases) == 21,
+          "every test is reported", "status %d\n%s" % (p.returncode, err))
+    m = re.search(r"--budget 0 s: (\d+) tests? judged short .*, (\d+) clean "
+                  r"by a group's screen only", err)
+    check(m, "the run says how many were judged short or only screened", err)
+    leak = cases.get("test_keeps_one_object", {})
+    check(leak.get("verdict") == "leak" and leak.get("over_budget") is True
+          and leak.get("strength") == "kept growing through H=64"
+          and leak.get("iterations", 0) < 100,
+          "the leak is judged on the short plan and says so", str(leak)[:600])
+    short = screened = 0
+    for k, c in cases.items():
+        if not k.startswith("test_trivial"):
+            continue
+        check(c["verdict"] == "clean", "%s is clean" % k, str(c)[:600])
+        if c["screened"]:
+            screened += 1
+            check(c["over_budget"] is False, "a screen is never cut short",
+                  str(c)[:600])
+        else:
+            short += 1
+            check(c["over_budget"] is True and
+                  c["strength"] == "flat through H=64",
+                  "%s: the short plan, said" % k, str(c)[:600])
+    check(m and (int(m.group(1)), int(m.group(2))) == (short + 1, screened),
+          "the counts are the report's", "%s: %d short, %d screened" %
+          (m and m.group(0), short + 1, screened))
+    for bad in ("10x", "0", "-5m", "m"):
+        p = subprocess.run([LEAKCHECK, "pytest", SUITE, "--budget", bad],
+                           cwd=REPO, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=60)
+        check(p.returncode == 2 and b"--budget" in p.stderr,
+              "--budget %s is a usage error" % bad, p.stderr[:300])
+
+
+GROUPS = {"certain": test_certain, "slices": test_slices,
+          "progress": test_progress, "budget": test_budget}
+
+if __name__ == "__main__":
+    need_suite()
+    GROUPS[GROUP]()
+    print("e2e_suite_run %s: %d passed, %d failed" % (GROUP, passed, failed))
+    sys.exit(1 if failed or not passed else 0)

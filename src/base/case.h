@@ -82,9 +82,9 @@ struct lc_case {
                       it, answering a RESULT record each; 0: alone */
     enum lc_baseline_mark baseline; /* set by the runner's command, after
                                        the header */
-    long certain;  /* iterations: a test growing through the horizons up
-                      to here is a leak there (plan.h, opts.certain);
-                      0: the whole plan */
+    long certain; /* iterations: a test growing through the horizons up
+                     to here is a leak there (plan.h, opts.certain);
+                     0: the whole plan */
 };
 
 /* Defaults for every setting, path copied (cut to LC_PATH_MAX - 1). */

@@ -10,7 +10,11 @@
 
 bool lc_report_ok(const struct lc_case *c, const struct lc_result *r)
 {
-    /* A suite's skipped test (suite.h) is what its suite asks for. */
+    /* A suite's skipped test (suite.h) is what its suite asks for; one
+     * that is not repeatable is not a verdict on leaks (issue 22). */
+    if (r->verdict == LC_VERDICT_ERROR &&
+        (r->suite_flags & LC_SUITE_NOT_REPEATABLE))
+        return true;
     return r->verdict == LC_VERDICT_SKIPPED ||
            (r->verdict == LC_VERDICT_LEAK && c->expect == LC_EXPECT_LEAK) ||
            (r->verdict == LC_VERDICT_CLEAN && c->expect == LC_EXPECT_CLEAN);
@@ -108,7 +112,12 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
     buf[0] = '\0';
     if (r->verdict != LC_VERDICT_CLEAN && r->verdict != LC_VERDICT_LEAK)
         return;
-    if (r->suite_flags & LC_SUITE_SCREENED)
+    if (r->verdict == LC_VERDICT_CLEAN && (r->suite_flags & LC_SUITE_DEPENDS))
+        snprintf(buf, len, "clean alone; grew only after other tests");
+    else if (r->verdict == LC_VERDICT_CLEAN && r->leaking == 0 &&
+             (r->suite_flags & LC_SUITE_CONTROL_GREW))
+        snprintf(buf, len, "its control grew as much");
+    else if (r->suite_flags & LC_SUITE_SCREENED)
         snprintf(buf, len,
                  "screened: flat over %ld runs together with %ld test%s",
                  r->screen_runs, r->screen_tests - 1,
@@ -138,11 +147,12 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
     if (r->suite_flags & LC_SUITE_CACHE_HELD)
         fputs("  (held by a cache that regrtest clears)", f);
     if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
-        fputs(r->verdict == LC_VERDICT_ERROR
-                  ? "  (not repeatable)"
-                  : "  (not repeatable with its fixtures up once: judged "
-                    "with them set up every repetition)",
+        fputs(r->message[0] ? "  (not repeatable)"
+                            : "  (not repeatable with its fixtures up once: "
+                              "judged with them set up every repetition)",
               f);
+    if (r->verdict == LC_VERDICT_LEAK && (r->suite_flags & LC_SUITE_CONFIRMED))
+        fputs("  (confirmed alone)", f);
     if (r->verdict == LC_VERDICT_SKIPPED) {
         fputs("  skipped: ", f);
         put_oneline(f, r->message);
@@ -340,6 +350,11 @@ static void json_evidence(FILE *f, const struct lc_result *r)
             lc_plan_reason_text(r->reason), r->gc_enabled ? "true" : "false");
 }
 
+static const char *json_flag(const struct lc_result *r, unsigned flag)
+{
+    return (r->suite_flags & flag) ? "true" : "false";
+}
+
 void lc_report_json_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r)
 {
@@ -355,10 +370,14 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
         json_text(f, how);
         fprintf(f,
                 ", \"screened\": %s, \"not_repeatable\": %s, "
-                "\"cache_held\": %s",
-                (r->suite_flags & LC_SUITE_SCREENED) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_NOT_REPEATABLE) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false");
+                "\"cache_held\": %s, \"control_grew\": %s, "
+                "\"depends_on_others\": %s, \"confirmed_alone\": %s",
+                json_flag(r, LC_SUITE_SCREENED),
+                json_flag(r, LC_SUITE_NOT_REPEATABLE),
+                json_flag(r, LC_SUITE_CACHE_HELD),
+                json_flag(r, LC_SUITE_CONTROL_GREW),
+                json_flag(r, LC_SUITE_DEPENDS),
+                json_flag(r, LC_SUITE_CONFIRMED));
         if (r->suite_flags & LC_SUITE_SCREENED)
             fprintf(f, ", \"screen_tests\": %ld, \"screen_runs\": %ld",
                     r->screen_tests, r->screen_runs);

@@ -413,7 +413,9 @@ static void control_check(struct judge *j, long i, struct lc_result *r)
         Py_XDECREF(fn);
         return;
     }
-    lc_plan_opts_default(&po, j->c->iterations, j->c->signals);
+    /* Only the signals the test leaked on: the question is theirs, and
+     * the costly refs walk at every reading of a flat plan is spared. */
+    lc_plan_opts_default(&po, j->c->iterations, r->leaking);
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0) {
         lc_result_take_plan(&ctl, &j->m.plan, "");
         for (int s = 0; s < LC_SIG_COUNT; s++) {
@@ -443,10 +445,10 @@ static void control_check(struct judge *j, long i, struct lc_result *r)
     Py_DECREF(fn);
 }
 
-/* Test i alone with the whole adaptive plan up to iterations and its own
- * time bound, its verdict into r. */
+/* Test i alone with the whole adaptive plan up to iterations on the
+ * deciding signals, and its own time bound; its verdict into r. */
 static void judge_alone(struct judge *j, long i, struct lc_result *r,
-                        long iterations)
+                        long iterations, unsigned signals)
 {
     struct call_ctx cc = {.msg = r->message, .msglen = sizeof(r->message)};
     struct lc_plan_opts po;
@@ -459,7 +461,7 @@ static void judge_alone(struct judge *j, long i, struct lc_result *r,
         r->phase = LC_PHASE_WORKER;
         goto out;
     }
-    lc_plan_opts_default(&po, iterations, j->c->signals);
+    lc_plan_opts_default(&po, iterations, signals);
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0)
         lc_result_take_plan(r, &j->m.plan,
                             "raise --time or make the test cheaper");
@@ -480,7 +482,7 @@ static int judge_one(struct judge *j, long *idx, long k)
 {
     (void)k;
     j->sh->running = idx[0];
-    judge_alone(j, idx[0], &j->res[idx[0]], j->c->iterations);
+    judge_alone(j, idx[0], &j->res[idx[0]], j->c->iterations, j->c->signals);
     j->final[idx[0]] = 1;
     j->sh->running = -1;
     flush(j);
@@ -721,10 +723,12 @@ static int judge_again_alone(struct judge *j, long *idx, long k)
     if (!ok)
         return 1;
     memset(r, 0, sizeof(*r));
+    /* The signals that leaked among the slice: is that growth there? */
     judge_alone(j, idx[0], r,
                 j->c->iterations < LC_SUITE_CONFIRM_RUNS
                     ? j->c->iterations
-                    : LC_SUITE_CONFIRM_RUNS);
+                    : LC_SUITE_CONFIRM_RUNS,
+                j->res[idx[0]].leaking);
     return 0;
 }
 

@@ -31,7 +31,9 @@
  * Isolation (issue 22): the worker forks. The first run and the drill run
  * in a child of the state after import and collection; each screen and
  * each judgement alone runs in a grandchild of the state after the first
- * run, so no test's repetitions change what another test finds. Results
+ * run, so no test's repetitions change what another test finds. After the
+ * first run the adapter freezes what exists (gc.freeze(): readings then
+ * collect only what repetitions made). Results
  * go through a shared mapping. A test judged a leak is measured against
  * its control (an empty test with the same class, marks and wider
  * fixtures, run the same way): growth the control shows too is not the

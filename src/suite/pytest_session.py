@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import types
 
-from .common import TestFailed, parse_argv
+from .common import TestFailed, freeze, parse_argv
 
 _CACHE_DIR = None
 
@@ -207,6 +207,7 @@ class PytestSession:
     def first_run(self):
         reports = []
         self.run_items(list(self.items), reports)
+        freeze()
         out = []
         for failed, skipped in reports:
             if failed is not None:
@@ -220,7 +221,9 @@ class PytestSession:
     def first_alone(self, i):
         """Run test i once on its own (the plain run before a judgement
         alone): None, or its failure."""
-        return self.run_items([self.items[i]])
+        failed = self.run_items([self.items[i]])
+        freeze()
+        return failed
 
     def make(self, indexes, cleanup=False):
         from .common import regrtest_cleaner

@@ -21,7 +21,7 @@ import os
 import sys
 import traceback
 
-from .common import TestFailed, parse_argv, regrtest_cleaner
+from .common import TestFailed, freeze, parse_argv, regrtest_cleaner
 
 RESOURCES = []
 
@@ -309,12 +309,15 @@ class UnittestSession:
                 out.append(("skip", skipped))
             else:
                 out.append(("ok", ""))
+        freeze()
         return out
 
     def first_alone(self, i):
         """Run test i once (the plain run before a judgement alone): None,
         or its failure."""
-        return self._once(self.tests[i])[0]
+        failed = self._once(self.tests[i])[0]
+        freeze()
+        return failed
 
     def make(self, indexes, cleanup=False):
         tests = tuple(self.tests[i] for i in indexes)

@@ -4,8 +4,10 @@
 
 GROUP: unittest_planted, pytest_planted, cpython. The planted suites
 (tests/suites/) say in each test's docstring what it must get: its first
-word is LEAK, CLEAN, ERROR, SKIPPED or NOT (repeatable); "LEAK only for
-n=K" means the parametrized id ending in [K] leaks and the others are
+word is LEAK, CLEAN, ERROR, SKIPPED, NOT (repeatable: an error so marked,
+which leaves the exit status alone), CONTROL (clean: its control grew as
+much) or DEPENDS (clean alone, grew only after the slice's other tests,
+named in its message); "LEAK only for n=K" means the parametrized id ending in [K] leaks and the others are
 clean. Every planted leak must be flagged by its id and nothing else.
 """
 import ast
@@ -50,7 +52,8 @@ def want_for(test_id, exp):
     if only is not None:
         return "leak" if test_id.endswith("[%s]" % only) else "clean"
     return {"LEAK": "leak", "CLEAN": "clean", "ERROR": "error",
-            "SKIPPED": "skipped", "NOT": "not repeatable"}[word]
+            "SKIPPED": "skipped", "NOT": "not repeatable",
+            "CONTROL": "control", "DEPENDS": "depends"}[word]
 
 
 def run(*args, fmt="json"):
@@ -75,12 +78,21 @@ def planted(kind, folder, test_file):
         want = want_for(c["id"], exp)
         got = c["verdict"]
         if want == "not repeatable":
-            ok = got == "error" and c.get("not_repeatable") is True
+            ok = (got == "error" and c.get("not_repeatable") is True and
+                  c.get("ok") is True and "failed on run 3" in c.get("message", ""))
+        elif want == "control":
+            ok = got == "clean" and c.get("control_grew") is True
+        elif want == "depends":
+            ok = (got == "clean" and c.get("depends_on_others") is True and
+                  "test_a_enables" in c.get("message", ""))
         else:
             ok = got == want
         check(ok, "%s: %s (want %s)" % (c["id"], got, want),
               c.get("message", "")[:800])
-        if got == "clean":
+        if got == "leak":
+            check(c.get("confirmed_alone") is True,
+                  "%s: a leak is confirmed alone" % c["id"], str(c)[:300])
+        if got == "clean" and want == "clean":
             check(bool(re.match(r"screened: flat over \d+ runs|flat through H=\d+",
                                 c["strength"])),
                   "%s: a clean verdict says how strong it is" % c["id"], c["strength"])

@@ -52,6 +52,9 @@ bool lc_suite_kind_needs_target(enum lc_suite_kind k);
 #define LC_SUITE_NOT_REPEATABLE 2u /* passed fresh, failed repeated */
 #define LC_SUITE_CACHE_HELD 4u     /* a leak regrtest's clearing removes */
 #define LC_SUITE_OVER_BUDGET 8u    /* short plan: --budget was spent */
+#define LC_SUITE_CONTROL_GREW 16u  /* its control grew: that is not its own */
+#define LC_SUITE_DEPENDS 32u       /* grew only after the slice's others */
+#define LC_SUITE_CONFIRMED 64u     /* a leak judged again alone: a leak */
 
 /* Iteration bound of a test judged alone once its slice's share of
  * --budget is spent: the least plan that can call a test clean

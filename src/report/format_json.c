@@ -117,6 +117,11 @@ static void json_evidence(FILE *f, const struct lc_result *r)
     json_readings(f, r);
 }
 
+static const char *json_flag(const struct lc_result *r, unsigned flag)
+{
+    return (r->suite_flags & flag) ? "true" : "false";
+}
+
 void lc_report_json_case(FILE *f, const struct lc_case *c,
                          const struct lc_result *r)
 {
@@ -132,11 +137,16 @@ void lc_report_json_case(FILE *f, const struct lc_case *c,
         json_text(f, how);
         fprintf(f,
                 ", \"screened\": %s, \"not_repeatable\": %s, "
-                "\"cache_held\": %s, \"over_budget\": %s",
-                (r->suite_flags & LC_SUITE_SCREENED) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_NOT_REPEATABLE) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_CACHE_HELD) ? "true" : "false",
-                (r->suite_flags & LC_SUITE_OVER_BUDGET) ? "true" : "false");
+                "\"cache_held\": %s, \"over_budget\": %s, "
+                "\"control_grew\": %s, \"depends_on_others\": %s, "
+                "\"confirmed_alone\": %s",
+                json_flag(r, LC_SUITE_SCREENED),
+                json_flag(r, LC_SUITE_NOT_REPEATABLE),
+                json_flag(r, LC_SUITE_CACHE_HELD),
+                json_flag(r, LC_SUITE_OVER_BUDGET),
+                json_flag(r, LC_SUITE_CONTROL_GREW),
+                json_flag(r, LC_SUITE_DEPENDS),
+                json_flag(r, LC_SUITE_CONFIRMED));
         if (r->suite_flags & LC_SUITE_SCREENED)
             fprintf(f, ", \"screen_tests\": %ld, \"screen_runs\": %ld",
                     r->screen_tests, r->screen_runs);

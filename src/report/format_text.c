@@ -72,7 +72,12 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
     buf[0] = '\0';
     if (r->verdict != LC_VERDICT_CLEAN && r->verdict != LC_VERDICT_LEAK)
         return;
-    if (r->suite_flags & LC_SUITE_SCREENED)
+    if (r->verdict == LC_VERDICT_CLEAN && (r->suite_flags & LC_SUITE_DEPENDS))
+        snprintf(buf, len, "clean alone; grew only after other tests");
+    else if (r->verdict == LC_VERDICT_CLEAN && r->leaking == 0 &&
+             (r->suite_flags & LC_SUITE_CONTROL_GREW))
+        snprintf(buf, len, "its control grew as much");
+    else if (r->suite_flags & LC_SUITE_SCREENED)
         snprintf(buf, len,
                  "screened: flat over %ld runs together with %ld test%s",
                  r->screen_runs, r->screen_tests - 1,
@@ -109,11 +114,12 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
     if (r->suite_flags & LC_SUITE_OVER_BUDGET)
         fputs("  (--budget spent: a short plan)", f);
     if (r->suite_flags & LC_SUITE_NOT_REPEATABLE)
-        fputs(r->verdict == LC_VERDICT_ERROR
-                  ? "  (not repeatable)"
-                  : "  (not repeatable with its fixtures up once: judged "
-                    "with them set up every repetition)",
+        fputs(r->message[0] ? "  (not repeatable)"
+                            : "  (not repeatable with its fixtures up once: "
+                              "judged with them set up every repetition)",
               f);
+    if (r->verdict == LC_VERDICT_LEAK && (r->suite_flags & LC_SUITE_CONFIRMED))
+        fputs("  (confirmed alone)", f);
     if (r->verdict == LC_VERDICT_SKIPPED) {
         fputs("  skipped: ", f);
         put_oneline(f, r->message);

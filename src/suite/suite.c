@@ -2,9 +2,14 @@
 
 #include "suite.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "embed.h"
@@ -101,6 +106,15 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
     return send_result(result_fd, &r);
 }
 
+/* What every process of a judge job sees: the results and how far they
+ * were sent live in one MAP_SHARED mapping, so a child that judged a test
+ * leaves its result to the process it was forked from. */
+struct shared {
+    long sent;    /* results sent, in order */
+    long running; /* the test being judged alone, or -1 */
+    int rc;       /* the channel's first failure */
+};
+
 /* One judge job's state; every array from libc, made before measuring. */
 struct judge {
     const struct lc_case *c;
@@ -108,13 +122,15 @@ struct judge {
     int fd;                /* the result channel */
     PyObject *sess;        /* the adapter's Session */
     long n;                /* tests of the slice */
-    struct lc_result *res; /* n results */
-    unsigned char *final;  /* n: the result is complete */
+    struct lc_result *res; /* n + 1 results, shared; res[n] is scratch */
+    unsigned char *final;  /* n + 1: the result is complete, shared */
+    struct shared *sh;     /* shared */
+    size_t map_len;        /* bytes of the shared mapping */
     long *keys;            /* n: class (unittest) or parent (pytest) */
     long *idx;             /* n: scratch list of test indexes */
-    long sent;             /* results sent, in order */
     struct lc_measure m;   /* plan storage, shared by every plan */
-    int rc;                /* the channel's first failure */
+    bool fork_ok;          /* judge groups and tests in forked children */
+    bool hold;             /* leaks wait for their confirmation alone */
 };
 
 /* What one measured iteration calls: the adapter's callable. */
@@ -174,6 +190,38 @@ static int measure(struct judge *j, PyObject *fn, long warmup,
     return rc;
 }
 
+/* Run fn(j, idx, k) in a child forked from this process, when the worker
+ * may fork: what the child's repetitions do to the interpreter (a test's
+ * caches filled, another test's state broken) dies with it, so no test's
+ * repetitions change what the next one finds (PLATFORM.md: 17 tests of an
+ * upstream suite errored after other modules' repetitions). Results come
+ * back through the shared mapping. fn's value (0..126), or -signal when
+ * the child died. */
+static int in_child(struct judge *j, int (*fn)(struct judge *, long *, long),
+                    long *idx, long k)
+{
+    pid_t pid;
+    int st = 0;
+
+    if (!j->fork_ok)
+        return fn(j, idx, k);
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        _exit(fn(j, idx, k) & 0x7f);
+    }
+    PyOS_AfterFork_Parent();
+    if (pid < 0)
+        return fn(j, idx, k);
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -SIGKILL;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return WIFSIGNALED(st) ? -WTERMSIG(st) : -SIGKILL;
+}
+
 /* A screen passes when every signal was flat at its end and no signal
  * ends above where it began by more than its noise floor: one step
  * anywhere in the runs (a sparse leak) sends the group down a level. */
@@ -194,21 +242,26 @@ static bool screen_clean(const struct lc_plan *p)
     return true;
 }
 
-/* Send every complete result from the first unsent one on. */
+/* Send every complete result from the first unsent one on; while j->hold,
+ * a leak and what follows it wait for the leak's confirmation. */
 static void flush(struct judge *j)
 {
-    while (j->sent < j->n && j->final[j->sent]) {
-        int rc = send_result(j->fd, &j->res[j->sent++]);
+    while (j->sh->sent < j->n && j->final[j->sh->sent]) {
+        struct lc_result *r = &j->res[j->sh->sent];
+        int rc;
 
-        if (rc < 0 && j->rc == 0)
-            j->rc = rc;
+        if (j->hold && r->verdict == LC_VERDICT_LEAK)
+            return;
+        rc = send_result(j->fd, r);
+        j->sh->sent++;
+        if (rc < 0 && j->sh->rc == 0)
+            j->sh->rc = rc;
     }
 }
 
 /* Run the tests idx[0..k) together as one iteration of a short screen:
- * 1 when they are clean by it (their results filled), 0 when not, -1
- * when the adapter failed (err in the first test's message). */
-static int screen(struct judge *j, const long *idx, long k)
+ * 1 when they are clean by it (their results filled), 0 when not. */
+static int screen(struct judge *j, long *idx, long k)
 {
     static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
     struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
@@ -243,35 +296,36 @@ static int screen(struct judge *j, const long *idx, long k)
     return 1;
 }
 
-/* A test that raised under repetition: run once fresh; passing then, it
- * is "not repeatable". Either way an error, with the repeated traceback. */
-static void repeated_failure(struct judge *j, long i, struct lc_result *r,
-                             long calls)
+/* A test that passed its first run raised under repetition: it is not
+ * repeatable. Judged on the repetitions it passed when they reached a
+ * judgement, else an error marked so (which the exit status ignores). */
+static void repeated_failure(struct judge *j, struct lc_result *r, long calls,
+                             bool judged)
 {
-    PyObject *again = PyObject_CallMethod(j->sess, "fresh", "l", i);
-    bool passes = again == Py_None;
     static char tb[LC_MSG_MAX];
     const char *cut;
 
-    if (!again)
-        PyErr_Clear();
-    Py_XDECREF(again);
     /* The adapter's TestFailed carries the test's own traceback: keep
      * that, not the harness frame that raised it. */
     cut = strstr(r->message, "TestFailed: ");
     memcpy(tb, cut ? cut + 12 : r->message, sizeof(tb) - 1);
     tb[sizeof(tb) - 1] = '\0';
-    r->verdict = LC_VERDICT_ERROR;
-    r->phase = LC_PHASE_RUN;
-    if (passes) {
-        r->suite_flags |= LC_SUITE_NOT_REPEATABLE;
-        snprintf(r->message, sizeof(r->message),
-                 "not repeatable: passed its first run and a fresh rerun, "
-                 "failed on repetition %ld:\n%.*s",
-                 calls, (int)(sizeof(r->message) - 100), tb);
+    if (judged) {
+        lc_plan_stop(&j->m.plan);
+        lc_result_take_plan(r, &j->m.plan,
+                            "raise --time or make the test cheaper");
     } else {
-        memcpy(r->message, tb, sizeof(r->message));
+        r->verdict = LC_VERDICT_ERROR;
+        r->phase = LC_PHASE_RUN;
     }
+    r->suite_flags |= LC_SUITE_NOT_REPEATABLE;
+    snprintf(r->message, sizeof(r->message),
+             "not repeatable: passed its first run, failed on run %ld (%s):"
+             "\n%.*s",
+             calls + 1,
+             judged ? "judged on the repetitions before it"
+                    : "too early for a judgement",
+             (int)(sizeof(r->message) - 160), tb);
 }
 
 /* A second opinion on a leak with regrtest's clearing after every
@@ -333,10 +387,72 @@ static long iteration_bound(const struct judge *j, struct lc_result *r)
     return LC_SUITE_SPENT_ITERATIONS;
 }
 
-/* Test i alone with the whole adaptive plan and its own time bound. */
-static void judge_alone(struct judge *j, long i)
+/* Whether signal s of a leak stays the test's beside its control's
+ * growth c: what is left must be over the signal's noise floor and over
+ * a twentieth of the test's own rate (counts are exact; rates of two
+ * plans agree to that). */
+static bool beyond_control(enum lc_signal s, double t, double c)
 {
-    struct lc_result *r = &j->res[i];
+    double floor = lc_signal_info(s)->min_rate;
+
+    return t - c > floor && t - c >= 0.05 * t;
+}
+
+/* A leak of test i against its control (an empty test with the same
+ * scaffolding, run the same way): growth the control shows too is the
+ * harness's or the scaffolding's, never the test's. Signals it explains
+ * are dropped; when none is left the test is clean. */
+static void control_check(struct judge *j, long i, struct lc_result *r)
+{
+    static char msg[LC_MSG_MAX];
+    static struct lc_result ctl;
+    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
+    struct lc_plan_opts po;
+    PyObject *fn = PyObject_CallMethod(j->sess, "make_control", "l", i);
+    double shown = 0;
+
+    if (!fn || fn == Py_None) {
+        PyErr_Clear();
+        Py_XDECREF(fn);
+        return;
+    }
+    /* Only the signals the test leaked on: the question is theirs, and
+     * the costly refs walk at every reading of a flat plan is spared. */
+    lc_plan_opts_default(&po, j->c->iterations, r->leaking);
+    if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0) {
+        lc_result_take_plan(&ctl, &j->m.plan, "");
+        for (int s = 0; s < LC_SIG_COUNT; s++) {
+            double t = r->trend[s].per_iter, c = ctl.trend[s].per_iter;
+
+            if (!(r->leaking & (1u << s)) || c <= 0)
+                continue;
+            if (!beyond_control((enum lc_signal)s, t, c))
+                r->leaking &= ~(1u << s);
+            r->trend[s].per_iter = t - c;
+            if (shown == 0)
+                shown = c;
+        }
+        if (shown > 0)
+            r->suite_flags |= LC_SUITE_CONTROL_GREW;
+        if (r->leaking == 0) {
+            r->verdict = LC_VERDICT_CLEAN;
+            snprintf(r->message, sizeof(r->message),
+                     "its control (an empty test with the same class, "
+                     "marks and fixtures, run the same way) grew as much "
+                     "(%+.3g/it): the harness's or the scaffolding's "
+                     "growth, not this test's",
+                     shown);
+        }
+    }
+    r->iterations += cc.calls;
+    Py_DECREF(fn);
+}
+
+/* Test i alone with the whole adaptive plan up to iterations on the
+ * deciding signals, and its own time bound; its verdict into r. */
+static void judge_alone(struct judge *j, long i, struct lc_result *r,
+                        long iterations, unsigned signals)
+{
     struct call_ctx cc = {.msg = r->message, .msglen = sizeof(r->message)};
     struct lc_plan_opts po;
     double t0 = lc_clock_now();
@@ -348,38 +464,67 @@ static void judge_alone(struct judge *j, long i)
         r->phase = LC_PHASE_WORKER;
         goto out;
     }
-    lc_plan_opts_default(&po, iteration_bound(j, r), j->c->signals);
+    lc_plan_opts_default(&po, iterations, signals);
     po.certain = j->c->certain;
     if (measure(j, fn, j->c->warmup, &po, j->c->time_s, &cc) == 0)
         lc_result_take_plan(r, &j->m.plan,
                             "raise --time or make the test cheaper");
     else if (judge_fixtured(j, i, r, &po) < 0)
-        repeated_failure(j, i, r, cc.calls);
+        repeated_failure(j, r, cc.calls, j->m.plan.judged_at > 0);
     r->iterations += cc.calls;
     r->gc_enabled = lc_embed_gc_enabled();
     Py_DECREF(fn);
+    if (r->verdict == LC_VERDICT_LEAK)
+        control_check(j, i, r);
     if (r->verdict == LC_VERDICT_LEAK && (j->sj->flags & LC_SUITE_CLEANUP))
         second_opinion(j, i, r);
 out:
     r->elapsed_s += lc_clock_now() - t0;
+}
+
+static int judge_one(struct judge *j, long *idx, long k)
+{
+    (void)k;
+    j->sh->running = idx[0];
+    judge_alone(j, idx[0], &j->res[idx[0]],
+                iteration_bound(j, &j->res[idx[0]]), j->c->signals);
+    j->final[idx[0]] = 1;
+    j->sh->running = -1;
+    flush(j);
+    return 0;
+}
+
+/* The test whose judgement died with its process: a crash of its own. */
+static void died(struct judge *j, long i, int st, const char *what)
+{
+    struct lc_result *r = &j->res[i];
+
+    if (j->final[i])
+        return;
+    lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_RUN,
+                   "the process %s died of signal %d", what, -st);
     j->final[i] = 1;
 }
 
 /* Judge idx[0..k): a screen of all; failing it, a screen of each class
  * (at the top), or of each half (within a class), down to single tests,
  * which get the whole plan alone. A leak among N tests costs about
- * log2(N) screens and one plan. */
+ * log2(N) screens and one plan. Each screen and judgement is a child of
+ * the worker's state after the first run (in_child). */
 static void drill(struct judge *j, long *idx, long k, int level)
 {
     long *sub;
     long m = 0;
+    int st;
 
     if (k == 1) {
-        judge_alone(j, idx[0]);
+        if ((st = in_child(j, judge_one, idx, 1)) < 0)
+            died(j, idx[0], st, "judging this test");
+        j->sh->running = -1;
         flush(j);
         return;
     }
-    if (screen(j, idx, k) == 1) {
+    if (in_child(j, screen, idx, k) == 1) {
         flush(j);
         return;
     }
@@ -470,16 +615,27 @@ static long first_run(struct judge *j)
     return k;
 }
 
+/* The results, their flags and the send count: one shared mapping, seen
+ * by every child the worker forks. */
 static int alloc_judge(struct judge *j, long n)
 {
+    size_t res = ((size_t)n + 1) * sizeof(*j->res);
+    size_t fin = ((size_t)n + 1 + 15) & ~(size_t)15;
+    char *p;
+
     j->n = n;
-    j->res = calloc((size_t)n + 1, sizeof(*j->res));
-    j->final = calloc((size_t)n + 1, 1);
+    j->map_len = res + fin + sizeof(*j->sh);
+    p = mmap(NULL, j->map_len, PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     j->keys = calloc((size_t)n + 1, sizeof(*j->keys));
     j->idx = calloc((size_t)n + 1, sizeof(*j->idx));
-    if (!j->res || !j->final || !j->keys || !j->idx)
+    if (p == MAP_FAILED || !j->keys || !j->idx)
         return -LC_ENOMEM;
-    for (long i = 0; i < n; i++) {
+    j->res = (struct lc_result *)(void *)p;
+    j->final = (unsigned char *)p + res;
+    j->sh = (struct shared *)(void *)(p + res + fin);
+    j->sh->running = -1;
+    for (long i = 0; i <= n; i++) {
         j->res[i].magic = LC_RESULT_MAGIC;
         j->res[i].verdict = LC_VERDICT_ERROR;
     }
@@ -491,19 +647,20 @@ static int alloc_judge(struct judge *j, long n)
 static void free_judge(struct judge *j)
 {
     lc_measure_release(&j->m);
-    free(j->res);
-    free(j->final);
+    if (j->res)
+        munmap(j->res, j->map_len);
     free(j->keys);
     free(j->idx);
 }
 
 /* Every result not sent yet becomes this failure, and is sent. */
-static void fail_rest(struct judge *j, enum lc_phase phase, const char *msg)
+static void fail_rest(struct judge *j, enum lc_verdict v, enum lc_phase phase,
+                      const char *msg)
 {
-    for (long i = j->sent; i < j->n; i++) {
+    for (long i = j->sh->sent; i < j->n; i++) {
         if (j->final[i])
             continue;
-        lc_result_fail(&j->res[i], LC_VERDICT_ERROR, phase, "%s", msg);
+        lc_result_fail(&j->res[i], v, phase, "%s", msg);
         j->final[i] = 1;
     }
     flush(j);
@@ -512,7 +669,7 @@ static void fail_rest(struct judge *j, enum lc_phase phase, const char *msg)
 /* Open the session over the slice: sess set, or -1 with err filled. */
 static int open_session(struct judge *j, char *err, size_t errlen)
 {
-    PyObject *entry = start(err, errlen), *argv = NULL;
+    PyObject *entry = start(err, errlen), *argv = NULL, *ok;
 
     if (!entry)
         return -1;
@@ -525,6 +682,105 @@ static int open_session(struct judge *j, char *err, size_t errlen)
     Py_DECREF(entry);
     if (!j->sess || take_ids(j) < 0)
         return lc_embed_take_error(err, errlen), -1;
+    ok = PyObject_CallMethod(j->sess, "can_fork", NULL);
+    j->fork_ok = ok == Py_True;
+    Py_XDECREF(ok);
+    PyErr_Clear();
+    return 0;
+}
+
+/* The slice's other tests, named in r's message: the growth of test i
+ * went away when it was judged alone. */
+static void depends(struct judge *j, long i, struct lc_result *r)
+{
+    PyObject *ids = PyObject_CallMethod(j->sess, "others", "l", i);
+    size_t at;
+    Py_ssize_t n = ids && PyList_Check(ids) ? PyList_GET_SIZE(ids) : 0;
+
+    r->verdict = LC_VERDICT_CLEAN;
+    r->leaking = 0;
+    r->suite_flags |= LC_SUITE_DEPENDS;
+    at = (size_t)snprintf(r->message, sizeof(r->message),
+                          "grew only after the other %zd tests of its worker "
+                          "had run; clean judged alone, after its module and "
+                          "class setup:",
+                          n);
+    for (Py_ssize_t k = 0; k < n && at < sizeof(r->message); k++) {
+        const char *id = PyUnicode_AsUTF8(PyList_GET_ITEM(ids, k));
+
+        at += (size_t)snprintf(r->message + at, sizeof(r->message) - at,
+                               "%s %s", k ? "," : "", id ? id : "?");
+    }
+    PyErr_Clear();
+    Py_XDECREF(ids);
+}
+
+/* In a child of the state before any test ran: test i once, then judged
+ * alone into the scratch result res[n]. 1 when it fails alone. */
+static int judge_again_alone(struct judge *j, long *idx, long k)
+{
+    PyObject *failed =
+        PyObject_CallMethod(j->sess, "first_alone", "l", idx[0]);
+    struct lc_result *r = &j->res[j->n];
+    bool ok = failed == Py_None;
+
+    (void)k;
+    Py_XDECREF(failed);
+    if (!ok)
+        return 1;
+    memset(r, 0, sizeof(*r));
+    /* The signals that leaked among the slice: is that growth there? */
+    judge_alone(j, idx[0], r,
+                j->c->iterations < LC_SUITE_CONFIRM_RUNS
+                    ? j->c->iterations
+                    : LC_SUITE_CONFIRM_RUNS,
+                j->res[idx[0]].leaking);
+    return 0;
+}
+
+/* Every leak judged in the slice is judged again alone, from the state
+ * before any test ran (issue 22): confirmed, it stays a leak; clean
+ * there, it grew only with the tests before it and is said so. */
+static void confirm_leaks(struct judge *j)
+{
+    for (long i = j->sh->sent; i < j->n; i++) {
+        struct lc_result *r = &j->res[i];
+        long one = i;
+
+        if (!j->final[i] || r->verdict != LC_VERDICT_LEAK)
+            continue;
+        if (in_child(j, judge_again_alone, &one, 1) != 0)
+            continue; /* fails alone, or died: the slice's verdict stands */
+        r->iterations += j->res[j->n].iterations;
+        if (j->res[j->n].verdict == LC_VERDICT_LEAK)
+            r->suite_flags |= LC_SUITE_CONFIRMED;
+        else if (j->res[j->n].verdict == LC_VERDICT_CLEAN)
+            depends(j, i, r);
+    }
+}
+
+/* The first run and the judgements, in a child when the worker may fork
+ * (this process keeps the state before any test ran, for confirmations).
+ * 0, or 1 when the adapter failed (the rest are errors then). */
+static int judge_slice(struct judge *j, long *unused, long k0)
+{
+    static char err[LC_MSG_MAX];
+    long k;
+
+    (void)unused;
+    (void)k0;
+    lc_session_mark(j->fd, LC_PHASE_SETUP);
+    if ((k = first_run(j)) < 0) {
+        lc_embed_take_error(err, sizeof(err));
+        j->hold = false;
+        fail_rest(j, LC_VERDICT_ERROR, LC_PHASE_SETUP, err);
+        return 1;
+    }
+    flush(j);
+    lc_session_mark(j->fd, LC_PHASE_RUN);
+    if (k > 0)
+        drill(j, j->idx, k, 0);
+    flush(j);
     return 0;
 }
 
@@ -533,7 +789,7 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
 {
     static char err[LC_MSG_MAX];
     struct judge j = {.c = c, .sj = sj, .fd = result_fd};
-    long k;
+    int st, rc;
 
     if (alloc_judge(&j, sj->count) < 0) {
         free_judge(&j);
@@ -541,19 +797,23 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
     }
     lc_session_mark(result_fd, LC_PHASE_LOAD);
     if (open_session(&j, err, sizeof(err)) < 0) {
-        fail_rest(&j, LC_PHASE_LOAD, err);
+        fail_rest(&j, LC_VERDICT_ERROR, LC_PHASE_LOAD, err);
         goto out;
     }
-    lc_session_mark(result_fd, LC_PHASE_SETUP);
-    if ((k = first_run(&j)) < 0) {
-        lc_embed_take_error(err, sizeof(err));
-        fail_rest(&j, LC_PHASE_SETUP, err);
-        goto out;
+    j.hold = j.fork_ok && j.n > 1;
+    st = in_child(&j, judge_slice, NULL, 0);
+    if (st < 0 && j.sh->running >= 0)
+        died(&j, j.sh->running, st, "judging this test");
+    if (st < 0) {
+        snprintf(err, sizeof(err),
+                 "the process running the slice's tests died of signal %d "
+                 "before this test was judged",
+                 -st);
+        fail_rest(&j, LC_VERDICT_CRASH, LC_PHASE_RUN, err);
     }
-    flush(&j);
-    lc_session_mark(result_fd, LC_PHASE_RUN);
-    if (k > 0)
-        drill(&j, j.idx, k, 0);
+    if (j.hold)
+        confirm_leaks(&j);
+    j.hold = false;
     lc_session_mark(result_fd, LC_PHASE_TEARDOWN);
     flush(&j);
     Py_XDECREF(PyObject_CallMethod(j.sess, "close", NULL));
@@ -568,6 +828,7 @@ out:
         Py_XDECREF(entry);
         PyErr_Clear();
     }
+    rc = j.sh->rc;
     free_judge(&j);
-    return j.rc;
+    return rc;
 }

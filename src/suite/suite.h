@@ -13,16 +13,41 @@
  *            traceback, a skipped one is "skipped" with its reason), then
  *            judge the rest and answer one RESULT record per test, in order.
  *
- * Judging drills down. The tests of the slice are first run together as
- * one iteration of a short screen (LC_SUITE_SCREEN_RUNS readings after
- * LC_SUITE_SCREEN_WARMUP): when every signal stays flat and no exact
- * signal ends above where it began, each test is clean "screened with its
- * group". Otherwise the same is tried per class (unittest) or parent node
- * (pytest), and what is still not clearly clean gets the whole adaptive
- * plan (plan.h) alone, with its own time bound: a test's budget is its
- * own, not its module's. A test that fails only under repetition is run
- * once more on a fresh instance (unittest) or setup (pytest) and reported
- * "not repeatable" (an error) when that passes.
+ * Every repetition is one plain run of the tests it runs (src/suite/):
+ * pytest items with each nextitem the next of the group and None at the
+ * end, so enclosing nodes are set up and torn down as `pytest` does; a
+ * fresh TestCase instance per unittest run; what the frameworks record of
+ * a run (report sections, warnings, stats, user properties) put back.
+ *
+ * Judging drills down. After the first run, the tests of the slice are
+ * run together as one iteration of a short screen (LC_SUITE_SCREEN_RUNS
+ * readings after LC_SUITE_SCREEN_WARMUP): when every signal stays flat and
+ * no exact signal ends above where it began, each test is clean "screened
+ * with its group". Otherwise the same is tried per class (unittest) or
+ * parent node (pytest), and what is still not clearly clean gets the whole
+ * adaptive plan (plan.h) alone, with its own time bound: a test's budget
+ * is its own, not its module's.
+ *
+ * Isolation (issue 22): the worker forks. The first run and the drill run
+ * in a child of the state after import and collection; each screen and
+ * each judgement alone runs in a grandchild of the state after the first
+ * run, so no test's repetitions change what another test finds. After the
+ * first run the adapter freezes what exists (gc.freeze(): readings then
+ * collect only what repetitions made). Results
+ * go through a shared mapping. A test judged a leak is measured against
+ * its control (an empty test with the same class, marks and wider
+ * fixtures, run the same way): growth the control shows too is not the
+ * test's. A leak is then judged again alone in a child of the state
+ * before any test ran, after only its own first run: confirmed, it stays
+ * a leak; clean there, it is reported clean, as growing only after the
+ * slice's other tests, naming them. A worker with threads besides the
+ * main one does not fork (a child could inherit a held lock): it judges
+ * in its own process, without the confirmation.
+ *
+ * A test that passed its first run and fails on a repetition is "not
+ * repeatable": judged on the repetitions it passed when they reached a
+ * judgement, else an error so marked; neither changes the exit status
+ * (report.c, lc_report_ok).
  *
  * Nothing is cleared between repetitions: regrtest's cache clearing hides
  * real leaks (ctypes' _c_functype_cache). With LC_SUITE_CLEANUP each test
@@ -44,12 +69,21 @@
 #include "job.h"
 
 /* Screen: iterations of a group before its first reading (after the
- * first run, which warms up too), and measured iterations. 10 measured
- * runs see any leak that comes once every 10 runs whatever its phase (the
- * whole plan's own reach at H=64); fewer runs than regrtest -R 3:3's
+ * first run, which warms up too), and measured iterations. 8: CPython
+ * 3.11 moved py_bytes by one step of +2.4 kB at a test's ninth run in
+ * every group of more-itertools' tests (blocks flat), which failed each
+ * screen and cost a judgement alone per test; after 8 runs it is flat. 10
+ * measured runs see any leak that comes once every 10 runs whatever its phase
+ * (the whole plan's own reach at H=64); fewer runs than regrtest -R 3:3's
  * seven debug-build runs cost, on release-build speed. */
-#define LC_SUITE_SCREEN_WARMUP 1
+#define LC_SUITE_SCREEN_WARMUP 8
 #define LC_SUITE_SCREEN_RUNS 10
+
+/* Confirmation alone: the horizon of a leak's second judgement. The first
+ * one saw growth go on through the whole plan; the second asks only
+ * whether the growth is there without the other tests, and 256 runs see a
+ * leak of one object every 10 runs in every third of the latest half. */
+#define LC_SUITE_CONFIRM_RUNS 256
 
 /* The worker's side of the two jobs; the answers go to result_fd. 0 or a
  * negative code (the channel failed). */

@@ -11,6 +11,9 @@ _count = [0]
 _fixture_kept = []
 _files = []
 _module_calls = []
+_module_kept = []
+_runs = [0]
+_enabled = [False]
 
 
 @pytest.fixture
@@ -22,7 +25,37 @@ def leaky_fixture():
 @pytest.fixture(scope="module")
 def module_resource():
     _module_calls.append(1)
-    return [bytearray(100) for _ in range(50)]
+    yield [bytearray(100) for _ in range(50)]
+    _module_calls.pop()
+
+
+@pytest.fixture(scope="module")
+def module_keeper():
+    _module_kept.append(bytearray(32))
+    return len(_module_kept)
+
+
+def test_module_fixture_keeps(module_keeper):
+    """CONTROL: its module fixture keeps a buffer per module setup, which a
+    plain run makes once; the control, with the same fixture, grows too."""
+    assert module_keeper > 0
+
+
+def test_not_repeatable():
+    """NOT REPEATABLE: passes its first two runs only."""
+    _runs[0] += 1
+    assert _runs[0] <= 2
+
+
+def test_a_enables():
+    """CLEAN: switches on what test_b_keeps_when_enabled keeps."""
+    _enabled[0] = True
+
+
+def test_b_keeps_when_enabled():
+    """DEPENDS: keeps an object per call only after test_a_enables."""
+    if _enabled[0]:
+        _kept.append(object())
 
 
 def test_filler_sum():
@@ -31,7 +64,7 @@ def test_filler_sum():
 
 
 def test_filler_module_fixture(module_resource):
-    """CLEAN: module fixture made once."""
+    """CLEAN: module fixture made once per run, and torn down after it."""
     assert len(module_resource) == 50 and len(_module_calls) == 1
 
 

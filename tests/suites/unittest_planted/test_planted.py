@@ -1,7 +1,8 @@
 """Planted leaks for `leakcheck unittest` (tests/e2e.py, group suites).
 
-Each test's docstring says what it must get: LEAK, CLEAN, ERROR, SKIPPED or
-NOT REPEATABLE. Nothing here prints."""
+Each test's docstring says what it must get: LEAK, CLEAN, ERROR, SKIPPED,
+NOT REPEATABLE or DEPENDS (clean alone, growing only after other tests).
+Nothing here prints."""
 import functools
 import os
 import unittest
@@ -10,6 +11,8 @@ _kept = []
 _sparse = [0]
 _fixture_kept = []
 _files = []
+_runs = [0]
+_enabled = [False]
 
 
 @functools.lru_cache(maxsize=32)
@@ -87,7 +90,24 @@ class Outcomes(unittest.TestCase):
         """SKIPPED"""
 
     def test_not_repeatable(self):
-        """NOT REPEATABLE: passes on a fresh instance only."""
+        """NOT REPEATABLE: passes its first two runs only."""
+        _runs[0] += 1
+        if _runs[0] > 2:
+            raise RuntimeError("run %d of a test that runs twice" % _runs[0])
+
+    def test_own_instance(self):
+        """CLEAN: each run has its own instance, as in a plain run."""
         if getattr(self, "_ran", False):
             raise RuntimeError("second run on this instance")
         self._ran = True
+
+
+class Depends(unittest.TestCase):
+    def test_a_enables(self):
+        """CLEAN: switches on what test_b_keeps_when_enabled keeps."""
+        _enabled[0] = True
+
+    def test_b_keeps_when_enabled(self):
+        """DEPENDS: keeps an object per call only after test_a_enables."""
+        if _enabled[0]:
+            _kept.append(object())

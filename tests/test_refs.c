@@ -105,15 +105,20 @@ Test(refs, zero_for_a_clean_loop)
        "decref = ctypes.pythonapi.Py_DecRef\n"
        "class Point:\n"
        "    def __init__(self, x): self.x, self.y = x, [x, str(x)]\n");
-    cr_assert_eq(delta_of("for i in range(1000):\n"
-                          "    p = Point(i)\n"
-                          "    d = {'k%d' % i: p, 'n': None, 's': 7}\n"
-                          "    json.loads(json.dumps({'a': [i, 1.5]}))\n"
-                          "    o = ctypes.py_object(None)\n"
-                          "    incref(o)\n"
-                          "    decref(o)\n"
-                          "del p, d, o\n"),
-                 0);
+    int64_t d = delta_of("for i in range(1000):\n"
+                         "    p = Point(i)\n"
+                         "    d = {'k%d' % i: p, 'n': None, 's': 7}\n"
+                         "    json.loads(json.dumps({'a': [i, 1.5]}))\n"
+                         "    o = ctypes.py_object(None)\n"
+                         "    incref(o)\n"
+                         "    decref(o)\n"
+                         "del p, d, o\n");
+
+    /* One run in about five reads -1 (depends on the hash seed): a
+     * reference some object let go once, not growth. A leak here reads
+     * +N (1000). */
+    cr_assert(d >= -1 && d <= 0, "delta %lld over %d clean iterations",
+              (long long)d, N);
 }
 
 Test(refs_idle, zero_before_the_interpreter_starts)
@@ -158,12 +163,20 @@ Test(refs, the_set_grows_and_stays_exact)
     /* 300,000 distinct untracked objects: far past the first set (64k
      * entries), so the first reading grows it and reads again. */
     py("import ctypes\nincref = ctypes.pythonapi.Py_IncRef\n"
-       "big = [float(i) for i in range(300000)]\n");
+       "big = [float(i) for i in range(300000)]\n"
+       "def take(n):\n"
+       "    for _ in range(n):\n"
+       "        incref(ctypes.py_object(None))\n");
     r = reading();
     cr_assert_geq(lc_refs_last_objects(), 300000);
     again = reading();
     cr_assert_eq(again, r);
-    py("incref(ctypes.py_object(None))\n");
-    py("incref(ctypes.py_object(None))\n");
-    cr_assert_eq(reading() - again, 2);
+    /* N references taken: the reading moves by N. About one reading in
+     * ten is off by one (a reference the interpreter let go or took once
+     * as it ran the new code, depending on the hash seed), so the check
+     * allows that, and a set that lost or doubled entries still fails. */
+    py("take(1000)\n");
+    r = reading() - again;
+    cr_assert(r >= N - 1 && r <= N + 1, "moved by %lld for %d references",
+              (long long)r, N);
 }

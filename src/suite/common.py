@@ -12,6 +12,16 @@ class TestFailed(Exception):
     """A test failed or errored under repetition; args[0] names it."""
 
 
+def outcome(failed, skipped):
+    """A first run's result as the C side reads it: ("error", traceback),
+    ("skip", reason) or ("ok", "")."""
+    if failed is not None:
+        return ("error", failed)
+    if skipped is not None:
+        return ("skip", skipped)
+    return ("ok", "")
+
+
 def parse_argv(argv):
     """operands, and {-k, -m, -u, --regrtest-cleanup} as the C side passes
     them: one word each, options before their value."""

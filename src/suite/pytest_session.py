@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import types
 
-from .common import TestFailed, freeze, parse_argv
+from .common import TestFailed, freeze, outcome, parse_argv
 
 _CACHE_DIR = None
 
@@ -238,15 +238,7 @@ class PytestSession:
         reports = []
         self.run_items(list(self.items), reports)
         freeze()
-        out = []
-        for failed, skipped in reports:
-            if failed is not None:
-                out.append(("error", failed))
-            elif skipped is not None:
-                out.append(("skip", skipped))
-            else:
-                out.append(("ok", ""))
-        return out
+        return [outcome(failed, skipped) for failed, skipped in reports]
 
     def first_alone(self, i):
         """Run test i once on its own (the plain run before a judgement

@@ -21,7 +21,8 @@ import os
 import sys
 import traceback
 
-from .common import TestFailed, freeze, parse_argv, regrtest_cleaner
+from .common import (TestFailed, freeze, outcome, parse_argv,
+                     regrtest_cleaner)
 
 RESOURCES = []
 
@@ -302,13 +303,7 @@ class UnittestSession:
             if why is not None:
                 out.append(("error", "%s\nfixture failed:\n%s" % (t.id(), why)))
                 continue
-            failed, skipped = self._once(t)
-            if failed is not None:
-                out.append(("error", failed))
-            elif skipped is not None:
-                out.append(("skip", skipped))
-            else:
-                out.append(("ok", ""))
+            out.append(outcome(*self._once(t)))
         freeze()
         return out
 

@@ -31,6 +31,9 @@ import sys
 import tempfile
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 LEAKCHECK, REPO, GROUP = sys.argv[1:4]
 FIXTURE = os.path.join(REPO, "tests", "suites", "pytest_adopt")
 CHROMIUM = "/usr/bin/chromium"
@@ -39,16 +42,9 @@ CHROMIUM = "/usr/bin/chromium"
 FAST = ["-q", "-j2", "--iterations", "128", "--no-explain"]
 LEAKS = ["test_adopt.py::test_cache_keeps_every_call",
          "test_adopt.py::test_registry_keeps_every_call"]
-failed = passed = 0
 
 
-def check(ok, what, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-        return
-    failed += 1
-    print("FAIL: %s\n%s" % (what, detail))
+check = Checks(GROUP)
 
 
 def suite_copy(tmp):
@@ -315,5 +311,4 @@ if GROUP not in GROUPS:
     raise SystemExit("unknown group %r" % GROUP)
 with tempfile.TemporaryDirectory(prefix="lc e2e adopt ") as tmp:
     GROUPS[GROUP](tmp)
-print("%s: %d passed, %d failed" % (GROUP, passed, failed))
-sys.exit(1 if failed or not passed else 0)
+sys.exit(check.finish())

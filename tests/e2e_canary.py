@@ -18,22 +18,18 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 LEAKCHECK, REPO, KIND = sys.argv[1:4]
 CANARY = os.path.join(REPO, "tests", "canary")
 RUNS = 3
 # The fewest tests each kind must judge: a canary that went missing (a
 # file not collected, a class renamed) fails here.
 LEAST = {"pytest": 130, "unittest": 39}
-failed = passed = 0
 
 
-def check(ok, what, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-        return
-    failed += 1
-    print("FAIL: %s\n%s" % (what, detail))
+check = Checks("e2e_canary " + KIND)
 
 
 def want(test_id):
@@ -91,5 +87,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("e2e_canary %s: %d passed, %d failed" % (KIND, passed, failed))
-    sys.exit(1 if failed or not passed else 0)
+    sys.exit(check.finish())

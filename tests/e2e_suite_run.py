@@ -25,19 +25,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 LEAKCHECK, REPO, GROUP = sys.argv[1:4]
 SUITE = "tests/suites/pytest_speed"
-failed = passed = 0
 CERTAIN = "growth kept going through every horizon up to the certainty bound"
 
 
-def check(ok, what, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-        return
-    failed += 1
-    print("FAIL: %s\n%s" % (what, detail))
+check = Checks("e2e_suite_run " + GROUP)
 
 
 def need_suite():
@@ -226,5 +222,4 @@ GROUPS = {"certain": test_certain, "slices": test_slices,
 if __name__ == "__main__":
     need_suite()
     GROUPS[GROUP]()
-    print("e2e_suite_run %s: %d passed, %d failed" % (GROUP, passed, failed))
-    sys.exit(1 if failed or not passed else 0)
+    sys.exit(check.finish())

@@ -18,17 +18,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 LEAKCHECK, REPO, GROUP = sys.argv[1:4]
-failed = passed = 0
 
 
-def check(ok, what, detail=""):
-    global failed, passed
-    if ok:
-        passed += 1
-        return
-    failed += 1
-    print("FAIL: %s\n%s" % (what, detail))
+check = Checks("e2e_suites " + GROUP)
 
 
 def expectations(path):
@@ -131,5 +127,4 @@ GROUPS = {"unittest_planted": test_unittest_planted,
 
 if __name__ == "__main__":
     GROUPS[GROUP]()
-    print("e2e_suites %s: %d passed, %d failed" % (GROUP, passed, failed))
-    sys.exit(1 if failed or not passed else 0)
+    sys.exit(check.finish())

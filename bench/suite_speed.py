@@ -10,7 +10,7 @@ PART:
                     into SUITES at the installed version (never committed):
                     SUITES/msgpack/test, ujson/tests, multidict/tests,
                     ijson/test, more-itertools/tests (the ones present);
-                    plain `python3.11 -m pytest` against `leakcheck pytest
+                    plain `/usr/bin/python3.11 -m pytest` against `leakcheck pytest
                     -j2`, run against the installed package
   trivial           a file of 300 trivial tests: milliseconds of leakcheck
                     per clean test, (leakcheck wall - plain pytest wall) /

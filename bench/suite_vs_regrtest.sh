@@ -36,7 +36,7 @@ for m in "${modules[@]}"; do dotted+=("test.$m"); done
     -o "$tmp/leakcheck.json" 2>"$tmp/leakcheck.err" || true
 t2=$(now)
 
-python3.11 - "$tmp" "$t0" "$t1" "$t2" "${modules[@]}" <<'PY'
+/usr/bin/python3.11 - "$tmp" "$t0" "$t1" "$t2" "${modules[@]}" <<'PY'
 import json, re, sys
 tmp, t0, t1, t2, mods = sys.argv[1], *map(float, sys.argv[2:5]), sys.argv[5:]
 reg, ours = t1 - t0, t2 - t1

@@ -311,6 +311,41 @@ Test(plan, stopping_early_decides_on_the_last_judgement)
     cr_assert(p.leak);
     cr_assert_eq(p.reason, LC_PLAN_TIME_GROWING);
     cr_assert_eq(p.leaking, 1u);
+
+    /* growing at the judgements at 8, 16 and 32 only: a cache filling
+     * over a slow test's few iterations looks the same, so undecided */
+    lc_plan_init(&p, &o, ts, lv, 200);
+    while ((t = lc_plan_next(&p)) >= 0 && t <= 32)
+        lc_plan_add(&p, t, (int64_t[]){t});
+    cr_assert_eq(p.run[0], LC_PLAN_CERTAIN_RUN - 1);
+    lc_plan_stop(&p);
+    cr_assert_not(p.leak);
+    cr_assert_eq(p.reason, LC_PLAN_TIME_UNSURE);
+    cr_assert_eq(p.leaking, 0u);
+}
+
+Test(plan, an_unsure_time_bound_is_a_timeout_naming_what_grew)
+{
+    struct lc_plan_opts o = one_signal(2048, 0);
+    long ts[200];
+    int64_t lv[200];
+    struct lc_plan p;
+    struct lc_result *r = calloc(1, sizeof(*r));
+    long t;
+
+    cr_assert_not_null(r);
+    lc_plan_init(&p, &o, ts, lv, 200);
+    while ((t = lc_plan_next(&p)) >= 0 && t <= 16)
+        lc_plan_add(&p, t, (int64_t[]){t});
+    lc_plan_stop(&p);
+    lc_result_take_plan(r, &p, "raise --time");
+    cr_assert_eq(r->verdict, LC_VERDICT_TIMEOUT);
+    cr_assert_eq(r->reason, LC_PLAN_TIME_UNSURE);
+    cr_assert(strstr(r->message, "growing at 2 judgements in a row"),
+              "%s", r->message);
+    cr_assert(strstr(r->message, lc_signal_name(0)), "%s", r->message);
+    cr_assert(strstr(r->message, "raise --time"), "%s", r->message);
+    free(r);
 }
 
 Test(plan, capacity_covers_every_reading_the_plan_asks_for)

@@ -221,7 +221,7 @@ void lc_plan_add_carried(struct lc_plan *p, long t, const int64_t *levels,
 
 void lc_plan_stop(struct lc_plan *p)
 {
-    unsigned growing;
+    unsigned growing, certain = 0;
 
     if (p->done)
         return;
@@ -230,8 +230,13 @@ void lc_plan_stop(struct lc_plan *p)
         return;
     }
     growing = growing_mask(p);
-    decide(p, growing != 0, growing ? LC_PLAN_TIME_GROWING : LC_PLAN_TIME,
-           growing);
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (((growing >> s) & 1u) && p->run[s] >= LC_PLAN_CERTAIN_RUN)
+            certain |= 1u << s;
+    if (certain)
+        decide(p, true, LC_PLAN_TIME_GROWING, growing);
+    else
+        decide(p, false, growing ? LC_PLAN_TIME_UNSURE : LC_PLAN_TIME, 0);
 }
 
 LC_NAMES_DEFINE(lc_plan_reason, enum lc_plan_reason, LC_PLAN_REASON_COUNT,

@@ -28,7 +28,11 @@
  * more than max_horizon / 2 iterations (such a cache is reported as a leak:
  * the documented limit). All deciding signals FLAT at H >= min_clean is
  * clean. Reaching the largest max_horizon otherwise (STEP, SLOWING) is clean.
- * The caller may stop early (a time bound): the last judgement decides.
+ * The caller may stop early (a time bound): a signal GROWING at the last
+ * LC_PLAN_CERTAIN_RUN judgements in a row is a leak (TIME_GROWING); one
+ * growing at fewer is undecided (TIME_UNSURE, reported as a timeout): a
+ * cache that fills over the few iterations a slow test gets in its time
+ * is not a leak, and 8 or 16 iterations cannot tell it from one.
  *
  * Readings: every iteration up to 32, then 16 per doubling, so a plan to
  * 2048 iterations takes 128 readings; a costly signal (signals.h) is read
@@ -64,8 +68,12 @@
     /* clean at the iteration bound: not growing */                           \
     X(BOUND, "iteration bound reached with growth stepping or slowing, "      \
              "not going on")                                                  \
-    /* leak: stopped by time, growing at the last look */                     \
+    /* leak: stopped by time, growing at the last LC_PLAN_CERTAIN_RUN looks */\
     X(TIME_GROWING, "time bound reached with growth still going")             \
+    /* undecided (a timeout): stopped by time, growing at the last look but   \
+     * at fewer looks in a row than a leak needs */                           \
+    X(TIME_UNSURE, "time bound reached with growth seen at too few "          \
+                   "horizons to call it a leak")                              \
     /* clean: stopped by time, not growing */                                 \
     X(TIME, "time bound reached, not growing at the last look")               \
     /* stopped by time before the first judgement */                          \
@@ -186,7 +194,8 @@ bool lc_plan_reads(const struct lc_plan *p, int s, long t);
 void lc_plan_add_carried(struct lc_plan *p, long t, const int64_t *levels,
                          unsigned carried);
 
-/* Stop now (a time bound), deciding on the last judgement. */
+/* Stop now (a time bound), deciding on the last judgements: TIME_GROWING,
+ * TIME_UNSURE, TIME or TOO_SLOW. */
 void lc_plan_stop(struct lc_plan *p);
 
 /* The reason's text in reports, and back (names.h). */

@@ -57,4 +57,21 @@ void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
                        "the time bound passed after %ld measured "
                        "iterations, before the first judgement at %d: %s",
                        r->measured, LC_PLAN_FIRST_HORIZON, advice);
+    if (plan->reason == LC_PLAN_TIME_UNSURE) {
+        int s = 0, run = 0;
+
+        for (int k = 0; k < LC_SIG_COUNT && k < plan->o.nsignals; k++)
+            if (plan->o.sig[k].decides &&
+                plan->state[k] == LC_TREND_GROWING && plan->run[k] > run) {
+                s = k;
+                run = plan->run[k];
+            }
+        lc_result_fail(r, LC_VERDICT_TIMEOUT, LC_PHASE_RUN,
+                       "undecided: the time bound passed after %ld measured "
+                       "iterations with %s growing at %d judgement%s in a "
+                       "row, fewer than the %d a leak needs (a cache may "
+                       "still be filling): %s",
+                       r->measured, lc_signal_name(s), run,
+                       run == 1 ? "" : "s", LC_PLAN_CERTAIN_RUN, advice);
+    }
 }

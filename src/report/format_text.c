@@ -84,7 +84,8 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
                  r->screen_tests == 2 ? "" : "s");
     else if (r->reason == LC_PLAN_FLAT)
         snprintf(buf, len, "flat through H=%ld", r->measured);
-    else if (r->reason == LC_PLAN_TIME || r->reason == LC_PLAN_TIME_GROWING)
+    else if (r->reason == LC_PLAN_TIME || r->reason == LC_PLAN_TIME_GROWING ||
+             r->reason == LC_PLAN_TIME_UNSURE)
         snprintf(buf, len, "time bound after %ld measured iterations",
                  r->measured);
     else if (r->reason == LC_PLAN_BOUND)

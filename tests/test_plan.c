@@ -341,8 +341,8 @@ Test(plan, an_unsure_time_bound_is_a_timeout_naming_what_grew)
     lc_result_take_plan(r, &p, "raise --time");
     cr_assert_eq(r->verdict, LC_VERDICT_TIMEOUT);
     cr_assert_eq(r->reason, LC_PLAN_TIME_UNSURE);
-    cr_assert(strstr(r->message, "growing at 2 judgements in a row"),
-              "%s", r->message);
+    cr_assert(strstr(r->message, "growing at 2 judgements in a row"), "%s",
+              r->message);
     cr_assert(strstr(r->message, lc_signal_name(0)), "%s", r->message);
     cr_assert(strstr(r->message, "raise --time"), "%s", r->message);
     free(r);

@@ -68,7 +68,8 @@
     /* clean at the iteration bound: not growing */                           \
     X(BOUND, "iteration bound reached with growth stepping or slowing, "      \
              "not going on")                                                  \
-    /* leak: stopped by time, growing at the last LC_PLAN_CERTAIN_RUN looks */\
+    /* leak: stopped by time, growing at the last LC_PLAN_CERTAIN_RUN         \
+     * looks */                                                               \
     X(TIME_GROWING, "time bound reached with growth still going")             \
     /* undecided (a timeout): stopped by time, growing at the last look but   \
      * at fewer looks in a row than a leak needs */                           \

@@ -61,8 +61,8 @@ void lc_result_take_plan(struct lc_result *r, const struct lc_plan *plan,
         int s = 0, run = 0;
 
         for (int k = 0; k < LC_SIG_COUNT && k < plan->o.nsignals; k++)
-            if (plan->o.sig[k].decides &&
-                plan->state[k] == LC_TREND_GROWING && plan->run[k] > run) {
+            if (plan->o.sig[k].decides && plan->state[k] == LC_TREND_GROWING &&
+                plan->run[k] > run) {
                 s = k;
                 run = plan->run[k];
             }

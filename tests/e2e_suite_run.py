@@ -12,7 +12,9 @@ GROUP:
             still gets a verdict; one judged on the short plan says so
             (over_budget) and rests on the iterations its strength names;
   progress  on a terminal, a progress line counts tests done of all, leaks
-            so far and the time left; with stderr not a terminal, none.
+            so far and the time left; with stderr not a terminal, none;
+  full_slice  the largest slice one worker takes (LC_SUITE_SLICE_MAX
+            trivial tests, -j1) answers for every test, both suite kinds.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -216,8 +218,50 @@ def test_budget():
               "--budget %s is a usage error" % bad, p.stderr[:300])
 
 
+def slice_max():
+    """LC_SUITE_SLICE_MAX, read from the header that sets it."""
+    path = os.path.join(REPO, "src", "base", "lc_limits.h")
+    with open(path, encoding="utf-8") as f:
+        m = re.search(r"^#define LC_SUITE_SLICE_MAX (\d+)$", f.read(), re.M)
+    if not m:
+        raise SystemExit("no LC_SUITE_SLICE_MAX in %s" % path)
+    return int(m.group(1))
+
+
+def test_full_slice():
+    """The largest slice one worker judges (-j1: every test of the file
+    in it) answers for every test, under both suite kinds: a RESULT record
+    each must fit the worker's channel (a slice of over 220 tests once
+    came back as nothing but crashes)."""
+    n = slice_max()
+    body = ["import unittest", "", "class T(unittest.TestCase):"]
+    body += ["    def test_%04d(self):\n        self.assertEqual(1 + 1, 2)"
+             % i for i in range(n)]
+    with tempfile.TemporaryDirectory(prefix="lc e2e slice ") as tmp:
+        with open(os.path.join(tmp, "test_full.py"), "w",
+                  encoding="utf-8") as f:
+            f.write("\n".join(body) + "\n")
+        for kind in ("unittest", "pytest"):
+            out = os.path.join(tmp, kind + ".json")
+            p = subprocess.run([LEAKCHECK, kind, "test_full.py", "-j1", "-q",
+                                "--format", "json", "-o", out], cwd=tmp,
+                               stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=600)
+            cases = (json.load(open(out, encoding="utf-8"))["cases"]
+                     if os.path.exists(out) else [])
+            verdicts = {}
+            for c in cases:
+                verdicts[c["verdict"]] = verdicts.get(c["verdict"], 0) + 1
+            check(p.returncode == 0 and verdicts == {"clean": n},
+                  "%s: %d trivial tests in one slice, all clean" % (kind, n),
+                  "status %d, %s\n%s" % (p.returncode, verdicts,
+                                         (cases[0].get("message", "")
+                                          if cases else p.stderr)[:400]))
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
-          "progress": test_progress, "budget": test_budget}
+          "progress": test_progress, "budget": test_budget,
+          "full_slice": test_full_slice}
 
 if __name__ == "__main__":
     need_suite()

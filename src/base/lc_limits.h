@@ -106,12 +106,9 @@
  * parametrized ids beyond it are cut. */
 #define LC_TEST_ID_MAX 1024
 
-/* Most tests one suite job judges: its RESULT records (about 9 KiB each)
- * must fit the channel, LC_WIRE_SUITE_CHANNEL_MAX. */
+/* Most tests one suite job judges: a RESULT record each on its channel
+ * (LC_WIRE_SUITE_CHANNEL_MAX, wire.h, sized from the record). */
 #define LC_SUITE_SLICE_MAX 512
-
-/* Bytes a runner keeps of a suite job's channel: a RESULT per test. */
-#define LC_WIRE_SUITE_CHANNEL_MAX (LC_SUITE_SLICE_MAX * 10 * 1024)
 
 /* Native allocation sites (native.h), explain pass only. Frames kept per
  * allocation: OpenSSL's ASN.1 decoder recurses a dozen frames deep below

@@ -37,6 +37,15 @@
 #define LC_WIRE_VERSION 1
 #define LC_WIRE_HEADER_SIZE 16
 
+/* Bytes a runner keeps of a suite job's channel: a whole RESULT record
+ * (the result as it is in memory) per test of the largest slice, and room
+ * for its PHASE records. Sized from the record, so a result that grows
+ * (its readings) cannot overflow it: a fixed 10 KiB a test did once the
+ * readings came, and every slice of over 220 tests was lost. */
+#define LC_WIRE_SUITE_CHANNEL_MAX                                             \
+    (LC_SUITE_SLICE_MAX * (LC_WIRE_HEADER_SIZE + sizeof(struct lc_result)) +  \
+     64 * 1024)
+
 enum lc_wire_type {
     LC_WIRE_JOB = 1, /* struct lc_job (job.h) */
     LC_WIRE_RESULT,  /* struct lc_result, its pointers NULL */

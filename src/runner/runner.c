@@ -406,7 +406,13 @@ static void finish_verdict(struct slot *sl, struct lc_result *r)
         return;
     describe_end(sl, a.phase, how, sizeof(how));
     memset(r, 0, sizeof(*r));
-    if (exited && (!whole || a.n > 0))
+    if (sl->overflow)
+        lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_WORKER,
+                       "the worker sent more than the %zu bytes its result "
+                       "channel holds: the case wrote into it, or leakcheck "
+                       "sized it too small (worker %s)\n%.*s",
+                       sl->out.max, how, (int)sl->tail_len, sl->tail);
+    else if (exited && (!whole || a.n > 0))
         lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_WORKER,
                        "the result channel held %zu bytes that are not one "
                        "whole result record: the case wrote into it (worker "

@@ -2,7 +2,8 @@
 
     python3.11 tests/e2e_suites.py LEAKCHECK REPO GROUP
 
-GROUP: unittest_planted, pytest_planted, cpython. The planted suites
+GROUP: unittest_planted, pytest_planted, cpython, names (file operands
+named as `python3 -m unittest` names them). The planted suites
 (tests/suites/) say in each test's docstring what it must get: its first
 word is LEAK, CLEAN, ERROR, SKIPPED, NOT (repeatable: an error so marked,
 which leaves the exit status alone), CONTROL (clean: its control grew as
@@ -122,8 +123,47 @@ def test_cpython():
           "ids are unittest's TestCase.id()", str(ids[:5]))
 
 
+def test_names():
+    """A file operand is named as `python3 -m unittest FILE` names it: a
+    test file of a package, which imports its sibling relatively, runs from
+    the folder above and gets unittest's ids (it once got its base name
+    and could not import)."""
+    files = {"pkg/__init__.py": "",
+             "pkg/helper.py": "VALUE = 2\n",
+             "pkg/test_rel.py": ("import unittest\nfrom .helper import VALUE\n\n"
+                                 "class T(unittest.TestCase):\n"
+                                 "    def test_value(self):\n"
+                                 "        self.assertEqual(VALUE, 2)\n")}
+    with tempfile.TemporaryDirectory(prefix="lc e2e names ") as tmp:
+        for name, text in files.items():
+            os.makedirs(os.path.join(tmp, os.path.dirname(name)), exist_ok=True)
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        plain = subprocess.run([sys.executable, "-m", "unittest", "-v",
+                                "pkg/test_rel.py"], cwd=tmp,
+                               capture_output=True, text=True, timeout=120)
+        check(plain.returncode == 0 and "pkg.test_rel.T.test_value" in plain.stderr,
+              "python3 -m unittest pkg/test_rel.py passes (the fixture works)",
+              plain.stderr[-800:])
+        for operand in ("pkg/test_rel.py", "pkg.test_rel"):
+            out = os.path.join(tmp, "report.json")
+            p = subprocess.run([LEAKCHECK, "unittest", operand, "-q", "-j1",
+                                "--format", "json", "-o", out], cwd=tmp,
+                               stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True, timeout=300)
+            cases = (json.load(open(out, encoding="utf-8"))["cases"]
+                     if os.path.exists(out) else [])
+            got = [(c["id"], c["verdict"]) for c in cases]
+            check(p.returncode == 0 and got == [("pkg.test_rel.T.test_value", "clean")],
+                  "leakcheck unittest %s: unittest's id, clean" % operand,
+                  "status %d, %s\n%s" % (p.returncode, got,
+                                         (cases[0].get("message", "") if cases
+                                          else p.stderr)[-800:]))
+
+
 GROUPS = {"unittest_planted": test_unittest_planted,
-          "pytest_planted": test_pytest_planted, "cpython": test_cpython}
+          "pytest_planted": test_pytest_planted, "cpython": test_cpython,
+          "names": test_names}
 
 if __name__ == "__main__":
     GROUPS[GROUP]()

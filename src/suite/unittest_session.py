@@ -95,10 +95,7 @@ def _load_target(loader, target):
         top = os.path.abspath(target)
         return _flat(loader.discover(top, pattern="test*.py", top_level_dir=top))
     if os.path.isfile(target) and target.endswith(".py"):
-        folder, name = os.path.split(os.path.abspath(target))
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-        target = name[:-3]
+        target = _file_target(target)
     if target.startswith("test.") or target == "test":
         cpython_knobs(RESOURCES)
     try:
@@ -113,11 +110,33 @@ def _load_target(loader, target):
     return _flat(loader.loadTestsFromName(target))
 
 
+_CWD = None
+
+
 def cwd_on_path(cwd):
     """Names resolve as `python3 -m unittest NAME` resolves them: the
     current folder first on sys.path."""
+    global _CWD
+    _CWD = cwd
     if cwd and cwd not in sys.path:
         sys.path.insert(0, cwd)
+
+
+def _file_target(path):
+    """A .py file as `python3 -m unittest FILE` names it: under the current
+    folder, its dotted path from there (tests/test_x.py is tests.test_x, so
+    its relative imports work and its ids are unittest's). A file
+    elsewhere, or under folders that are not identifiers, which unittest
+    refuses: its own folder put on sys.path and its base name."""
+    path = os.path.abspath(path)
+    rel = os.path.relpath(path, _CWD) if _CWD else os.pardir
+    parts = rel[:-3].split(os.sep)
+    if not rel.startswith(os.pardir) and all(p.isidentifier() for p in parts):
+        return ".".join(parts)
+    folder, name = os.path.split(path)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return name[:-3]
 
 
 def unittest_tests(argv):

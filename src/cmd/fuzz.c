@@ -873,8 +873,9 @@ static void take_finding(struct campaign *c, struct slot *s)
           c->name, id);
     pathf(log, sizeof(log), "%s/logs/case-%s.log", c->work, id);
     for (int attempt = 0; attempt < 2; attempt++) {
-        char *repro[] = {"repro",     c->case_abs, (char *)input, "-o",
-                         f->case_out, "--force",   NULL};
+        char *repro[] = {"repro",     c->case_abs, (char *)input,
+                         "-o",        f->case_out, "--force",
+                         "--finding", s->sig,      NULL};
         char *run[] = {"run", f->case_out, NULL};
 
         stat(s->artifact, &st_a);

@@ -210,11 +210,13 @@ void lc_native_prepare(void)
     unw_backtrace(ip, 4);
 }
 
-int lc_native_start(void)
+/* Map the tables and switch recording on (need_malloc: only when this
+ * program carries the malloc family). */
+static int start(bool need_malloc)
 {
     static bool atfork;
 
-    if (!lc_native_interposed || started)
+    if ((need_malloc && !lc_native_interposed) || started)
         return -LC_EINTERP;
     live = map(LIVE_SLOTS * sizeof(*live));
     stacks = map(STACK_SLOTS * sizeof(*stacks));
@@ -240,6 +242,16 @@ int lc_native_start(void)
     started = true;
     __atomic_store_n(&lc_native_tracking, 1, __ATOMIC_SEQ_CST);
     return 0;
+}
+
+int lc_native_start(void)
+{
+    return start(true);
+}
+
+int lc_native_start_py(void)
+{
+    return start(false);
 }
 
 /* --- After stop: grouping and symbols (tracking off, malloc is plain) --- */
@@ -286,6 +298,25 @@ static enum where where_of(const char *object)
     return W_OTHER;
 }
 
+/* Offset in its object of the first byte of the function holding addr:
+ * the symbol's, else the unwind table's (.eh_frame_hdr, which a stripped
+ * library keeps for every function, static ones too); 0 unknown. */
+static uint64_t function_start(uintptr_t addr, uintptr_t sym, uintptr_t base,
+                               bool named)
+{
+    unw_proc_info_t pi;
+
+    if (!base)
+        return 0;
+    if (named)
+        return sym - base;
+    memset(&pi, 0, sizeof(pi));
+    if (unw_get_proc_info_by_ip(unw_local_addr_space, addr, &pi, NULL) != 0 ||
+        pi.start_ip < base || pi.start_ip > addr)
+        return 0;
+    return pi.start_ip - base;
+}
+
 struct sym {
     struct lc_native_frame f;
     enum where where;
@@ -319,6 +350,7 @@ static void symbolize(Dwfl *dwfl, uintptr_t ip, bool first, struct sym *out,
     } else {
         out->f.offset = addr - start;
     }
+    out->f.start = function_start(addr, out->key, start, name != NULL);
     if (mod) {
         Dwfl_Line *l = dwfl_module_getsrc(mod, addr);
         int line = 0;

@@ -4,6 +4,7 @@
 
 #include "fuzzsig.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +36,6 @@ static const char helper_src[] =
     "            fuzz(data)\n"
     "        except BaseException:\n"
     "            pass\n"
-    "_NOT_EXT = ('libpython', 'libc.so', 'libm.so', 'libunwind', 'ld-linux'"
-    ")\n"
-    "def _ext_frame(frames, program):\n"
-    "    # The innermost frame in an extension (or a library but the\n"
-    "    # interpreter's), or None; None too when Python code ran between i"
-    "t\n"
-    "    # and the allocation: the block is that code's.\n"
-    "    for k, (fn, obj, start, off) in enumerate(frames):\n"
-    "        if obj.startswith('libpython') or obj == program:\n"
-    "            if fn.startswith('_PyEval_EvalFrame'):\n"
-    "                return None\n"
-    "            continue\n"
-    "        if obj and not obj.startswith(_NOT_EXT):\n"
-    "            return k\n"
-    "    return None\n"
     "def _fn_name(fn, obj, start, off):\n"
     "    short = obj.split('.')[0] or '?'\n"
     "    if fn:\n"
@@ -57,23 +43,33 @@ static const char helper_src[] =
     "    if start:\n"
     "        return '0x%x@%s' % (start, short)\n"
     "    return '+0x%x@%s' % (off, short)\n"
-    "def _via(frames, k, entries):\n"
-    "    # A stripped function's way in: the first named frame of its objec"
-    "t\n"
-    "    # outwards, else the method-table entry (pysites.h) the interprete"
-    "r\n"
-    "    # called it by.\n"
-    "    obj = frames[k][1]\n"
-    "    if frames[k][0]:\n"
+    "_entries, _missed = [], set()\n"
+    "def _via(lib, entries):\n"
+    "    # A stripped function's way in: the first named library frame of i"
+    "ts\n"
+    "    # object outwards, else the method-table entry (pysites.h) the\n"
+    "    # interpreter called it by. The entries are read when first needed"
+    ",\n"
+    "    # again for a frame none matched (a module imported since), once.\n"
+    "    if lib[0][0]:\n"
     "        return None\n"
-    "    for fn, o, start, off in frames[k + 1:]:\n"
-    "        if o != obj:\n"
+    "    run = []\n"
+    "    for fn, o, start, off in lib[1:]:\n"
+    "        if o != lib[0][1]:\n"
     "            break\n"
     "        if fn:\n"
     "            return fn\n"
-    "        for eo, eoff, name in entries:\n"
-    "            if eo == obj and eoff == start:\n"
-    "                return name\n"
+    "        run.append((o, start))\n"
+    "    for again in (False, True):\n"
+    "        if again:\n"
+    "            if _missed.issuperset(run):\n"
+    "                break\n"
+    "            _missed.update(run)\n"
+    "            _entries[:] = entries()\n"
+    "        for o, start in run:\n"
+    "            for eo, eoff, name in _entries:\n"
+    "                if eo == o and eoff == start:\n"
+    "                    return name\n"
     "    return None\n"
     "def _kinds(survivors, key_of, funcs, calls):\n"
     "    for site, o, size in survivors:\n"
@@ -91,19 +87,14 @@ static const char helper_src[] =
     "    if raw is None:\n"
     "        return ''\n"
     "    sites, survivors, entries = raw\n"
-    "    try:\n"
-    "        program = os.path.basename(os.readlink('/proc/self/exe'))\n"
-    "    except OSError:\n"
-    "        program = ''\n"
     "    funcs, key_of = {}, {}\n"
-    "    for i, (blocks, nbytes, frames) in enumerate(sites):\n"
-    "        k = _ext_frame(frames, program)\n"
-    "        if k is not None:\n"
-    "            key = _fn_name(*frames[k])\n"
+    "    for i, (blocks, nbytes, lib) in enumerate(sites):\n"
+    "        if lib:\n"
+    "            key = _fn_name(*lib[0])\n"
     "            f = funcs.setdefault(key, [0, 0, None, {}])\n"
     "            f[0] += blocks\n"
     "            f[1] += nbytes\n"
-    "            f[2] = f[2] or _via(frames, k, entries)\n"
+    "            f[2] = f[2] or _via(lib, entries)\n"
     "            key_of[i] = key\n"
     "    _kinds(survivors, key_of, funcs, calls)\n"
     "    del survivors, raw\n"
@@ -167,18 +158,21 @@ static const char helper_src[] =
     "    raise ValueError('%s: no DATA = b\"...\" (not a case leakcheck rep"
     "ro wrote)' % path)\n";
 
-static PyObject *sig_fn;    /* signature() */
-static PyObject *input_fn;  /* case_input() */
-static PyObject *fuzz_fn;   /* the case's fuzz */
-static PyObject *record_fn; /* record(), below */
+static PyObject *sig_fn;     /* signature() */
+static PyObject *input_fn;   /* case_input() */
+static PyObject *fuzz_fn;    /* the case's fuzz */
+static PyObject *record_fn;  /* record(), below */
+static PyObject *entries_fn; /* entries(), below */
+static bool csite = true;    /* lc_fuzzsig_csite() */
 
-/* [(function, object, start, offset)] of a site's frames. */
+/* [(function, object, start, offset)] of a site's library frames, from
+ * the innermost (native.h). */
 static PyObject *frames_list(const struct lc_native_site *site)
 {
     PyObject *list = PyList_New(0);
 
-    for (int k = 0; list && k < site->nframes; k++) {
-        const struct lc_native_frame *f = &site->frames[k];
+    for (int k = 0; list && k < site->nlib; k++) {
+        const struct lc_native_frame *f = &site->lib[k];
         PyObject *t = Py_BuildValue("(ssKK)", f->function, f->object,
                                     (unsigned long long)f->start,
                                     (unsigned long long)f->offset);
@@ -190,8 +184,8 @@ static PyObject *frames_list(const struct lc_native_site *site)
     return list;
 }
 
-/* [(blocks, bytes, frames)] of the Python-allocator sites with a library
- * frame (native.h), largest first. */
+/* [(blocks, bytes, library frames)] of the Python-allocator sites with a
+ * library frame (native.h), largest first. */
 static PyObject *sites_list(const struct lc_native_report *py)
 {
     PyObject *list = PyList_New(0);
@@ -212,8 +206,7 @@ static PyObject *sites_list(const struct lc_native_report *py)
  * their C stacks (pysites.h, native.h: the explain pass's recorder), and
  * return (sites, survivors, entries): the sites_list() of the blocks that
  * stayed, what they are (lc_pysites_objects: (site, object or None,
- * bytes)) and the extensions' method-table entries; None when recording
- * cannot start. */
+ * bytes)) and entries() below; None when recording cannot start. */
 static PyObject *record(PyObject *self, PyObject *fn)
 {
     /* static: the reports are large, and the stack is the fuzzer's */
@@ -239,11 +232,22 @@ static PyObject *record(PyObject *self, PyObject *fn)
     Py_DECREF(r);
     objs = lc_pysites_objects(blocks, n, SURVIVORS_READ);
     free(blocks);
-    out = objs ? Py_BuildValue("(NNN)", sites_list(&py), objs,
-                               lc_pysites_entry_points())
+    out = objs ? Py_BuildValue("(NNO)", sites_list(&py), objs, entries_fn)
                : NULL;
     return out;
 }
+
+/* entries(): lc_pysites_entry_points(), when a stripped function needs
+ * its way in named (it looks at every method of every extension). */
+static PyObject *entries(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return lc_pysites_entry_points();
+}
+
+static PyMethodDef entries_def = {"entries", entries, METH_NOARGS,
+                                  "the extensions' method-table entries"};
 
 static PyMethodDef record_def = {"record", record, METH_O,
                                  "call fn() with Python's blocks recorded"};
@@ -287,7 +291,9 @@ int lc_fuzzsig_init(struct lc_script *s, char *err, size_t errlen)
     if (s)
         fuzz_fn = PyObject_GetAttrString(lc_script_module(s), "fuzz");
     record_fn = PyCFunction_New(&record_def, NULL);
-    if (!sig_fn || !input_fn || (s && !fuzz_fn) || !record_fn)
+    entries_fn = PyCFunction_New(&entries_def, NULL);
+    lc_native_keep_symbols(true); /* a stop per new leak: read them once */
+    if (!sig_fn || !input_fn || (s && !fuzz_fn) || !record_fn || !entries_fn)
         goto out;
     Py_INCREF(sig_fn);
     Py_INCREF(input_fn);
@@ -299,6 +305,11 @@ out:
     Py_XDECREF(code);
     Py_DECREF(ns); /* the functions keep their globals */
     return rc;
+}
+
+void lc_fuzzsig_csite(bool on)
+{
+    csite = on;
 }
 
 int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
@@ -313,7 +324,7 @@ int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
     }
     r = PyObject_CallFunction(sig_fn, "Oy#iiiO", fuzz_fn, (const char *)data,
                               (Py_ssize_t)size, calls, LC_FUZZSIG_MIN_GROWTH,
-                              LC_FUZZSIG_FRAMES, record_fn);
+                              LC_FUZZSIG_FRAMES, csite ? record_fn : Py_None);
     if (!r)
         return error_text(out, cap);
     text = PyUnicode_AsUTF8(r);

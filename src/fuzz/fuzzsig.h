@@ -34,6 +34,7 @@
 #ifndef LC_FUZZSIG_H
 #define LC_FUZZSIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,10 @@ int lc_fuzzsig_init(struct lc_script *s, char *err, size_t errlen);
  * failure. */
 int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
                        size_t cap);
+
+/* Whether signatures look for a C site (on by default; off: the
+ * signature before C sites, for benchmarks). */
+void lc_fuzzsig_csite(bool on);
 
 /* The DATA bytes literal of a case `leakcheck repro` wrote, read without
  * running the file (ast). *data is malloc'd, the caller frees it. 0, or

@@ -92,6 +92,9 @@
  *   LEAKCHECK_FUZZ_HORIZON=N  stage 4's horizon, 16 to 4096 calls
  *   LEAKCHECK_FUZZ_STATS=1    at exit, how many inputs each stage judged
  *   LEAKCHECK_FUZZ_SPARSE=0   no sparse check (today's oracle before it)
+ *   LEAKCHECK_FUZZ_CSITE=0    no C site in signatures (fuzzsig.h): a leak
+ *                             made in an extension is named by its Python
+ *                             types and frames, as before issue 23
  *   LEAKCHECK_FUZZ_SPARSE_SAMPLE=N  sample one in N inputs (0: only those
  *                             with new coverage or growth once)
  *
@@ -364,6 +367,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         die(case_path, "the case defines no fuzz(data) function");
     if (lc_fuzzsig_init(script, err, sizeof(err)))
         die("the signature helper", err);
+    lc_fuzzsig_csite(env_long("LEAKCHECK_FUZZ_CSITE", 1, 0, 1) != 0);
     /* Warm-up and a full collection: without them the first input of a
      * process was misjudged (cases/magic_header_fuzzer_finding.py's input,
      * one block per call, read as clean in stage 2 and in the sparse

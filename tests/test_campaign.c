@@ -66,6 +66,35 @@ Test(campaign, same_types_and_frames_same_leak_whatever_the_signals)
     cr_assert_not(lc_sig_same(a, d));
 }
 
+Test(campaign, a_c_site_alone_names_a_leak)
+{
+    char a[LC_SIG_TEXT_MAX], b[LC_SIG_TEXT_MAX], c[LC_SIG_TEXT_MAX];
+    char d[LC_SIG_TEXT_MAX], v[64];
+
+    /* One C function through two Python lines, keeping other types. */
+    lc_sig_format(a, sizeof(a), 3,
+                  "c=read@_ext via=- keeps=list(+1/call) types=list "
+                  "frames=x.py:1");
+    lc_sig_format(b, sizeof(b), 1,
+                  "c=read@_ext via=- keeps=str(+1/call) types=- "
+                  "frames=x.py:7");
+    lc_sig_format(c, sizeof(c), 3,
+                  "c=parse@_ext via=- keeps=list(+1/call) types=list "
+                  "frames=x.py:1");
+    lc_sig_format(d, sizeof(d), 3, "types=list frames=x.py:1");
+    cr_assert(lc_sig_same(a, b));
+    cr_assert_eq(strncmp(a, b, 8), 0); /* one id */
+    cr_assert_not(lc_sig_same(a, c));
+    cr_assert_neq(strncmp(a, c, 8), 0);
+    cr_assert_not(lc_sig_same(a, d)); /* a Python leak is another one */
+    cr_assert(lc_sig_field(b, "keeps", v, sizeof(v)));
+    cr_assert_str_eq(v, "str(+1/call)");
+    cr_assert(lc_sig_field(c, "c", v, sizeof(v)));
+    cr_assert_str_eq(v, "parse@_ext");
+    cr_assert_not(lc_sig_field(d, "c", v, sizeof(v)));
+    cr_assert_str_eq(v, "");
+}
+
 Test(campaign, a_signature_is_added_once)
 {
     char a[LC_SIG_TEXT_MAX], b[LC_SIG_TEXT_MAX], id[9];

@@ -843,11 +843,38 @@ static bool minimize(struct campaign *c, const char *id, const char *artifact,
            b.st_size < a.st_size;
 }
 
+/* The signature the minimizer printed last for the leak of id (its
+ * smallest input's: what that input keeps), into out; false when none. */
+static bool minimized_sig(const struct campaign *c, const char *id, char *out,
+                          size_t cap)
+{
+    char path[LC_PATH_MAX], line[OUT_LINE_MAX], have[9];
+    size_t plen = strlen(LC_SIG_PREFIX);
+    bool found = false;
+    FILE *f;
+
+    pathf(path, sizeof(path), "%s/logs/minimize-%s.log", c->work, id);
+    f = fopen(path, "r");
+    if (!f)
+        return false;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strncmp(line, LC_SIG_PREFIX, plen) != 0)
+            continue;
+        lc_sig_id(line + plen, have);
+        if (strcmp(have, id) == 0 && pathf(out, cap, "%s", line + plen))
+            found = true;
+    }
+    fclose(f);
+    return found;
+}
+
 /* A new leak: record it, minimize, write the case, check it. */
 static void take_finding(struct campaign *c, struct slot *s)
 {
     struct finding *f;
     char id[9], min[LC_PATH_MAX + 8], log[LC_PATH_MAX];
+    char finding[LC_SIG_TEXT_MAX];
     const char *input = s->artifact;
     struct stat st_a, st_i;
     bool minimized;
@@ -869,12 +896,16 @@ static void take_finding(struct campaign *c, struct slot *s)
         !strstr(s->sig, " native=") && minimize(c, id, s->artifact, min);
     if (minimized)
         input = min;
+    /* The case tells what its own input keeps. */
+    if (!minimized || !minimized_sig(c, id, finding, sizeof(finding)))
+        pathf(finding, sizeof(finding), "%s", s->sig);
     pathf(f->case_out, sizeof(f->case_out), "%s/%s_%s.py", c->a.out_dir,
           c->name, id);
     pathf(log, sizeof(log), "%s/logs/case-%s.log", c->work, id);
     for (int attempt = 0; attempt < 2; attempt++) {
-        char *repro[] = {"repro",     c->case_abs, (char *)input, "-o",
-                         f->case_out, "--force",   NULL};
+        char *repro[] = {"repro",     c->case_abs, (char *)input,
+                         "-o",        f->case_out, "--force",
+                         "--finding", finding,     NULL};
         char *run[] = {"run", f->case_out, NULL};
 
         stat(s->artifact, &st_a);
@@ -903,6 +934,7 @@ static void take_finding(struct campaign *c, struct slot *s)
         if (input != min)
             break;
         input = s->artifact; /* the minimized input may have lost it */
+        pathf(finding, sizeof(finding), "%s", s->sig);
     }
     f->case_out[0] = '\0';
 }

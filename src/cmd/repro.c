@@ -1,6 +1,7 @@
 /*
- * leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] [--force] - a leak
- * fuzzer finding as a regression case (repro.h says what the case holds).
+ * leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] [--force]
+ * [--finding LINE] - a leak fuzzer finding as a regression case (repro.h
+ * says what the case holds).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 
 static const char usage[] =
     "usage: leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] [--force]\n"
+    "                       [--finding LINE]\n"
     "\n"
     "Turn an input the leak fuzzer saved for CASE (build-fuzz/fuzz_scenario\n"
     "with LEAKCHECK_CASE=CASE) into a new case, expect=leak, whose run()\n"
@@ -43,6 +45,9 @@ static const char usage[] =
     "                     $LEAKCHECK_FUZZER or build-fuzz/fuzz_scenario)\n"
     "  --runs N           minimizer runs (default 2000)\n"
     "  --force            overwrite OUT if it exists\n"
+    "  --finding LINE     the finding's signature line (leakcheck fuzz\n"
+    "                     passes it): the docstring tells it, and the C\n"
+    "                     function that leaks and what it keeps\n"
     "\n"
     "exit status: 0 written, 1 the minimizer left no leaking input, 2 bad\n"
     "command line, unreadable CASE or ARTIFACT, OUT exists, or the write\n"
@@ -258,7 +263,7 @@ static int write_atomically(const char *out, const struct lc_repro_case *rc)
 
 /* What the command line asked for. */
 struct repro_args {
-    const char *case_path, *artifact, *out_opt, *fuzzer;
+    const char *case_path, *artifact, *out_opt, *fuzzer, *finding;
     bool minimize, force;
     long runs;
 };
@@ -271,6 +276,7 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
         {"fuzzer", required_argument, NULL, 'F'},
         {"runs", required_argument, NULL, 'r'},
         {"force", no_argument, NULL, 'f'},
+        {"finding", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -300,6 +306,9 @@ static int parse_args(int argc, char **argv, struct repro_args *a)
             break;
         case 'f':
             a->force = true;
+            break;
+        case 'g':
+            a->finding = optarg;
             break;
         default:
             return lc_opt_help(opt, usage);
@@ -368,6 +377,7 @@ static int write_case(const struct repro_args *a, const char *out,
     rc.date = date;
     rc.data = data;
     rc.size = size;
+    rc.finding = a->finding;
     r = write_atomically(out, &rc);
     free(data);
     if (r)

@@ -33,7 +33,7 @@ def start():
 
 def py_start(recording):
     """Also record Python's MEM and OBJ blocks with their C stacks from now
-    on (src/explain/pysites.h). True when it does."""
+    on (src/probe/pysites.h). True when it does."""
     return bool(recording is not None and recording.py_start())
 
 

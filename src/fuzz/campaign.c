@@ -6,26 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t fnv1a(const char *s)
+/* The part of a line that names the leak, *len bytes of it: its C site
+ * (" c=..." alone: the way in, what it keeps, types and frames vary with
+ * the input), else from " types=" or " native=" on (the signals are told,
+ * not compared). */
+static const char *identity(const char *line, size_t *len)
+{
+    const char *p = strstr(line, " c="), *t = strstr(line, " types=");
+
+    if (p && (!t || p < t)) {
+        *len = 1 + strcspn(p + 1, " ");
+        return p;
+    }
+    p = t ? t : strstr(line, " native=");
+    p = p ? p : line;
+    *len = strlen(p);
+    return p;
+}
+
+static uint32_t fnv1a_n(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
 
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
+    for (size_t i = 0; i < n && s[i]; i++) {
+        h ^= (unsigned char)s[i];
         h *= 16777619u;
     }
     return h;
-}
-
-/* The part of a line that names the leak: from " types=" or " native="
- * on (the signals are told, not compared). */
-static const char *identity(const char *line)
-{
-    const char *p = strstr(line, " types=");
-
-    if (!p)
-        p = strstr(line, " native=");
-    return p ? p : line;
 }
 
 void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest)
@@ -38,12 +45,37 @@ void lc_sig_format(char *out, size_t cap, unsigned signals, const char *rest)
         snprintf(body, sizeof(body), " signals=%s%s%s %s",
                  signals & 1 ? "py_blocks" : "", (signals & 3) == 3 ? "," : "",
                  signals & 2 ? "py_bytes" : "", rest);
-    snprintf(out, cap, "%08x%s", (unsigned)fnv1a(identity(body)), body);
+    {
+        size_t n;
+        const char *id = identity(body, &n);
+
+        snprintf(out, cap, "%08x%s", (unsigned)fnv1a_n(id, n), body);
+    }
 }
 
 bool lc_sig_same(const char *a, const char *b)
 {
-    return strcmp(identity(a), identity(b)) == 0;
+    size_t na, nb;
+    const char *ia = identity(a, &na), *ib = identity(b, &nb);
+
+    return na == nb && memcmp(ia, ib, na) == 0;
+}
+
+bool lc_sig_field(const char *line, const char *key, char *out, size_t cap)
+{
+    size_t k = strlen(key);
+
+    for (const char *p = strchr(line, ' '); p; p = strchr(p + 1, ' ')) {
+        if (strncmp(p + 1, key, k) == 0 && p[1 + k] == '=') {
+            size_t n = strcspn(p + 2 + k, " ");
+
+            snprintf(out, cap, "%.*s", (int)n, p + 2 + k);
+            return true;
+        }
+    }
+    if (cap)
+        out[0] = '\0';
+    return false;
 }
 
 void lc_sig_id(const char *line, char out[9])

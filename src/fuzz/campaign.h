@@ -4,12 +4,23 @@
  *
  * A signature is one line of text:
  *
- *   <id> signals=<s,...> types=<t,...> frames=<file:line,...>
+ *   <id> signals=<s,...> [c=<f@obj> via=<g> keeps=<k,...>] types=<t,...>
+ *        frames=<file:line,...>
  *
- *   id       8 hex digits, FNV-1a 32 of the types and frames (or native)
- *            part: a short name for file names and summaries
+ *   id       8 hex digits, FNV-1a 32 of the part that names the leak (c,
+ *            else types and frames, else native): a short name for file
+ *            names and summaries
  *   signals  what grew on every confirmation call (or every batch, for a
  *            sparse leak): py_blocks, py_bytes
+ *   c        when the blocks that stayed were allocated inside an
+ *            extension, its innermost function on their C stacks
+ *            (fuzzsig.h): "func@_lcleaky", or "0x6f20@_cmsgpack" for a
+ *            function of a stripped library (its first byte's offset)
+ *   via      how a stripped function was reached (the named function or
+ *            method-table entry outwards: "msgpack._cmsgpack.unpackb"),
+ *            "-" when it has a name of its own
+ *   keeps    what the blocks made below it are, per call, most first:
+ *            "list(+1/call),str(+1/call)", "raw-8B(+1/call)"
  *   types    gc-tracked types whose count grew, sorted (fuzzsig.h)
  *   frames   innermost Python frames of the sites that kept blocks,
  *            sorted (fuzzsig.h)
@@ -19,7 +30,10 @@
  * functions of its stack past the allocators.
  *
  * "-" stands for an empty list. Two findings are the same leak when their
- * types and frames (or native frames) are equal, and so are their ids: the
+ * C sites are equal, or, without one, their types and frames (or native
+ * frames), and so are their ids: one error path of a C parser reached by
+ * many inputs keeps lists on some, dicts or strings on others, called from
+ * any Python line, and is one leak. The via, keeps and
  * signals are told, not compared (one leak of 8 bytes a call read
  * "py_blocks" on the empty input and "py_blocks,py_bytes" on others). The leak
  * fuzzer prints a new one as
@@ -62,6 +76,10 @@ void lc_sigset_release(struct lc_sigset *s);
 
 /* Whether two lines name the same leak (see above). */
 bool lc_sig_same(const char *a, const char *b);
+
+/* The value of a line's "key=" field into out (cut at cap); false, with
+ * out "", when the line has none. */
+bool lc_sig_field(const char *line, const char *key, char *out, size_t cap);
 
 /* Index of the signature in the set that names the same leak as line, or
  * -1. */

@@ -7,6 +7,24 @@
  * the fuzzer's process, on an input the oracle already saw grow, by extra
  * calls of fuzz(data) with that input:
  *
+ *   c       the C site, first: as many calls with Python's MEM and OBJ
+ *           blocks recorded with their C stacks (src/probe/pysites.h and
+ *           native.h, the explain pass's recorder: lc_native_start_py, as
+ *           the fuzzer under ASan has no malloc of its own). Of the blocks
+ *           that stayed, those with a library frame on their stack (an
+ *           extension: not the interpreter, libc or the program) are
+ *           counted for their innermost library function (named by its
+ *           symbol, else, in a stripped library, by the offset of its
+ *           first byte from the unwind table, with the named function or
+ *           method-table entry it was reached by as via=), even when
+ *           Python code it called made the block (an ext_hook's object).
+ *           The function that kept the most blocks, if at least
+ *           LC_FUZZSIG_MIN_GROWTH, is the C site, and what its blocks are
+ *           (type, or a raw buffer and its size, per call) is keeps=.
+ *           When there is one, it alone names the leak (campaign.h): the
+ *           types and frames below vary with the input of one error path
+ *           of a C parser (lists on one input, a str key on another),
+ *           its C function does not. A leak of Python code has none.
  *   types   a census of the collector's objects by type (gc.get_objects)
  *           before and after `calls` calls (LC_FUZZSIG_CALLS for a sparse
  *           leak, half as many for one that grew on every call): the
@@ -23,17 +41,20 @@
  *           Python line that called into it; native frames are not part
  *           of it.
  *
- * Both calls are expensive (tracemalloc: 5 to 10 times slower; the census
- * walks every tracked object) and allocate: they run only on inputs that
- * already grew on every call, after the oracle's readings, and what they
- * allocate is freed before the next reading.
+ * All three are expensive (tracemalloc: 5 to 10 times slower; the census
+ * walks every tracked object; a C stack per block, and symbols for the
+ * stacks that stayed: about 40 ms a signature under ASan on msgpack) and
+ * allocate: they run only on inputs that already grew on every call,
+ * after the oracle's readings, and what they allocate is freed before the
+ * next reading.
  *
- * The text is "types=A,B frames=f.py:12,g.py:3" ("-" for an empty list);
- * campaign.h adds the signals and the id.
+ * The text is "[c=F@obj via=G keeps=K ]types=A,B frames=f.py:12,g.py:3"
+ * ("-" for an empty list); campaign.h adds the signals and the id.
  */
 #ifndef LC_FUZZSIG_H
 #define LC_FUZZSIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +77,10 @@ int lc_fuzzsig_init(struct lc_script *s, char *err, size_t errlen);
  * failure. */
 int lc_fuzzsig_compute(const uint8_t *data, size_t size, int calls, char *out,
                        size_t cap);
+
+/* Whether signatures look for a C site (on by default; off: the
+ * signature before C sites, for benchmarks). */
+void lc_fuzzsig_csite(bool on);
 
 /* The DATA bytes literal of a case `leakcheck repro` wrote, read without
  * running the file (ast). *data is malloc'd, the caller frees it. 0, or

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign.h"
 #include "case.h"
 #include "errors.h"
 #include "lc_limits.h"
@@ -88,6 +89,37 @@ const char *lc_repro_base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The finding's lines of the docstring: its signature, and for a leak
+ * made inside a C extension (a c= field) the function and what it keeps
+ * per call. */
+static void put_finding(FILE *f, const char *line)
+{
+    char c[LC_SIG_TEXT_MAX], via[LC_SIG_TEXT_MAX], keeps[LC_SIG_TEXT_MAX];
+    const char *at;
+
+    fputs("\nFinding:  ", f);
+    put_doc_text(f, line);
+    if (!lc_sig_field(line, "c", c, sizeof(c)))
+        return;
+    lc_sig_field(line, "via", via, sizeof(via));
+    lc_sig_field(line, "keeps", keeps, sizeof(keeps));
+    at = strrchr(c, '@');
+    fputs("\nLeaks in: the C function ", f);
+    if (at && strncmp(c, "0x", 2) == 0)
+        fprintf(f, "at %.*s (no symbol) of %s", (int)(at - c), c, at + 1);
+    else if (at)
+        fprintf(f, "%.*s of %s", (int)(at - c), c, at + 1);
+    else
+        put_doc_text(f, c);
+    if (*via && strcmp(via, "-") != 0) {
+        fputs(",\n          reached by ", f);
+        put_doc_text(f, via);
+    }
+    fputs(",\n          keeps ", f);
+    put_doc_text(f, *keeps ? keeps : "-");
+    fputs(" (the blocks made below it that stayed)", f);
+}
+
 int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc)
 {
     const char *case_base = lc_repro_base_name(rc->case_path);
@@ -115,9 +147,13 @@ int lc_repro_write_case(FILE *f, const struct lc_repro_case *rc)
         fprintf(f, " (%zu bytes)", rc->size);
     fputs("\nFound:    ", f);
     put_doc_text(f, rc->date);
+    fputs(" by the leak fuzzer (build-fuzz/fuzz_scenario),\n"
+          "          made a case by `leakcheck repro`",
+          f);
+    if (rc->finding)
+        put_finding(f, rc->finding);
     fputs(
-        " by the leak fuzzer (build-fuzz/fuzz_scenario),\n"
-        "          made a case by `leakcheck repro`\n"
+        "\n"
         "\n"
         "The fuzzer's leak oracle saw memory grow on every call of fuzz()\n"
         "with this input. run() feeds the same bytes to the original case's\n"

@@ -2,10 +2,14 @@
  * repro.h - turn a leak fuzzer finding into a regression case.
  *
  *   leakcheck repro CASE ARTIFACT [-o OUT] [--minimize] [--force]
+ *                   [--finding LINE]
  *
  * CASE is the case build-fuzz/fuzz_scenario fuzzed (it defines fuzz(data));
  * ARTIFACT the input libFuzzer saved when the leak oracle stopped it
- * (crash-<sha1>). The new case, `expect=leak`, holds the input as a Python
+ * (crash-<sha1>). With --finding LINE (what `leakcheck fuzz` passes: the
+ * finding's signature), the docstring also says which leak it is and, for
+ * one made inside a C extension, the C function and what it keeps.
+ * The new case, `expect=leak`, holds the input as a Python
  * bytes literal and, in run(), feeds it to the original case's fuzz(),
  * loaded by path with importlib (a path relative to the new file, so both
  * can move together); setup() and teardown() call the original's. Its
@@ -52,6 +56,10 @@ struct lc_repro_case {
     const char *date;          /* YYYY-MM-DD */
     const unsigned char *data; /* the input */
     size_t size;               /* its length in bytes */
+    const char *finding;       /* the finding's signature line (campaign.h),
+                                  or NULL: told in the docstring, with the
+                                  C function that leaks and what it keeps
+                                  when the line has a C site */
 };
 
 /* Write the case file's text to f. Returns 0 or -LC_EIO. */

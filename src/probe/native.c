@@ -3,6 +3,7 @@
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <elfutils/libdwfl.h>
+#include <link.h>
 #include <libunwind.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,7 +36,10 @@ struct stack {
     uintptr_t ip[LC_NATIVE_DEPTH];
 };
 
-#define LIVE_SLOTS LC_NATIVE_LIVE_MAX
+/* The live table's slots: LC_NATIVE_LIVE_MAX, or LC_NATIVE_PY_LIVE_MAX
+ * for Python's blocks only (lc_native_start_py). A power of two. */
+static size_t live_slots = LC_NATIVE_LIVE_MAX;
+#define LIVE_SLOTS live_slots
 #define LIVE_FILL (LIVE_SLOTS / 4 * 3)
 #define STACK_SLOTS LC_NATIVE_STACKS_MAX
 #define STACK_FILL (STACK_SLOTS / 4 * 3)
@@ -210,12 +214,15 @@ void lc_native_prepare(void)
     unw_backtrace(ip, 4);
 }
 
-int lc_native_start(void)
+/* Map the tables and switch recording on (need_malloc: only when this
+ * program carries the malloc family). */
+static int start(bool need_malloc)
 {
     static bool atfork;
 
-    if (!lc_native_interposed || started)
+    if ((need_malloc && !lc_native_interposed) || started)
         return -LC_EINTERP;
+    live_slots = need_malloc ? LC_NATIVE_LIVE_MAX : LC_NATIVE_PY_LIVE_MAX;
     live = map(LIVE_SLOTS * sizeof(*live));
     stacks = map(STACK_SLOTS * sizeof(*stacks));
     if (!live || !stacks) {
@@ -240,6 +247,16 @@ int lc_native_start(void)
     started = true;
     __atomic_store_n(&lc_native_tracking, 1, __ATOMIC_SEQ_CST);
     return 0;
+}
+
+int lc_native_start(void)
+{
+    return start(true);
+}
+
+int lc_native_start_py(void)
+{
+    return start(false);
 }
 
 /* --- After stop: grouping and symbols (tracking off, malloc is plain) --- */
@@ -286,6 +303,25 @@ static enum where where_of(const char *object)
     return W_OTHER;
 }
 
+/* Offset in its object of the first byte of the function holding addr:
+ * the symbol's, else the unwind table's (.eh_frame_hdr, which a stripped
+ * library keeps for every function, static ones too); 0 unknown. */
+static uint64_t function_start(uintptr_t addr, uintptr_t sym, uintptr_t base,
+                               bool named)
+{
+    unw_proc_info_t pi;
+
+    if (!base)
+        return 0;
+    if (named)
+        return sym - base;
+    memset(&pi, 0, sizeof(pi));
+    if (unw_get_proc_info_by_ip(unw_local_addr_space, addr, &pi, NULL) != 0 ||
+        pi.start_ip < base || pi.start_ip > addr)
+        return 0;
+    return pi.start_ip - base;
+}
+
 struct sym {
     struct lc_native_frame f;
     enum where where;
@@ -319,6 +355,7 @@ static void symbolize(Dwfl *dwfl, uintptr_t ip, bool first, struct sym *out,
     } else {
         out->f.offset = addr - start;
     }
+    out->f.start = function_start(addr, out->key, start, name != NULL);
     if (mod) {
         Dwfl_Line *l = dwfl_module_getsrc(mod, addr);
         int line = 0;
@@ -485,6 +522,40 @@ static Dwfl *open_dwfl(void)
     return dwfl;
 }
 
+/* lc_native_keep_symbols(): libdw's view of the process, kept between
+ * stops; NULL when not kept. */
+static bool keep_symbols;
+static Dwfl *kept_dwfl;
+
+void lc_native_keep_symbols(bool on)
+{
+    keep_symbols = on;
+    if (!on && kept_dwfl) {
+        dwfl_end(kept_dwfl);
+        kept_dwfl = NULL;
+    }
+}
+
+/* The Dwfl of one stop: a new one, or the kept one with the modules
+ * loaded since added (the ones it knows keep their symbol tables and
+ * line tables: reading them is what symbolizing costs). */
+static Dwfl *stop_dwfl(void)
+{
+    if (!keep_symbols)
+        return open_dwfl();
+    if (kept_dwfl) {
+        dwfl_report_begin_add(kept_dwfl);
+        if (dwfl_linux_proc_report(kept_dwfl, getpid()) != 0 ||
+            dwfl_report_end(kept_dwfl, NULL, NULL) != 0) {
+            dwfl_end(kept_dwfl);
+            kept_dwfl = NULL;
+        }
+    }
+    if (!kept_dwfl)
+        kept_dwfl = open_dwfl();
+    return kept_dwfl;
+}
+
 struct funcs {
     struct func_acc *v;
     size_t n, cap;
@@ -549,6 +620,12 @@ static void put_site(struct lc_native_report *out, struct group *g,
     s->truncated = more || n > s->nframes;
     for (int k = 0; k < s->nframes; k++)
         s->frames[k] = syms[k].f;
+    s->nlib = 0;
+    for (int k = 0; k < n && s->nlib < LC_NATIVE_LIB_FRAMES; k++)
+        if (syms[k].where == W_OTHER)
+            s->lib[s->nlib++] = syms[k].f;
+        else if (s->nlib)
+            break;
 }
 
 static void put_funcs(struct lc_native_report *out, struct funcs *acc)
@@ -567,21 +644,24 @@ static void put_funcs(struct lc_native_report *out, struct funcs *acc)
 }
 
 /* Whether a stack has a frame in a library: not the interpreter, libc,
- * libunwind, the loader or the program (dladdr: no DWARF read). */
+ * libunwind, the loader or the program. By _dl_find_object (glibc 2.35),
+ * which finds an address's object without the symbol search of dladdr:
+ * a stop looks at every frame of every stack, and dladdr's linear search
+ * of libpython's symbols cost the leak fuzzer 0.1 s a signature. */
 static bool has_library_frame(const struct group *g)
 {
-    Dl_info self;
+    struct dl_find_object self, obj;
 
-    if (!dladdr((void *)has_library_frame, &self))
-        self.dli_fbase = NULL;
+    if (_dl_find_object((void *)has_library_frame, &self) != 0)
+        self.dlfo_link_map = NULL;
     for (uint32_t i = 0; i < g->depth; i++) {
-        Dl_info info;
         const char *base;
 
-        if (!dladdr((void *)g->ip[i], &info) || !info.dli_fname ||
-            !info.dli_fname[0] || info.dli_fbase == self.dli_fbase)
+        if (_dl_find_object((void *)g->ip[i], &obj) != 0 ||
+            !obj.dlfo_link_map || obj.dlfo_link_map == self.dlfo_link_map ||
+            !obj.dlfo_link_map->l_name || !obj.dlfo_link_map->l_name[0])
             continue;
-        base = basename_of(info.dli_fname);
+        base = basename_of(obj.dlfo_link_map->l_name);
         if (where_of(base) == W_OTHER && strncmp(base, "ld-linux", 8) != 0)
             return true;
     }
@@ -648,7 +728,7 @@ int lc_native_stop_all(struct lc_native_report *out,
     qsort(groups, ngroups, sizeof(*groups), by_bytes);
     plen = readlink("/proc/self/exe", program, sizeof(program) - 1);
     program[plen > 0 ? plen : 0] = '\0';
-    dwfl = open_dwfl();
+    dwfl = stop_dwfl();
     for (size_t i = 0; i < ngroups; i++) {
         bool isnat = groups[i].kind == LC_NATIVE_MALLOC;
 
@@ -660,7 +740,7 @@ int lc_native_stop_all(struct lc_native_report *out,
     }
     put_funcs(out, &acc[0]);
     put_funcs(py, &acc[1]);
-    if (dwfl)
+    if (dwfl && dwfl != kept_dwfl)
         dwfl_end(dwfl);
     for (size_t i = 0; i < npyblocks; i++)
         pyblocks[i].site = site_of[pyblocks[i].site];

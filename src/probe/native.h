@@ -49,7 +49,7 @@ extern bool lc_native_interposed;
 
 /* What a recorded block came from: the malloc family, or Python's MEM or
  * OBJ allocator (noted by the explain pass's own hook on them,
- * src/explain/pysites.h, during its measured calls only). */
+ * src/probe/pysites.h, during its measured calls only). */
 enum lc_native_kind {
     LC_NATIVE_MALLOC,
     LC_NATIVE_PY_MEM,
@@ -72,6 +72,10 @@ struct lc_native_frame {
     int line;           /* source line, or 0 */
     uint64_t offset;    /* bytes past the symbol's start, or past the
                            object's load address when no symbol */
+    uint64_t start;     /* the function's first byte, past the object's
+                           load address (by its symbol, else by the unwind
+                           table: static functions of a stripped library
+                           too); 0 when unknown */
 };
 
 /* Survivors with one call stack. */
@@ -81,6 +85,10 @@ struct lc_native_site {
     int nframes;    /* frames below, from the allocator's caller outwards */
     bool truncated; /* the stack had more frames than shown */
     struct lc_native_frame frames[LC_NATIVE_FRAMES_SHOWN];
+    int nlib; /* frames in lib: 0 when the stack has no library frame */
+    struct lc_native_frame lib[LC_NATIVE_LIB_FRAMES]; /* the innermost
+        frame in a library (not the interpreter, libc, the program) and
+        the library frames just outside it: whatever lies below */
 };
 
 /* A function of a shared library (not the interpreter, not libc) on the
@@ -115,6 +123,20 @@ void lc_native_prepare(void);
 /* Map the tables and start recording. 0; -LC_EINTERP when unavailable or
  * already started; -LC_ENOMEM when the tables cannot be mapped. */
 int lc_native_start(void);
+
+/* lc_native_start() for Python's blocks only: no malloc family needed
+ * (the leak fuzzer under ASan, where ASan owns malloc). Only what
+ * src/probe/pysites.h notes is recorded. 0, -LC_EINTERP when already
+ * started, -LC_ENOMEM. */
+int lc_native_start_py(void);
+
+/* Keep the symbols libdw read (and its descriptors of the files it read
+ * them from) from one stop to the next, instead of reading them again at
+ * every stop: for a process that stops many times (the leak fuzzer names
+ * every new leak by its C site: 0.3 s a stop without it, under ASan).
+ * Off by default: the explain pass stops once, and leaves no descriptor
+ * of its own behind. */
+void lc_native_keep_symbols(bool on);
 
 /* Stop recording and report the survivors into *out (caller-owned).
  * 0, or -LC_EINTERP when not started. Unmaps the tables. */

@@ -105,6 +105,32 @@ static PyObject *parse_int_clean(PyObject *self, PyObject *arg)
     return PyNumber_Index(arg);
 }
 
+/* read_record(data): a reader's error path that leaks whatever it made.
+ * data[0] says what the record holds ('L' a list, 'D' a dict, 'S' a str
+ * of the rest); every record is incomplete: ValueError, and the object
+ * made is never released, whatever its type (as msgpack 1.0.3's unpackb
+ * keeps the containers and keys of an incomplete input). Any other first
+ * byte raises without making anything. One C leak site, many types. */
+static PyObject *read_record_leak(PyObject *self, PyObject *arg)
+{
+    PyObject *made = NULL;
+    Py_buffer b;
+
+    if (PyObject_GetBuffer(arg, &b, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (b.len > 0 && ((const char *)b.buf)[0] == 'L')
+        made = PyList_New(0);
+    else if (b.len > 0 && ((const char *)b.buf)[0] == 'D')
+        made = PyDict_New();
+    else if (b.len > 0 && ((const char *)b.buf)[0] == 'S')
+        made =
+            PyUnicode_DecodeLatin1((const char *)b.buf + 1, b.len - 1, NULL);
+    PyBuffer_Release(&b);
+    sink = made; /* missing Py_XDECREF(made) */
+    PyErr_SetString(PyExc_ValueError, "incomplete record");
+    return NULL;
+}
+
 /* --- caches ------------------------------------------------------------ */
 
 #define CACHE_MAX 64 /* entries the bounded cache keeps */
@@ -306,6 +332,8 @@ static PyMethodDef methods[] = {
     {"parse_int_leak", parse_int_leak, METH_O,
      "leaks a list on TypeError only"},
     {"parse_int_clean", parse_int_clean, METH_O, "its clean twin"},
+    {"read_record_leak", read_record_leak, METH_O,
+     "raises on any record and keeps the list, dict or str it made"},
     {"cache_grows", cache_grows, METH_O, "a static dict that only grows"},
     {"cache_bounded", cache_bounded, METH_O,
      "a static dict of at most 64 entries"},

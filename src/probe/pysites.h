@@ -1,14 +1,17 @@
 /*
  * pysites.h - C stacks of Python-allocator blocks, and what those blocks
- * are: the explain pass's view of a leak inside a C extension.
+ * are: the explain pass's view of a leak inside a C extension, and the
+ * leak fuzzer's C site of one (src/fuzz/fuzzsig.h).
  *
  * lc_pysites_install() wraps Python's MEM and OBJ allocators (on top of
  * whatever is installed: the counting hooks, tracemalloc) with functions
  * that note every block and its call stack in the native sites' tables
  * (src/probe/native.h, kind LC_NATIVE_PY_MEM/OBJ) while recording is on;
  * lc_pysites_remove() unwraps them. The explain pass installs them for its
- * last measured calls only: a C stack per Python allocation costs a few
- * microseconds. Never in a verdict's worker.
+ * last measured calls only, the leak fuzzer for the calls that name a
+ * leak it already confirmed: a C stack per Python allocation costs a few
+ * microseconds. Never in a verdict's worker, never between two readings
+ * of the fuzzer's oracle.
  *
  * lc_pysites_objects() tells what each surviving block is: a live object
  * (its type is a known class: every subclass of object, and the block is

@@ -3,7 +3,8 @@
     python3.11 tests/e2e_suites.py LEAKCHECK REPO GROUP
 
 GROUP: unittest_planted, pytest_planted, cpython, names (file operands
-named as `python3 -m unittest` names them). The planted suites
+named as `python3 -m unittest` names them), threaded (a suite that starts a
+thread: leaks confirmed alone all the same). The planted suites
 (tests/suites/) say in each test's docstring what it must get: its first
 word is LEAK, CLEAN, ERROR, SKIPPED, NOT (repeatable: an error so marked,
 which leaves the exit status alone), CONTROL (clean: its control grew as
@@ -161,9 +162,16 @@ def test_names():
                                           else p.stderr)[-800:]))
 
 
+def test_threaded():
+    """A worker that cannot fork (its suite started a thread): its leaks
+    are still confirmed alone, by a worker of their own."""
+    for kind in ("unittest", "pytest"):
+        planted(kind, "tests/suites/threaded", "test_threaded.py")
+
+
 GROUPS = {"unittest_planted": test_unittest_planted,
           "pytest_planted": test_pytest_planted, "cpython": test_cpython,
-          "names": test_names}
+          "names": test_names, "threaded": test_threaded}
 
 if __name__ == "__main__":
     GROUPS[GROUP]()

@@ -55,6 +55,19 @@ bool lc_suite_kind_needs_target(enum lc_suite_kind k);
 #define LC_SUITE_CONTROL_GREW 16u  /* its control grew: that is not its own */
 #define LC_SUITE_DEPENDS 32u       /* grew only after the slice's others */
 #define LC_SUITE_CONFIRMED 64u     /* a leak judged again alone: a leak */
+#define LC_SUITE_UNCONFIRMED                                                  \
+    128u /* a leak its worker could not judge                                 \
+            again alone (it could not fork):                                  \
+            the runner does, in a worker of                                   \
+            its own (suitecmd.c) */
+
+/* Confirmation alone: the horizon of a leak's second judgement, in a
+ * child of its worker or, when that cannot fork, in a worker of its own.
+ * The first one saw growth go on through the whole plan; the second asks
+ * only whether the growth is there without the other tests, and 256 runs
+ * see a leak of one object every 10 runs in every third of the latest
+ * half. */
+#define LC_SUITE_CONFIRM_RUNS 256
 
 /* Iteration bound of a test judged alone once its slice's share of
  * --budget is spent: the least plan that can call a test clean

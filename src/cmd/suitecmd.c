@@ -71,6 +71,10 @@ struct suite_run {
     double budget_s;  /* --budget, seconds; 0: none */
     double start;     /* when the command started, lc_clock_now() */
     size_t started;   /* tests whose slice has started */
+    size_t *pending;  /* leaks to judge again alone in a worker of their
+                         own (LC_SUITE_UNCONFIRMED), by test */
+    size_t npending;
+    bool confirming; /* the cases are those confirmations, by pending */
 };
 
 static int add_word(struct lc_suite_job *sj, const char *w)
@@ -171,6 +175,13 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
         return;
     }
     job->kind = LC_JOB_SUITE;
+    if (sr->confirming) {
+        i = sr->pending[i];
+        job->suite = sr->ops[sr->op_of[i]].sj;
+        job->suite.first = sr->first_of[i];
+        job->suite.count = 1;
+        return;
+    }
     job->suite = sr->ops[sr->op_of[i]].sj;
     job->suite.first = sr->first_of[i];
     job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
@@ -203,25 +214,26 @@ static void on_start(void *ctx, size_t i)
 
     if (sr->collecting)
         return;
-    sr->last = sr->cases[i].id;
+    sr->last = sr->cases[sr->confirming ? sr->pending[i] : i].id;
     if (sr->tty)
         progress(sr);
 }
 
-static void on_done(void *ctx, size_t i)
+/* A result names the test it judged: a collection that changed between
+ * two imports is an error, never a misattributed verdict. */
+static void check_id(const struct lc_case *c, struct lc_result *r)
 {
-    struct suite_run *sr = ctx;
-    struct lc_result *r = &sr->results[i];
-
-    if (sr->collecting)
-        return;
-    sr->done++;
-    /* A result names the test it judged: a collection that changed
-     * between two imports is an error, never a misattributed verdict. */
-    if (r->id_hash && r->id_hash != lc_suite_id_hash(sr->cases[i].id))
+    if (r->id_hash && r->id_hash != lc_suite_id_hash(c->id))
         lc_result_fail(r, LC_VERDICT_ERROR, LC_PHASE_WORKER,
                        "the worker judged another test than this one: the "
                        "suite's tests changed between two imports");
+}
+
+/* Test i's verdict is final: its line, its journal entry, the count. */
+static void emit(struct suite_run *sr, size_t i)
+{
+    struct lc_result *r = &sr->results[i];
+
     if (r->verdict == LC_VERDICT_LEAK)
         sr->leaks++;
     if (sr->tty)
@@ -234,6 +246,92 @@ static void on_done(void *ctx, size_t i)
         lc_journal_write(sr->journal, &sr->cases[i], r);
     if (sr->tty && sr->done < sr->n)
         progress(sr);
+}
+
+static void on_done(void *ctx, size_t i)
+{
+    struct suite_run *sr = ctx;
+    struct lc_result *r = &sr->results[i];
+
+    if (sr->collecting || sr->confirming)
+        return;
+    sr->done++;
+    check_id(&sr->cases[i], r);
+    if (r->verdict == LC_VERDICT_LEAK &&
+        (r->suite_flags & LC_SUITE_UNCONFIRMED)) {
+        sr->pending[sr->npending++] = i; /* emitted once confirmed */
+        return;
+    }
+    emit(sr, i);
+}
+
+/* Test i grew only with the other tests of its slice: clean, naming them
+ * (as the worker's own confirmation does, suite.c). */
+static void depends(struct suite_run *sr, size_t i, struct lc_result *r)
+{
+    size_t s = i, at;
+
+    while (s > 0 && sr->cases[s].span == 0)
+        s--;
+    r->verdict = LC_VERDICT_CLEAN;
+    r->leaking = 0;
+    r->suite_flags |= LC_SUITE_DEPENDS;
+    at = (size_t)snprintf(r->message, sizeof(r->message),
+                          "grew only after the other %u tests of its worker "
+                          "had run; clean judged alone, after its module and "
+                          "class setup:",
+                          sr->cases[s].span - 1);
+    for (size_t k = s; k < s + sr->cases[s].span && at < sizeof(r->message);
+         k++)
+        if (k != i)
+            at += (size_t)snprintf(
+                r->message + at, sizeof(r->message) - at, "%s %s",
+                at && r->message[at - 1] != ':' ? "," : "", sr->cases[k].id);
+}
+
+/* The leaks of workers that could not fork (threads), each judged again
+ * in a worker of its own that runs only that test after its module and
+ * class setup (issue 22): a leak there is confirmed; clean there, it grew
+ * only with the other tests of its slice. Then they are emitted. */
+static void confirm_pending(struct suite_run *sr, struct lc_runner_opts *ro)
+{
+    struct lc_case *cc = calloc(sr->npending + 1, sizeof(*cc));
+    struct lc_result *cr = calloc(sr->npending + 1, sizeof(*cr));
+    int rc = cc && cr ? 0 : -LC_ENOMEM;
+
+    for (size_t k = 0; rc == 0 && k < sr->npending; k++) {
+        const struct lc_result *r = &sr->results[sr->pending[k]];
+
+        cc[k] = sr->cases[sr->pending[k]];
+        cc[k].span = 0;
+        cc[k].certain = 0;
+        if (cc[k].iterations > LC_SUITE_CONFIRM_RUNS)
+            cc[k].iterations = LC_SUITE_CONFIRM_RUNS;
+        cc[k].signals = r->leaking ? r->leaking : cc[k].signals;
+        cc[k].timeout_s = 120 + 2 * cc[k].time_s + 5;
+    }
+    if (rc == 0) {
+        sr->confirming = true;
+        rc = lc_runner_run(cc, cr, sr->npending, ro);
+        sr->confirming = false;
+    }
+    for (size_t k = 0; k < sr->npending; k++) {
+        size_t i = sr->pending[k];
+        struct lc_result *r = &sr->results[i];
+
+        if (rc == 0 && cr[k].magic == LC_RESULT_MAGIC) {
+            check_id(&sr->cases[i], &cr[k]);
+            r->iterations += cr[k].iterations;
+            if (cr[k].verdict == LC_VERDICT_LEAK)
+                r->suite_flags = (r->suite_flags & ~LC_SUITE_UNCONFIRMED) |
+                                 LC_SUITE_CONFIRMED;
+            else if (cr[k].verdict == LC_VERDICT_CLEAN)
+                depends(sr, i, r);
+        }
+        emit(sr, i);
+    }
+    free(cc);
+    free(cr);
 }
 
 /* The runner's options for either phase. */
@@ -495,7 +593,8 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
     sr->op_of = calloc(sr->n + 1, sizeof(int));
     sr->first_of = calloc(sr->n + 1, sizeof(long));
     sr->results = calloc(sr->n + 1, sizeof(struct lc_result));
-    if (!sr->op_of || !sr->first_of || !sr->results)
+    sr->pending = calloc(sr->n + 1, sizeof(size_t));
+    if (!sr->op_of || !sr->first_of || !sr->results || !sr->pending)
         return -LC_ENOMEM;
     for (size_t i = 0; i < sr->n; i++) {
         sr->op_of[i] = (int)at[2 * i];
@@ -515,6 +614,13 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
     runner_opts(sr, &ro, self, sizeof(self));
     sr->t0 = t0 = lc_clock_now();
     rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
+    if (sr->npending > 0) {
+        if (rc == 0)
+            confirm_pending(sr, &ro);
+        else
+            for (size_t k = 0; k < sr->npending; k++)
+                emit(sr, sr->pending[k]);
+    }
     if (sr->tty)
         fputs("\r\033[K", stderr);
     if (rc < 0 && rc != -LC_EINTR) {
@@ -608,6 +714,7 @@ out:
     free(sr.op_of);
     free(sr.first_of);
     free(sr.results);
+    free(sr.pending);
     lc_buf_release(&cases);
     lc_buf_release(&ops);
     lc_buf_release(&sr.marks);

@@ -121,6 +121,9 @@ static void text_suite_notes(FILE *f, const struct lc_result *r)
               f);
     if (r->verdict == LC_VERDICT_LEAK && (r->suite_flags & LC_SUITE_CONFIRMED))
         fputs("  (confirmed alone)", f);
+    else if (r->verdict == LC_VERDICT_LEAK &&
+             (r->suite_flags & LC_SUITE_UNCONFIRMED))
+        fputs("  (not confirmed alone: its worker alone did not finish)", f);
     if (r->verdict == LC_VERDICT_SKIPPED) {
         fputs("  skipped: ", f);
         put_oneline(f, r->message);

@@ -800,7 +800,7 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
         fail_rest(&j, LC_VERDICT_ERROR, LC_PHASE_LOAD, err);
         goto out;
     }
-    j.hold = j.fork_ok && j.n > 1;
+    j.hold = j.n > 1; /* leaks wait for their confirmation alone */
     st = in_child(&j, judge_slice, NULL, 0);
     if (st < 0 && j.sh->running >= 0)
         died(&j, j.sh->running, st, "judging this test");
@@ -811,8 +811,12 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
                  -st);
         fail_rest(&j, LC_VERDICT_CRASH, LC_PHASE_RUN, err);
     }
-    if (j.hold)
+    if (j.hold && j.fork_ok)
         confirm_leaks(&j);
+    else if (j.hold)
+        for (long i = j.sh->sent; i < j.n; i++)
+            if (j.final[i] && j.res[i].verdict == LC_VERDICT_LEAK)
+                j.res[i].suite_flags |= LC_SUITE_UNCONFIRMED;
     j.hold = false;
     lc_session_mark(result_fd, LC_PHASE_TEARDOWN);
     flush(&j);

@@ -42,7 +42,9 @@
  * a leak; clean there, it is reported clean, as growing only after the
  * slice's other tests, naming them. A worker with threads besides the
  * main one does not fork (a child could inherit a held lock): it judges
- * in its own process, without the confirmation.
+ * in its own process and marks its leaks LC_SUITE_UNCONFIRMED; the runner
+ * then judges each again in a worker of its own that runs only that test
+ * (suitecmd.c), to the same end.
  *
  * A test that passed its first run and fails on a repetition is "not
  * repeatable": judged on the repetitions it passed when they reached a
@@ -79,11 +81,6 @@
 #define LC_SUITE_SCREEN_WARMUP 8
 #define LC_SUITE_SCREEN_RUNS 10
 
-/* Confirmation alone: the horizon of a leak's second judgement. The first
- * one saw growth go on through the whole plan; the second asks only
- * whether the growth is there without the other tests, and 256 runs see a
- * leak of one object every 10 runs in every third of the latest half. */
-#define LC_SUITE_CONFIRM_RUNS 256
 
 /* The worker's side of the two jobs; the answers go to result_fd. 0 or a
  * negative code (the channel failed). */

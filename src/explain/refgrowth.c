@@ -168,6 +168,15 @@ struct slot {
     int64_t sum[CAND_MAX]; /* net references charged per object */
 };
 
+/* C functions called from Python and not returned yet, innermost last:
+ * each with the frame that called it (borrowed: alive while it runs). */
+#define CALLS_MAX 64
+
+struct c_call {
+    struct key key;
+    PyFrameObject *from;
+};
+
 static struct {
     PyObject *obj[CAND_MAX]; /* borrowed: the caller's list keeps them */
     int n;
@@ -177,6 +186,9 @@ static struct {
     int64_t dropped;    /* charges with no slot left */
     PyObject *last_code;
     bool last_own;
+    struct c_call calls[CALLS_MAX];
+    int ncalls; /* kept in calls */
+    int over;   /* calls past CALLS_MAX, not kept */
 } tr;
 
 static size_t key_hash(const struct key *k)
@@ -194,26 +206,31 @@ static bool key_eq(const struct key *a, const struct key *b)
            a->ml == b->ml && strcmp(a->owner, b->owner) == 0;
 }
 
-/* The slot of the current key, taken when new (the code object kept);
- * NULL when the table is full. */
-static struct slot *slot_of_cur(void)
+/* The slot of key k, taken when new (the code object kept); NULL when the
+ * table is full. */
+static struct slot *slot_of(const struct key *k)
 {
-    size_t i = key_hash(&tr.cur);
+    size_t i = key_hash(k);
 
     for (size_t probes = 0; probes < SLOTS;
          probes++, i = (i + 1) & (SLOTS - 1)) {
         struct slot *s = &tr.slots[i];
 
-        if (s->used && key_eq(&s->key, &tr.cur))
+        if (s->used && key_eq(&s->key, k))
             return s;
         if (!s->used) {
             s->used = true;
-            s->key = tr.cur;
+            s->key = *k;
             Py_XINCREF(s->key.code);
             return s;
         }
     }
     return NULL;
+}
+
+static struct slot *slot_of_cur(void)
+{
+    return slot_of(&tr.cur);
 }
 
 /* Charge every followed object's change since the last event to the
@@ -295,10 +312,40 @@ static void set_cur_cfunc(PyFrameObject *f, PyObject *fn)
     snprintf(tr.cur.owner, sizeof(tr.cur.owner), "%s", owner ? owner : "");
 }
 
+/* Frame f returns value to a C function it was called by (a callback of
+ * re.sub, a key function of sorted): the reference the return value
+ * carries is the C function's to release from now on, and what runs until
+ * the next event is that C function again. So the reference is charged
+ * to the frame's exit (-1, which nets its push on its own line) and to the
+ * C function (+1, which its release nets): a C function that never
+ * releases a callback's result is named, not the callback's last line. */
+static void hand_over(PyFrameObject *f, PyObject *value)
+{
+    PyFrameObject *back = PyFrame_GetBack(f);
+    const struct c_call *c = tr.ncalls > 0 ? &tr.calls[tr.ncalls - 1] : NULL;
+
+    Py_XDECREF(back); /* compared as an address only */
+    if (tr.over || !c || c->key.kind != K_C || !back || c->from != back ||
+        tr.cur.kind == K_OWN)
+        return;
+    for (int i = 0; i < tr.n && value; i++) {
+        struct slot *ret, *to;
+
+        if (tr.obj[i] != value)
+            continue;
+        if (!(ret = slot_of_cur()) || !(to = slot_of(&c->key))) {
+            tr.dropped++;
+            break;
+        }
+        ret->sum[i]--;
+        to->sum[i]++;
+    }
+    tr.cur = c->key;
+}
+
 static int on_trace(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
 {
     (void)obj;
-    (void)arg;
     charge();
     if (what == PyTrace_CALL) {
         set_cur(f, K_OP);
@@ -310,6 +357,7 @@ static int on_trace(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
         set_cur(f, K_OP);
     } else if (what == PyTrace_RETURN) {
         set_cur(f, K_RET);
+        hand_over(f, arg);
     }
     return 0;
 }
@@ -318,10 +366,19 @@ static int on_profile(PyObject *obj, PyFrameObject *f, int what, PyObject *arg)
 {
     (void)obj;
     charge();
-    if (what == PyTrace_C_CALL)
+    if (what == PyTrace_C_CALL) {
         set_cur_cfunc(f, arg);
-    else if (what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION)
+        if (tr.ncalls < CALLS_MAX && !tr.over)
+            tr.calls[tr.ncalls++] = (struct c_call){tr.cur, f};
+        else
+            tr.over++;
+    } else if (what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION) {
+        if (tr.over)
+            tr.over--;
+        else if (tr.ncalls > 0)
+            tr.ncalls--;
         set_cur(f, K_OP);
+    }
     return 0;
 }
 
@@ -344,6 +401,7 @@ static PyObject *attribute_start(PyObject *self, PyObject *objs)
         tr.obj[i] = PyList_GET_ITEM(objs, i);
     tr.dropped = 0;
     tr.last_code = NULL;
+    tr.ncalls = tr.over = 0;
     memset(&tr.cur, 0, sizeof(tr.cur));
     PyEval_SetProfile(on_profile, NULL);
     PyEval_SetTrace(on_trace, NULL);

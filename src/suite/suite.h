@@ -81,7 +81,6 @@
 #define LC_SUITE_SCREEN_WARMUP 8
 #define LC_SUITE_SCREEN_RUNS 10
 
-
 /* The worker's side of the two jobs; the answers go to result_fd. 0 or a
  * negative code (the channel failed). */
 int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,

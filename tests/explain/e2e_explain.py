@@ -50,6 +50,9 @@ REFS = {
                                   "_incref"),
     "msgpack_unpackb_incomplete_map_ref_leak": ("int 1",
                                                 "msgpack._cmsgpack.unpackb"),
+    # a callback's return value the C function that called it keeps: the
+    # C function, not the callback's last line
+    "cpython_re_sub_callback_none": ("None", "re.Pattern.sub"),
 }
 
 # case -> (text a holder chain must contain, text of the allocating line)

@@ -114,7 +114,10 @@ def _program_frames(traceback):
     allocation is explain's (or tracemalloc's) own. explain's driver loop
     (drive.py) calls the case's run(), so its frame, and whatever called it,
     sit below every allocation the program makes: the frames stop there.
-    Any other frame of explain's first means explain allocated it."""
+    Any other frame of explain's first means explain allocated it. A
+    suite's test is repeated by the suite adapter, whose frames sit below
+    the test's (and its framework's) the same way, and whose own
+    allocations are no more the test's than explain's are."""
     frames = []
     for i in range(len(traceback) - 1, -1, -1):
         fr = traceback[i]
@@ -123,6 +126,10 @@ def _program_frames(traceback):
             return None
         if safe.is_own_file(fn):
             if fn != DRIVER_FILE or not frames:
+                return None
+            break
+        if safe.is_harness_file(fn):
+            if not frames:
                 return None
             break
         if fn in safe.IMPORTLIB_FRAMES:

@@ -62,6 +62,8 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = census.take_before(module, depth, "refs" in (growth or {}))
+    if test is not None:  # its frames end in its file (sites.sites)
+        state.frames_stop = state.case_file
     recording = nativesites.start()
     py_n = min(PY_ITERATIONS, iterations)
     try:
@@ -226,7 +228,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
                          "left as found (and explain ran slower under it)")
         rows = cen.grown(counts, new_tracked, new_untracked, iterations)
         grown_sites = sites.sites(st.snapshot, after, iterations, st.depth,
-                                  names)
+                                  names, st.frames_stop)
         after = None
         search = holders.HolderSearch(st, own, names, pins, budget, ucont)
         held = search.chains(rows, samples, usamples,

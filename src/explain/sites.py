@@ -138,9 +138,22 @@ def _program_frames(traceback):
     return frames
 
 
-def sites(before, after, iterations, depth, names):
+def _cut_at(frames, last_file):
+    """frames (most recent first) up to the outermost one in last_file, or
+    all of them when none is: a suite's test function is to the framework
+    that calls it what a case's run() is to the driver, so its frames end
+    there too, whatever pytest or unittest frames lie below it."""
+    if last_file:
+        for i in range(len(frames) - 1, -1, -1):
+            if frames[i][0] == last_file:
+                return frames[:i + 1]
+    return frames
+
+
+def sites(before, after, iterations, depth, names, last_file=None):
     """Allocation sites that grew between the snapshots `before` and
-    `after`, largest first, per iteration."""
+    `after`, largest first, per iteration; last_file: a suite test's file,
+    where its tracebacks end (_cut_at)."""
     if before is None or after is None:
         return None
     diffs = after.compare_to(before, "traceback")
@@ -151,6 +164,7 @@ def sites(before, after, iterations, depth, names):
         frames = _program_frames(sd.traceback)
         if frames is None:
             continue
+        frames = _cut_at(frames, last_file)
         # a comprehension is a frame of its own at the same line: show once
         uniq = []
         for fr in frames:

@@ -12,6 +12,8 @@ GROUP:
             explain_unittest/, its text report read as the run writes it;
   ids       `leakcheck explain TEST_ID` with a pytest node id (function and
             class method) and a unittest id prints the same explanation;
+            a test that only takes references (tests/suites/explain_refs/)
+            gets them named: the dict by its holder, the line taking them;
             an id that names no test is an error naming it (exit 2).
 
 Each runs on a copy of the suite in a temporary folder whose name has a
@@ -298,6 +300,30 @@ def test_ids():
         unknown_id(wd, "test_explained_unittest.Explained.test_none_such",
                    wd.suite)
         unknown_id(wd, "no_such_module.Case.test_x", wd.suite)
+        wd.untouched()
+    finally:
+        wd.close()
+    explain_refs()
+
+
+def explain_refs():
+    wd = Workdir("explain_refs")
+    try:
+        tid = "test_explained_refs.Refs.test_takes_a_reference"
+        line = marked_line(os.path.join(wd.suite, "test_explained_refs.py"),
+                           "test_takes_a_reference")
+        rc, _, out, err = wd.run("explain", tid, cwd=wd.suite)
+        check(rc == 1, "explain %s exits 1 (a reference leak)" % tid,
+              "status %d\n%s" % (rc, err[-2000:]))
+        section = out.partition("\nWhy " + tid + " ")[2]
+        refs = section.partition("references (objects whose reference "
+                                 "count grew")[2].partition("\n     | \n")[0]
+        check("+1.00  dict test_explained_refs._REGISTRY" in refs and
+              "+1.00 refs/it by _incref" in refs and
+              "at test_explained_refs.py:%d in Refs.test_takes_a_reference"
+              % line in refs,
+              "explain %s: the dict is named by its holder, +1 ref/it, taken "
+              "at line %d" % (tid, line), out[-3000:])
         wd.untouched()
     finally:
         wd.close()

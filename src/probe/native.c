@@ -410,6 +410,24 @@ static bool tracemalloc_own(const struct sym *syms, int n)
     return false;
 }
 
+/* A block of tracemalloc's own tables told before reading any DWARF
+ * (tracemalloc_own needs the names, and libpython's DWARF costs seconds:
+ * 4.4 s of a pytest test's explain pass went to symbolizing them): a
+ * _Py_hashtable_* function among its first frames, by the dynamic symbol
+ * table (dladdr). Only tracemalloc keeps those tables' blocks past a call
+ * (marshal frees its own before returning). */
+static bool tracemalloc_table(const struct group *g)
+{
+    for (uint32_t i = 0; i < g->depth && i < 4; i++) {
+        Dl_info info;
+
+        if (dladdr((void *)g->ip[i], &info) && info.dli_sname &&
+            strncmp(info.dli_sname, "_Py_hashtable_", 14) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The Python-allocator survivors, listed by take_groups (group: the
  * group's id until lc_native_stop_all() makes it a site index). */
 static struct lc_native_block *pyblocks;
@@ -610,6 +628,8 @@ static void report_group(Dwfl *dwfl, struct group *g, const char *program,
         out->blocks += g->blocks;
         return;
     }
+    if (g->kind == LC_NATIVE_MALLOC && tracemalloc_table(g))
+        return;
     n = frames_of(dwfl, g, syms, LC_NATIVE_DEPTH, &more, program);
     if (g->kind == LC_NATIVE_MALLOC && tracemalloc_own(syms, n))
         return;

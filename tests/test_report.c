@@ -699,13 +699,23 @@ Test(report, junit_failure_carries_the_explanation, .init = fixture)
                              "line %d: <holder> & 'x'\n", i);
     }
     snprintf(want + wlen, sizeof(want) - wlen,
-             "... 5 more lines: leakcheck explain CASE\n");
+             "... 5 more lines: leakcheck explain cases/clean.py\n");
     results[C_CLEAN].explain_text = explain;
     xml = report(LC_FORMAT_JUNIT, C_CLEAN, 1);
     rc = python_check(check, xml, out, sizeof(out));
     cr_assert_eq(rc, 0, "%s\n%s", out, xml);
     cr_expect_str_eq(out, want, "got:\n%s", out);
     free(xml);
+
+    /* A suite's test is explained by its id. */
+    snprintf(cases[C_CLEAN].id, sizeof(cases[C_CLEAN].id), "%s",
+             "tests/test_x.py::TestY::test_z");
+    xml = report(LC_FORMAT_JUNIT, C_CLEAN, 1);
+    cr_expect(strstr(xml, "5 more lines: leakcheck explain "
+                          "tests/test_x.py::TestY::test_z\n"),
+              "%s", xml);
+    free(xml);
+    cases[C_CLEAN].id[0] = '\0';
 
     /* Short, with no final newline: whole, and the body ends its line. */
     results[C_CLEAN].explain_text = "1. What grew\n   +2 dict";

@@ -6,6 +6,9 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "case.h"
 #include "clock.h"
@@ -110,6 +113,60 @@ Test(runner, a_leak_gets_its_explain_pass_in_the_same_slot)
     cr_assert_str_eq(results[0].explain_text, "fake explanation");
     free(results[0].explain_json);
     free(results[0].explain_text);
+}
+
+/* The suite command's make_job (src/cmd/suitecmd.c): a span's verdict
+ * job judges its tests, an explain job gets its one test. */
+static void span_job(void *ctx, size_t i, struct lc_job *job)
+{
+    (void)ctx;
+    job->suite.first = (long)i;
+    job->suite.count = job->kind == LC_JOB_EXPLAIN ? 1 : (long)cases[i].span;
+    if (job->kind == LC_JOB_VERDICT)
+        job->kind = LC_JOB_SUITE;
+}
+
+static size_t ndone;
+static bool explained_when_done[MAX_CASES];
+
+static void note_done(void *ctx, size_t i)
+{
+    (void)ctx;
+    ndone++;
+    explained_when_done[i] = results[i].explain_text != NULL;
+}
+
+Test(runner, the_leaks_of_a_span_are_explained_one_by_one_after_it)
+{
+    struct lc_runner_opts o = {.jobs = 1,
+                               .self_exe = LC_FAKE_WORKER,
+                               .explain = LC_EXPLAIN_LEAKS,
+                               .explain_timeout_s = 5,
+                               .make_job = span_job,
+                               .on_done = note_done};
+    static const char *const want[] = {
+        "fake explanation of t0 (first 0, count 1)", NULL,
+        "fake explanation of t2 (first 2, count 1)"};
+
+    for (int i = 0; i < 3; i++) {
+        lc_case_init(&cases[i], "span");
+        snprintf(cases[i].id, sizeof(cases[i].id), "t%d", i);
+        cases[i].timeout_s = 5;
+        memset(&results[i], 0, sizeof(results[i]));
+    }
+    cases[0].span = 3;
+    cr_assert_eq(lc_runner_run(cases, results, 3, &o), 0);
+    cr_assert_eq(ndone, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(results[i].verdict,
+                     want[i] ? LC_VERDICT_LEAK : LC_VERDICT_CLEAN, "t%d", i);
+        cr_assert_eq(explained_when_done[i], want[i] != NULL,
+                     "t%d: reported once explained, and only a leak", i);
+        if (want[i])
+            cr_assert_str_eq(results[i].explain_text, want[i]);
+        free(results[i].explain_json);
+        free(results[i].explain_text);
+    }
 }
 
 Test(runner, a_judged_case_is_not_run_again)

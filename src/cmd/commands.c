@@ -14,8 +14,9 @@ static const struct lc_command commands[] = {
     {"run", "[options] PATH...",
      "run each case in a process of its own and report its verdict",
      lc_cmd_run},
-    {"explain", "[options] CASE",
-     "judge one case and explain what grows, where, and who holds it",
+    {"explain", "[options] CASE | TEST_ID",
+     "judge one case or test and explain what grows, where, and who holds "
+     "it",
      lc_cmd_explain},
     {"repro", "CASE ARTIFACT [-o OUT] [--minimize] ...",
      "turn a leak fuzzer finding into a regression case", lc_cmd_repro},

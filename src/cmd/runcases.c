@@ -447,6 +447,16 @@ static int runner_opts(const struct lc_run_args *a,
     memset(ro, 0, sizeof(*ro));
     ro->jobs = a->jobs;
     ro->self_exe = self;
+    ro->on_start = on_start;
+    ro->on_done = on_done;
+    ro->ctx = prog;
+    return lc_run_explain_opts(a, explain, ro);
+}
+
+int lc_run_explain_opts(const struct lc_run_args *a,
+                        enum lc_explain_when explain,
+                        struct lc_runner_opts *ro)
+{
     ro->explain = a->no_explain && explain == LC_EXPLAIN_LEAKS
                       ? LC_EXPLAIN_NONE
                       : explain;
@@ -454,9 +464,6 @@ static int runner_opts(const struct lc_run_args *a,
     ro->explain_opts.depth = a->depth;
     ro->explain_opts.dot_path = a->explain_dir;
     ro->explain_timeout_s = LC_EXPLAIN_TIMEOUT_S;
-    ro->on_start = on_start;
-    ro->on_done = on_done;
-    ro->ctx = prog;
     if (a->explain_dir && ro->explain != LC_EXPLAIN_NONE &&
         mkdir(a->explain_dir, 0777) < 0 && errno != EEXIST) {
         fprintf(stderr, "leakcheck: --explain-dir %s: %s\n", a->explain_dir,

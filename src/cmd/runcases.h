@@ -47,6 +47,14 @@ extern const char lc_run_options_help[];
 int lc_run_args_parse(int argc, char **argv, const char *usage,
                       struct lc_run_args *a);
 
+/* The explain passes of a run into ro (explain, explain_opts, its
+ * timeout): `explain` asks for them, --no-explain drops those of leaks,
+ * --explain-dir's folder is made. 0, or -LC_EIO with a message printed.
+ * run, explain and the suite commands share it. */
+int lc_run_explain_opts(const struct lc_run_args *a,
+                        enum lc_explain_when explain,
+                        struct lc_runner_opts *ro);
+
 /* Mark the cases from a->baseline (baseline.h), when one is given. 0, or
  * -LC_EINPUT / -LC_EIO with a message printed. */
 int lc_run_baseline(const struct lc_run_args *a, struct lc_case *cases,

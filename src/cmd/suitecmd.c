@@ -60,6 +60,7 @@ struct suite_run {
     long *first_of;      /* per case: its index in the operand's list */
     struct lc_buf marks; /* per case: its leakcheck marker's settings */
     bool collecting;     /* phase 1: the cases are operands */
+    enum lc_explain_when explain; /* which tests get an explain pass */
     const struct lc_run_args *a;
     FILE *text; /* text lines as tests end, or NULL */
     FILE *journal;
@@ -174,16 +175,19 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
                  sr->ops[i].list);
         return;
     }
-    job->kind = LC_JOB_SUITE;
-    if (sr->confirming) {
-        i = sr->pending[i];
-        job->suite = sr->ops[sr->op_of[i]].sj;
-        job->suite.first = sr->first_of[i];
+    if (sr->confirming)
+        i = sr->pending[i]; /* a confirmation: that test alone */
+    job->suite = sr->ops[sr->op_of[i]].sj;
+    job->suite.first = sr->first_of[i];
+    if (job->kind == LC_JOB_EXPLAIN) { /* test i alone (suite.h) */
         job->suite.count = 1;
         return;
     }
-    job->suite = sr->ops[sr->op_of[i]].sj;
-    job->suite.first = sr->first_of[i];
+    job->kind = LC_JOB_SUITE;
+    if (sr->confirming) {
+        job->suite.count = 1;
+        return;
+    }
     job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
     job->suite.deadline = slice_deadline(sr, (size_t)job->suite.count);
 }
@@ -276,6 +280,9 @@ static void depends(struct suite_run *sr, size_t i, struct lc_result *r)
     r->verdict = LC_VERDICT_CLEAN;
     r->leaking = 0;
     r->suite_flags |= LC_SUITE_DEPENDS;
+    free(r->explain_json); /* of a growth that is not its own */
+    free(r->explain_text);
+    r->explain_json = r->explain_text = NULL;
     at = (size_t)snprintf(r->message, sizeof(r->message),
                           "grew only after the other %u tests of its worker "
                           "had run; clean judged alone, after its module and "
@@ -311,8 +318,11 @@ static void confirm_pending(struct suite_run *sr, struct lc_runner_opts *ro)
         cc[k].timeout_s = 120 + 2 * cc[k].time_s + 5;
     }
     if (rc == 0) {
+        struct lc_runner_opts co = *ro;
+
+        co.explain = LC_EXPLAIN_NONE; /* the first judgement's stands */
         sr->confirming = true;
-        rc = lc_runner_run(cc, cr, sr->npending, ro);
+        rc = lc_runner_run(cc, cr, sr->npending, &co);
         sr->confirming = false;
     }
     for (size_t k = 0; k < sr->npending; k++) {
@@ -334,9 +344,11 @@ static void confirm_pending(struct suite_run *sr, struct lc_runner_opts *ro)
     free(cr);
 }
 
-/* The runner's options for either phase. */
-static void runner_opts(struct suite_run *sr, struct lc_runner_opts *ro,
-                        char *self, size_t selflen)
+/* The runner's options for either phase: the tests' explain passes as
+ * run's (runcases.h), each a worker of its own after its slice's verdicts
+ * (runner.h); none while collecting. 0 or -LC_EIO. */
+static int runner_opts(struct suite_run *sr, struct lc_runner_opts *ro,
+                       char *self, size_t selflen)
 {
     ssize_t len = readlink("/proc/self/exe", self, selflen - 1);
 
@@ -344,11 +356,12 @@ static void runner_opts(struct suite_run *sr, struct lc_runner_opts *ro,
     memset(ro, 0, sizeof(*ro));
     ro->jobs = sr->a->jobs;
     ro->self_exe = self;
-    ro->explain = LC_EXPLAIN_NONE; /* no explain pass for tests yet */
     ro->make_job = make_job;
     ro->on_start = on_start;
     ro->on_done = on_done;
     ro->ctx = sr;
+    return lc_run_explain_opts(
+        sr->a, sr->collecting ? LC_EXPLAIN_NONE : sr->explain, ro);
 }
 
 /* Phase 1: one collect job per operand, each writing its list file. */
@@ -370,8 +383,9 @@ static int collect(struct suite_run *sr)
     }
     sr->collecting = true;
     sr->cases = cases;
-    runner_opts(sr, &ro, self, sizeof(self));
-    rc = lc_runner_run(cases, results, sr->nops, &ro);
+    rc = runner_opts(sr, &ro, self, sizeof(self));
+    if (rc == 0)
+        rc = lc_runner_run(cases, results, sr->nops, &ro);
     sr->collecting = false;
     for (size_t i = 0; rc == 0 && i < sr->nops; i++) {
         if (results[i].verdict == LC_VERDICT_CLEAN)
@@ -611,9 +625,10 @@ static int judge(struct suite_run *sr, struct lc_buf *cases,
         fprintf(stderr, "leakcheck: --journal %s: %s\n", sr->a->journal,
                 strerror(errno));
     sr->text = sr->a->fmt == LC_FORMAT_TEXT ? out : NULL;
-    runner_opts(sr, &ro, self, sizeof(self));
     sr->t0 = t0 = lc_clock_now();
-    rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
+    rc = runner_opts(sr, &ro, self, sizeof(self));
+    if (rc == 0)
+        rc = lc_runner_run(sr->cases, sr->results, sr->n, &ro);
     if (sr->npending > 0) {
         if (rc == 0)
             confirm_pending(sr, &ro);
@@ -666,11 +681,43 @@ static int make_operands(struct suite_run *sr, const struct lc_run_args *a,
     return 0;
 }
 
+/* `leakcheck explain TEST_ID`: the tests collected for the id must be
+ * that test (or, for a pytest function or class, its parameters and
+ * methods), never unittest's stand-in for a name it could not load. 0, or
+ * -LC_EINPUT with a message naming the id. */
+static int explained_ids(const char *id, const struct lc_buf *cases)
+{
+    const struct lc_case *c = (const struct lc_case *)(void *)cases->data;
+    size_t n = cases->len / sizeof(*c);
+
+    if (n == 0) {
+        fprintf(stderr, "leakcheck explain: %s: no such test\n", id);
+        return -LC_EINPUT;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(c[i].id, "unittest.loader._FailedTest.", 28) == 0) {
+            fprintf(stderr,
+                    "leakcheck explain: %s: no such test (unittest cannot "
+                    "load it: no module, class or method of that name)\n",
+                    id);
+            return -LC_EINPUT;
+        }
+    return 0;
+}
+
+static void free_explanations(struct suite_run *sr)
+{
+    for (size_t i = 0; sr->results && i < sr->n; i++) {
+        free(sr->results[i].explain_json);
+        free(sr->results[i].explain_text);
+    }
+}
+
 int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
-                     const char *usage)
+                     const char *usage, enum lc_explain_when explain)
 {
     static struct lc_suite_job opts; /* big */
-    struct suite_run sr = {.kind = kind};
+    struct suite_run sr = {.kind = kind, .explain = explain};
     struct lc_run_args a;
     struct lc_buf cases, ops;
     int rc, collected;
@@ -685,6 +732,8 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     if (lc_suite_kind_needs_target(kind) && a.npaths == 0)
         return lc_usage_error("%s: no test module, id, file or folder given",
                               argv[0]);
+    if (explain == LC_EXPLAIN_JUDGED)
+        a.verbose = true; /* explain shows the explanation, whatever */
     sr.a = &a;
     sr.tty = !a.quiet && isatty(2);
     lc_buf_init(&cases, (size_t)SUITE_TESTS_MAX * sizeof(struct lc_case));
@@ -694,6 +743,9 @@ int lc_suite_command(int argc, char **argv, enum lc_suite_kind kind,
     if ((rc = make_operands(&sr, &a, &opts)) < 0 ||
         (collected = collect(&sr)) < 0 ||
         (rc = read_lists(&sr, &cases, &ops)) < 0)
+        goto out;
+    if (explain == LC_EXPLAIN_JUDGED &&
+        (rc = explained_ids(a.paths[0], &cases)) < 0)
         goto out;
     if (cases.len == 0 && !a.shards) { /* a shard may be empty */
         fprintf(stderr, "leakcheck: no tests found\n");
@@ -711,6 +763,7 @@ out:
         if (sr.ops[i].list[0])
             unlink(sr.ops[i].list);
     free(sr.ops);
+    free_explanations(&sr);
     free(sr.op_of);
     free(sr.first_of);
     free(sr.results);
@@ -769,6 +822,6 @@ int lc_cmd_suite(int argc, char **argv)
 
     if (kind < 0)
         return lc_usage_error("%s: not a suite kind", argv[0]);
-    return lc_suite_command(argc, argv, (enum lc_suite_kind)kind,
-                            usages[kind]);
+    return lc_suite_command(argc, argv, (enum lc_suite_kind)kind, usages[kind],
+                            LC_EXPLAIN_LEAKS);
 }

@@ -27,7 +27,7 @@ class Before:
     __slots__ = ("case_name", "case_stem", "case_file", "case_id", "depth",
                  "counts", "ids", "uids", "snapshot", "started_tracing", "fds",
                  "thread_ids", "nthreads", "gc_enabled", "begin_s",
-                 "native_sites", "refs_snap", "py_blocks")
+                 "native_sites", "refs_snap", "py_blocks", "frames_stop")
 
 
 def _type_census(objs, case_name, stem):
@@ -127,6 +127,7 @@ def take_before(module, depth, refs=False):
     st.gc_enabled = gc_on
     st.native_sites = None  # nativesites.stop(), set by entry.run()
     st.py_blocks = None  # nativesites.py_report(), set by entry.run()
+    st.frames_stop = None  # a suite test's file (entry.run(test=))
     st.started_tracing = False
     st.refs_snap = refgrowth.snapshot() if refs else None
     if not tracemalloc.is_tracing():

@@ -1,7 +1,8 @@
 """entry.py - the one entry point of the explain pass.
 
     json_text, text = run(module, iterations=100, warmup=5, depth=8,
-                          growth=None, native_per_iter=0.0, dot_path=None)
+                          growth=None, native_per_iter=0.0, dot_path=None,
+                          step=None, test=None)
 
 run() is what src/explain/explain.c calls and what the tests call, so the defaults
 live here only. The caller has loaded the case (as "__leakcheck_case__") and
@@ -17,6 +18,11 @@ when the refs signal grew, refgrowth.ATTRIBUTE_ITERATIONS more under its
 tracer, after finish() (refgrowth.py). The extra warm-up is longer
 than the verdict's: one-time growth (imports, first fills) must not be taken
 for what keeps growing.
+
+A suite's test (src/suite/) is explained the same way: its caller hands the
+test's module (whose names the report uses) and, as step, the suite
+adapter's callable that is one repetition of the test, the one the verdict
+repeated; test is its id, named in the report.
 """
 
 import gc
@@ -42,18 +48,22 @@ PY_ITERATIONS = 20       # last measured calls whose Python blocks get C stacks
 def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         growth=None, native_per_iter=0.0, dot_path=None,
         chain_samples=CHAIN_SAMPLES, chain_depth=CHAIN_DEPTH,
-        time_budget=TIME_BUDGET_S):
-    """Explain why the loaded case `module` grows. growth: {signal: growth
+        time_budget=TIME_BUDGET_S, step=None, test=None):
+    """Explain why the loaded case `module` grows (or, with step, why
+    repeating step grows: a suite's test `test`). growth: {signal: growth
     per iteration} as the verdict measured it; native_per_iter: the
     verdict's native heap growth (this pass cannot measure it: tracemalloc's
     own tables are native memory); dot_path: the DOT file to write, or None.
     Returns (json_text, text)."""
-    step = safe.dget(safe.mdict(module), "run")
+    if step is None:
+        step = safe.dget(safe.mdict(module), "run")
     if step is None:
         raise TypeError("the case defines no run()")
     iterations = max(int(iterations), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = census.take_before(module, depth, "refs" in (growth or {}))
+    if test is not None:  # its frames end in its file (sites.sites)
+        state.frames_stop = state.case_file
     recording = nativesites.start()
     py_n = min(PY_ITERATIONS, iterations)
     try:
@@ -77,6 +87,8 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
                  chain_samples, chain_depth, time_budget, ref_objs,
                  render_it=False)
     names = rep.pop("_names")
+    if test is not None:
+        rep["test"] = str(test)
     if ref_objs and rep["refs"]:
         _attribute_refs(rep, step, ref_objs, names)
     del ref_objs[:]
@@ -216,7 +228,7 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
                          "left as found (and explain ran slower under it)")
         rows = cen.grown(counts, new_tracked, new_untracked, iterations)
         grown_sites = sites.sites(st.snapshot, after, iterations, st.depth,
-                                  names)
+                                  names, st.frames_stop)
         after = None
         search = holders.HolderSearch(st, own, names, pins, budget, ucont)
         held = search.chains(rows, samples, usamples,

@@ -298,9 +298,18 @@ static char *copy_str(PyObject *s)
     return out;
 }
 
+/* What is explained: a module, and the callable that is one iteration
+ * (NULL: the module's run()) with the test's id (NULL for a case). */
+struct target {
+    PyObject *module;
+    PyObject *step;
+    const char *test;
+};
+
 /* entry.run(module, iterations=, warmup=, depth=, growth=, native_per_iter=,
- * dot_path=) -> (json, text), copied out. -LC_EPYTHON with err filled. */
-static int analyse(const struct lc_explain_job *job, struct lc_script *script,
+ * dot_path=, step=, test=) -> (json, text), copied out. -LC_EPYTHON with
+ * err filled. */
+static int analyse(const struct lc_explain_job *job, const struct target *t,
                    char **json, char **text, char *err, size_t errlen)
 {
     PyObject *entry = install_package(), *run = NULL, *kw = NULL;
@@ -310,14 +319,14 @@ static int analyse(const struct lc_explain_job *job, struct lc_script *script,
     if (entry)
         run = PyObject_GetAttrString(entry, "run");
     if (run)
-        kw = Py_BuildValue("{s:l,s:l,s:i,s:N,s:d,s:z}", "iterations",
+        kw = Py_BuildValue("{s:l,s:l,s:i,s:N,s:d,s:z,s:O,s:z}", "iterations",
                            job->iterations, "warmup", job->warmup, "depth",
                            job->depth, "growth", growth_dict(job),
                            "native_per_iter", job->per_iter[LC_SIG_NATIVE],
-                           "dot_path", job->dot_path);
+                           "dot_path", job->dot_path, "step",
+                           t->step ? t->step : Py_None, "test", t->test);
     if (kw)
-        out = PyObject_VectorcallDict(
-            run, (PyObject *[]){lc_script_module(script)}, 1, kw);
+        out = PyObject_VectorcallDict(run, (PyObject *[]){t->module}, 1, kw);
     if (out && (!PyTuple_Check(out) || PyTuple_GET_SIZE(out) != 2))
         PyErr_SetString(PyExc_TypeError,
                         "entry.run() returned no (json, text) tuple");
@@ -353,7 +362,8 @@ int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
     }
     phase = PACKAGE ".entry.run()";
     lc_session_mark(job->progress_fd, LC_PHASE_RUN);
-    if (analyse(job, script, json, text, msg, sizeof(msg)))
+    if (analyse(job, &(struct target){lc_script_module(script), NULL, NULL},
+                json, text, msg, sizeof(msg)))
         goto out_fail;
     phase = "teardown";
     lc_session_mark(job->progress_fd, LC_PHASE_TEARDOWN);
@@ -367,4 +377,40 @@ int lc_explain_run(const struct lc_explain_job *job, char **json, char **text)
 out_fail:
     lc_script_free(script);
     return fail(phase, msg, json, text);
+}
+
+int lc_explain_run_subject(const struct lc_explain_job *job,
+                           const struct lc_explain_subject *subject,
+                           char **json, char **text)
+{
+    struct lc_embed_opts eo = {.hooks = true};
+    static char msg[LC_MSG_MAX];
+    struct target t = {.test = subject->test};
+    const char *phase = "start";
+    int rc;
+
+    *json = *text = NULL;
+    if (lc_session_start(&eo, msg, sizeof(msg)))
+        return fail(phase, msg, json, text);
+    lc_session_mark(job->progress_fd, LC_PHASE_LOAD);
+    if (subject->open(subject->ctx, &t.module, &t.step, &phase, msg,
+                      sizeof(msg)))
+        return fail(phase, msg, json, text);
+    lc_session_mark(job->progress_fd, LC_PHASE_RUN);
+    rc = analyse(job, &t, json, text, msg, sizeof(msg));
+    Py_CLEAR(t.step);
+    Py_CLEAR(t.module);
+    if (rc) {
+        static char ignored[LC_MSG_MAX]; /* the first failure is the one */
+
+        subject->close(subject->ctx, ignored, sizeof(ignored));
+        return fail(PACKAGE ".entry.run()", msg, json, text);
+    }
+    lc_session_mark(job->progress_fd, LC_PHASE_TEARDOWN);
+    if (subject->close(subject->ctx, msg, sizeof(msg))) {
+        free(*json);
+        free(*text);
+        return fail("teardown", msg, json, text);
+    }
+    return 0;
 }

@@ -16,6 +16,12 @@
  * object (its fields in src/explain/explain.schema.json) and a report for
  * people.
  *
+ * A suite's test (suite.h) is explained the same way through a subject:
+ * instead of loading a case file, the suite adapter opens a session over
+ * the test, runs it once (its first run), and hands over the test's module
+ * and the callable that repeats it, the verdict's own repetition; the
+ * pass then does exactly what it does for a case.
+ *
  * The runner starts it as an explain job of a worker (worker.h, wire.h),
  * with the verdict's growth per iteration: the native heap's figure is the
  * verdict's, since the pass cannot measure it (tracemalloc's own tables are
@@ -52,5 +58,27 @@ struct lc_explain_job {
  * json as {"error": ...}); -LC_ENOMEM when nothing could be made. Starts
  * the interpreter, so at most once per process. */
 int lc_explain_run(const struct lc_explain_job *job, char **json, char **text);
+
+/* What the pass explains when it is no case file: a suite's test. open()
+ * runs once the interpreter has started and hands back, as new
+ * references, the module whose names the report uses and the callable
+ * that is one iteration (struct _object is PyObject: this header is no
+ * Python door); 0, or -1 with err filled and *phase naming what failed.
+ * close() ends it (teardown): 0, or -1 with err filled. */
+struct _object; /* PyObject */
+
+struct lc_explain_subject {
+    const char *test; /* its id, named in the report */
+    int (*open)(void *ctx, struct _object **module, struct _object **step,
+                const char **phase, char *err, size_t errlen);
+    int (*close)(void *ctx, char *err, size_t errlen);
+    void *ctx;
+};
+
+/* lc_explain_run on a subject instead of job->path's case (job->path
+ * still names its file): the same pass, the same two texts. */
+int lc_explain_run_subject(const struct lc_explain_job *job,
+                           const struct lc_explain_subject *subject,
+                           char **json, char **text);
 
 #endif

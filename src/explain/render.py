@@ -283,8 +283,11 @@ def _refs_text(rep, out):
 def to_text(rep):
     out = []
     g = rep["growth"]
+    subject = rep["case_short"]
+    if rep.get("test"):
+        subject = "%s (a test in %s)" % (rep["test"], rep["case_short"])
     _wrap("leakcheck explain: ", "%s: %d iterations, gc %s" % (
-        rep["case_short"], rep["iterations"],
+        subject, rep["iterations"],
         "enabled" if rep["gc_enabled"] else "DISABLED"), out, "    ")
     if g:
         parts = []

@@ -22,6 +22,10 @@ import types
 # ("<leakcheck>/explain/"): traces and frames whose filename starts with it
 # are explain's own bookkeeping.
 OWN_PREFIX = sys._getframe(0).f_code.co_filename.rpartition("/")[0] + "/"
+# The program's other built-in packages share the prefix's parent
+# ("<leakcheck>/"): the suite adapter's frames repeat a suite's test, as
+# drive.py repeats a case's run().
+HARNESS_PREFIX = OWN_PREFIX[:-1].rpartition("/")[0] + "/"
 TRACEMALLOC_FILE = tracemalloc.__file__
 IMPORTLIB_FRAMES = ("<frozen importlib._bootstrap>",
                     "<frozen importlib._bootstrap_external>")
@@ -80,6 +84,13 @@ def is_own_file(fn):
     return type(fn) is str and fn.startswith(OWN_PREFIX)
 
 
+def is_harness_file(fn):
+    """fn is code of the program's own (explain's, or the suite
+    adapter's), never the user's."""
+    return (type(fn) is str and len(HARNESS_PREFIX) > 1
+            and fn.startswith(HARNESS_PREFIX))
+
+
 def is_own_frame(f):
     """f runs explain's code (or cannot be read: then treated as such)."""
     try:
@@ -120,14 +131,16 @@ def dget(d, key):
 
 
 def case_names(module):
-    """(module name, file stem, file or None) of the case module."""
+    """(module name, file stem, file or None) of the case module. The case
+    file, loaded as CASE_MODULE_NAME, is named by its file's stem; a module
+    imported under its own name (a suite's test module) by that name."""
     md = mdict(module)
     name = dget(md, "__name__")
     name = name if type(name) is str else CASE_MODULE_NAME
     fn = dget(md, "__file__")
     fn = fn if type(fn) is str else None
     stem = name
-    if fn:
+    if fn and name == CASE_MODULE_NAME:
         stem = fn.rpartition("/")[2]
         if stem.endswith(".py"):
             stem = stem[:-3]

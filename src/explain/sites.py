@@ -114,7 +114,10 @@ def _program_frames(traceback):
     allocation is explain's (or tracemalloc's) own. explain's driver loop
     (drive.py) calls the case's run(), so its frame, and whatever called it,
     sit below every allocation the program makes: the frames stop there.
-    Any other frame of explain's first means explain allocated it."""
+    Any other frame of explain's first means explain allocated it. A
+    suite's test is repeated by the suite adapter, whose frames sit below
+    the test's (and its framework's) the same way, and whose own
+    allocations are no more the test's than explain's are."""
     frames = []
     for i in range(len(traceback) - 1, -1, -1):
         fr = traceback[i]
@@ -125,15 +128,32 @@ def _program_frames(traceback):
             if fn != DRIVER_FILE or not frames:
                 return None
             break
+        if safe.is_harness_file(fn):
+            if not frames:
+                return None
+            break
         if fn in safe.IMPORTLIB_FRAMES:
             continue
         frames.append((fn, fr.lineno))
     return frames
 
 
-def sites(before, after, iterations, depth, names):
+def _cut_at(frames, last_file):
+    """frames (most recent first) up to the outermost one in last_file, or
+    all of them when none is: a suite's test function is to the framework
+    that calls it what a case's run() is to the driver, so its frames end
+    there too, whatever pytest or unittest frames lie below it."""
+    if last_file:
+        for i in range(len(frames) - 1, -1, -1):
+            if frames[i][0] == last_file:
+                return frames[:i + 1]
+    return frames
+
+
+def sites(before, after, iterations, depth, names, last_file=None):
     """Allocation sites that grew between the snapshots `before` and
-    `after`, largest first, per iteration."""
+    `after`, largest first, per iteration; last_file: a suite test's file,
+    where its tracebacks end (_cut_at)."""
     if before is None or after is None:
         return None
     diffs = after.compare_to(before, "traceback")
@@ -144,6 +164,7 @@ def sites(before, after, iterations, depth, names):
         frames = _program_frames(sd.traceback)
         if frames is None:
             continue
+        frames = _cut_at(frames, last_file)
         # a comprehension is a frame of its own at the same line: show once
         uniq = []
         for fr in frames:

@@ -67,7 +67,8 @@ static void xml_text(FILE *f, const char *s)
 /* The first max lines of text as XML text, then a line saying how many
  * were left out: a CI server shows the failure body whole, and the
  * explanation's summary (what grew, where, who holds it) comes first. */
-static void xml_head_lines(FILE *f, const char *text, size_t max)
+static void xml_head_lines(FILE *f, const struct lc_case *c, const char *text,
+                           size_t max)
 {
     size_t lines = 0, total = 0;
     const char *s = text, *end = text;
@@ -86,9 +87,11 @@ static void xml_head_lines(FILE *f, const char *text, size_t max)
         if (end[-1] != '\n')
             fputc('\n', f);
     }
-    if (total > lines)
-        fprintf(f, "... %zu more lines: leakcheck explain CASE\n",
-                total - lines);
+    if (total > lines) { /* a test is explained by its id */
+        fprintf(f, "... %zu more lines: leakcheck explain ", total - lines);
+        xml_text(f, c->id[0] ? c->id : c->path);
+        fputc('\n', f);
+    }
 }
 
 void lc_format_junit_write(FILE *f, const struct lc_case *cases,
@@ -134,7 +137,7 @@ void lc_format_junit_write(FILE *f, const struct lc_case *cases,
                     fprintf(f, "%s %+.6g/iteration\n", lc_signal_name(s),
                             r->trend[s].per_iter);
             if (r->explain_text)
-                xml_head_lines(f, r->explain_text, LC_REPORT_JUNIT_LINES);
+                xml_head_lines(f, c, r->explain_text, LC_REPORT_JUNIT_LINES);
             fputs("</failure>\n  ", f);
         } else if (lc_report_baseline_word(c, r)) {
             fprintf(f, "<system-out>%s: %s</system-out>",

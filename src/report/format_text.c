@@ -181,7 +181,7 @@ void lc_report_text_explanations(FILE *f, const struct lc_case *cases,
         if (!r->explain_text || (ok && !all))
             continue;
         fputs("\nWhy ", f);
-        put_oneline(f, cases[i].path);
+        put_oneline(f, cases[i].id[0] ? cases[i].id : cases[i].path);
         fprintf(f, " (%s %s, expected %s):\n", ok ? "ok" : "FAIL",
                 lc_verdict_name(r->verdict), lc_expect_name(cases[i].expect));
         put_indented(f, r->explain_text);

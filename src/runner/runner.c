@@ -23,6 +23,8 @@
 struct slot {
     pid_t pid;    /* the keeper (keeper.h); 0 when the slot is free */
     size_t index; /* the case it runs */
+    size_t head;  /* the case whose verdict job it ran: index, or the first
+                     of a span whose tests it explains one by one */
     enum lc_job_kind kind;
     int out_fd;        /* result channel; -1 once at EOF */
     int err_fd;        /* the worker's stderr; -1 once at EOF */
@@ -224,15 +226,17 @@ static int start(struct run *rn, struct slot *sl, size_t i,
     job.kind = kind;
     job.c = *c;
     sl->index = i;
-    if (kind == LC_JOB_VERDICT && o->make_job)
+    if (kind == LC_JOB_VERDICT)
+        sl->head = i;
+    if (o->make_job)
         o->make_job(o->ctx, i, &job); /* suites: suite.h */
     if (kind == LC_JOB_VERDICT)
         return spawn(rn, sl, &job, c->timeout_s);
     job.explain_iterations = o->explain_opts.iterations;
     job.explain_depth = o->explain_opts.depth;
-    if (o->explain_opts.dot_path)
-        dot_path_for(o->explain_opts.dot_path, c->path, job.dot_path,
-                     sizeof(job.dot_path));
+    if (o->explain_opts.dot_path) /* a test's by its id */
+        dot_path_for(o->explain_opts.dot_path, c->id[0] ? c->id : c->path,
+                     job.dot_path, sizeof(job.dot_path));
     job.growing = r->leaking;
     for (int s = 0; s < LC_SIG_COUNT; s++)
         job.per_iter[s] = r->trend[s].per_iter;
@@ -466,8 +470,29 @@ static bool wants_explain(const struct lc_runner_opts *o,
             (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN));
 }
 
+/* Cases a verdict job answers for: the case, or its span (suite.h). */
+static size_t span_of(const struct run *rn, size_t head)
+{
+    size_t span = rn->cases[head].span > 1 ? rn->cases[head].span : 1;
+
+    return head + span <= rn->n ? span : rn->n - head;
+}
+
+/* Start the explain pass of the first case from k on, among those sl's
+ * verdict job answered for, that wants one: the cases of a span are
+ * explained one after the other in the span's slot, each in a worker of
+ * its own. Returns true when one was started. */
+static bool explain_next(struct run *rn, struct slot *sl, size_t k)
+{
+    for (; k < sl->head + span_of(rn, sl->head); k++)
+        if (wants_explain(rn->o, &rn->results[k]) &&
+            start(rn, sl, k, LC_JOB_EXPLAIN) == 0)
+            return true;
+    return false;
+}
+
 /* The keeper was reaped and both pipes are done. Returns true when the
- * case is complete, false when its explain pass was started. */
+ * case (or span) is complete, false when an explain pass was started. */
 static bool finish(struct run *rn, struct slot *sl)
 {
     struct lc_result *r = &rn->results[sl->index];
@@ -475,18 +500,14 @@ static bool finish(struct run *rn, struct slot *sl)
     close_fd(&sl->out_fd);
     close_fd(&sl->err_fd);
     sl->pid = 0;
-    if (sl->kind == LC_JOB_EXPLAIN) {
+    if (sl->kind == LC_JOB_EXPLAIN)
         finish_explain(sl, r);
-        return true;
-    }
-    if (rn->cases[sl->index].span > 1) {
+    else if (rn->cases[sl->index].span > 1)
         finish_span(sl, r, rn->cases[sl->index].span);
-        return true;
-    }
-    finish_verdict(sl, r);
-    if (!wants_explain(rn->o, r))
-        return true;
-    return start(rn, sl, sl->index, LC_JOB_EXPLAIN) < 0;
+    else
+        finish_verdict(sl, r);
+    return !explain_next(
+        rn, sl, sl->kind == LC_JOB_EXPLAIN ? sl->index + 1 : sl->index);
 }
 
 /* Case i is done, and the rest of its span (suite.h) with it. */
@@ -604,7 +625,7 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
             *wait_s = 0;
             if (finish(rn, sl)) {
                 rn->running--;
-                done(rn, sl->index);
+                done(rn, sl->head);
             }
             continue; /* or its explain pass: looked at next time */
         }
@@ -651,6 +672,7 @@ static void cut_short(struct run *rn)
 
         if (!sl->pid)
             continue;
+        /* an explain pass of a span's test: the span was judged */
         kill(-sl->pid, SIGKILL);
         kill(sl->pid, SIGKILL);
         if (!sl->exited)
@@ -662,15 +684,12 @@ static void cut_short(struct run *rn)
             r->explain_text = strdup("explanation cut short by the "
                                      "interrupt");
         else
-            for (size_t k = 0;
-                 k < (rn->cases[sl->index].span > 1 ? rn->cases[sl->index].span
-                                                    : 1);
-                 k++)
+            for (size_t k = 0; k < span_of(rn, sl->index); k++)
                 lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
                                "cut short by SIG%s after %.1f s, before its "
                                "verdict",
                                sig ? sig : "?", lc_clock_now() - sl->started);
-        done(rn, sl->index);
+        done(rn, sl->head);
     }
     for (; rn->next < rn->n; rn->next++) {
         if (rn->results[rn->next].magic != LC_RESULT_MAGIC)

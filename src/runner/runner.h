@@ -12,7 +12,10 @@
  *
  * When asked, a case's verdict is followed by the explain pass (explain.h)
  * in another fresh process, in the same slot; its failure never changes the
- * verdict, it only becomes the explanation's text.
+ * verdict, it only becomes the explanation's text. The tests of a span
+ * (a suite's slice) that want one are explained one after the other in
+ * the span's slot, each in a process of its own, after the span's
+ * verdicts: a clean test costs nothing.
  *
  * Workers run with glibc's thread cache off (probes.h) and stdin/stdout on
  * /dev/null. No Python in this process.
@@ -41,8 +44,9 @@ struct lc_runner_opts {
     struct lc_explain_opts explain_opts; /* dot_path: a folder here, each
                                             case's DOT file goes in it */
     double explain_timeout_s;            /* wall time for one explain pass */
-    /* Called as a verdict job for case index is made, after its case is
-     * copied in: may change its kind and fill its suite fields (suite.h).
+    /* Called as a job for case index is made, after its case is copied
+     * in: a verdict job's kind may change, and any job's suite fields be
+     * filled (suite.h; an explain job's, for the test it explains).
      * A case with span > 1 is judged with the span - 1 after it by one
      * worker that answers a RESULT record for each, in order; those it
      * never answered get the worker's failure. May be NULL. */

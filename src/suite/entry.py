@@ -22,19 +22,26 @@ also answers:
     make_control(i)      the callable repeating test i's control (an empty
                          test with its scaffolding), or None
     others(i)            the ids of the slice's other tests
+    module_of(i)         the module test i is defined in, or None
     can_fork()           whether the worker may fork (one thread)
+
+and explain_subject(session) hands a session over one test to the explain
+pass (src/explain/explain.h): its first run, then its module and the
+callable that repeats it, the verdict's own.
 """
 
+import gc
 import os
 import shutil
 import sys
 import tempfile
 import threading
+import types
 
 from . import pytest_session, unittest_session
 from .common import TestFailed
 
-__all__ = ["collect", "open", "TestFailed"]
+__all__ = ["collect", "open", "explain_subject", "TestFailed"]
 
 
 def _absolute(argv):
@@ -103,6 +110,24 @@ def open(kind, argv, first, count):  # noqa: A001 - the door's name
         sess = pytest_session.PytestSession(argv, first, count)
     sess.can_fork = _can_fork
     return sess
+
+
+def explain_subject(sess):
+    """The explain pass's subject: the session's one test run once, as the
+    verdict's first run, then (None, the module the report names things
+    by, the callable that is one repetition), or (why not, None, None).
+    The collector is left unfrozen: the pass walks its lists and follows
+    referrers, and the permanent generation is part of neither."""
+    ((status, text),) = sess.first_run()
+    gc.unfreeze()
+    if status != "ok":
+        return ("%s on its first run:\n%s"
+                % ("skipped" if status == "skip" else "failed", text),
+                None, None)
+    mod = sess.module_of(0)
+    if mod is None:  # a doctest: names from a module of its id
+        mod = types.ModuleType(sess.ids[0])
+    return None, mod, sess.make((0,))
 
 
 def remove_temp():

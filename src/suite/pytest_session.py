@@ -281,6 +281,15 @@ class PytestSession:
     def others(self, i):
         return [x for k, x in enumerate(self.ids) if k != i]
 
+    def module_of(self, i):
+        """The module item i's test function lives in, or None (a doctest
+        or a plugin's item has none)."""
+        try:
+            mod = self.items[i].module
+        except Exception:
+            return None
+        return mod if isinstance(mod, types.ModuleType) else None
+
     def fresh(self, i):
         return self.run_items([self.items[i]])
 

@@ -66,6 +66,31 @@ static PyObject *start(char *err, size_t errlen)
     return entry;
 }
 
+/* entry.open(kind, argv, first, count): the adapter's session over the
+ * job's tests (new reference), or NULL with an exception set. */
+static PyObject *open_adapter(PyObject *entry, const struct lc_suite_job *sj)
+{
+    PyObject *argv = argv_list(sj), *sess = NULL;
+
+    if (argv)
+        sess = PyObject_CallMethod(entry, "open", "sOll",
+                                   lc_suite_kind_name(sj->kind), argv,
+                                   sj->first, sj->count);
+    Py_XDECREF(argv);
+    return sess;
+}
+
+/* The adapter's temporary folders (a CPython test's cwd, pytest's cache)
+ * go when its worker is done. */
+static void remove_temp(void)
+{
+    PyObject *entry = PyImport_ImportModule(PACKAGE ".entry");
+
+    Py_XDECREF(entry ? PyObject_CallMethod(entry, "remove_temp", NULL) : NULL);
+    Py_XDECREF(entry);
+    PyErr_Clear();
+}
+
 static int send_result(int fd, struct lc_result *r)
 {
     r->explain_json = r->explain_text = NULL;
@@ -669,16 +694,11 @@ static void fail_rest(struct judge *j, enum lc_verdict v, enum lc_phase phase,
 /* Open the session over the slice: sess set, or -1 with err filled. */
 static int open_session(struct judge *j, char *err, size_t errlen)
 {
-    PyObject *entry = start(err, errlen), *argv = NULL, *ok;
+    PyObject *entry = start(err, errlen), *ok;
 
     if (!entry)
         return -1;
-    argv = argv_list(j->sj);
-    if (argv)
-        j->sess = PyObject_CallMethod(entry, "open", "sOll",
-                                      lc_suite_kind_name(j->sj->kind), argv,
-                                      j->sj->first, j->sj->count);
-    Py_XDECREF(argv);
+    j->sess = open_adapter(entry, j->sj);
     Py_DECREF(entry);
     if (!j->sess || take_ids(j) < 0)
         return lc_embed_take_error(err, errlen), -1;
@@ -824,15 +844,77 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
     PyErr_Clear();
 out:
     Py_XDECREF(j.sess);
-    {
-        PyObject *entry = PyImport_ImportModule(PACKAGE ".entry");
-
-        Py_XDECREF(entry ? PyObject_CallMethod(entry, "remove_temp", NULL)
-                         : NULL);
-        Py_XDECREF(entry);
-        PyErr_Clear();
-    }
+    remove_temp();
     rc = j.sh->rc;
     free_judge(&j);
+    return rc;
+}
+
+/* The one test of the session names c->id, or err says which it is. */
+static int same_test(PyObject *sess, const struct lc_case *c, char *err,
+                     size_t errlen)
+{
+    PyObject *ids = PyObject_GetAttrString(sess, "ids");
+    const char *id = ids && PyList_Check(ids) && PyList_GET_SIZE(ids) == 1
+                         ? PyUnicode_AsUTF8(PyList_GET_ITEM(ids, 0))
+                         : NULL;
+    int rc = id && strcmp(id, c->id) == 0 ? 0 : -1;
+
+    if (rc < 0)
+        snprintf(err, errlen,
+                 "the session holds %s, not %s: the suite's tests changed "
+                 "between two imports",
+                 id ? id : "another number of tests", c->id);
+    Py_XDECREF(ids);
+    PyErr_Clear();
+    return rc;
+}
+
+int lc_suite_explain_open(void *ctx, PyObject **module, PyObject **step,
+                          const char **phase, char *err, size_t errlen)
+{
+    struct lc_suite_explain *se = ctx;
+    PyObject *entry = install_package(), *got = NULL;
+    PyObject *why = NULL, *mod = NULL, *fn = NULL;
+
+    *module = *step = NULL;
+    *phase = "load";
+    if (entry)
+        se->sess = open_adapter(entry, se->sj);
+    if (!se->sess || same_test(se->sess, se->c, err, errlen) < 0)
+        goto out;
+    *phase = "first run";
+    got = PyObject_CallMethod(entry, "explain_subject", "O", se->sess);
+    if (!got || !PyArg_ParseTuple(got, "OOO", &why, &mod, &fn))
+        goto out;
+    if (why != Py_None) {
+        snprintf(err, errlen, "%s",
+                 PyUnicode_Check(why) ? PyUnicode_AsUTF8(why) : "?");
+        goto out;
+    }
+    Py_INCREF(mod);
+    Py_INCREF(fn);
+    *module = mod;
+    *step = fn;
+out:
+    if (PyErr_Occurred())
+        lc_embed_take_error(err, errlen);
+    Py_XDECREF(got);
+    Py_XDECREF(entry);
+    return *step ? 0 : -1;
+}
+
+int lc_suite_explain_close(void *ctx, char *err, size_t errlen)
+{
+    struct lc_suite_explain *se = ctx;
+    PyObject *r =
+        se->sess ? PyObject_CallMethod(se->sess, "close", NULL) : NULL;
+    int rc = r || !se->sess ? 0 : -1;
+
+    if (rc < 0)
+        lc_embed_take_error(err, errlen);
+    Py_XDECREF(r);
+    Py_CLEAR(se->sess);
+    remove_temp();
     return rc;
 }

@@ -88,4 +88,28 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
 int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
                    int result_fd);
 
+/* One test as the explain pass's subject (explain.h, struct
+ * lc_explain_subject, whose open and close these are; the worker joins
+ * the two): the adapter's session over the test alone, its first run,
+ * then its module and the callable that repeats it, the one its verdict
+ * repeated. The collector is left unfrozen (the pass walks its lists). */
+struct _object; /* PyObject */
+
+struct lc_suite_explain {
+    const struct lc_case *c;       /* the test: c->id names it */
+    const struct lc_suite_job *sj; /* its operand; first its index, count 1 */
+    struct _object *sess;          /* the adapter's session, once open */
+};
+
+/* In a started interpreter. 0 with *module and *step new references, or
+ * -1 with err filled and *phase naming what failed ("load": the import,
+ * the collection or another test than c->id; "first run"). */
+int lc_suite_explain_open(void *ctx, struct _object **module,
+                          struct _object **step, const char **phase, char *err,
+                          size_t errlen);
+
+/* The session's teardown and the adapter's temporary folders. 0, or -1
+ * with err filled. */
+int lc_suite_explain_close(void *ctx, char *err, size_t errlen);
+
 #endif

@@ -364,6 +364,10 @@ class UnittestSession:
     def others(self, i):
         return [x for k, x in enumerate(self.ids) if k != i]
 
+    def module_of(self, i):
+        """The module test i's class is defined in, or None."""
+        return sys.modules.get(type(self.tests[i]).__module__)
+
     def fresh(self, i):
         """Run test i once more on a new instance: None if it passes."""
         return self._once(self.tests[i])[0]

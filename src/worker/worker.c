@@ -24,11 +24,20 @@ static int explain_job(const struct lc_job *job, int result_fd)
         .growing = job->growing,
         .progress_fd = result_fd,
     };
+    struct lc_suite_explain test = {.c = &job->c, .sj = &job->suite};
+    struct lc_explain_subject subject = {
+        .test = job->c.id,
+        .open = lc_suite_explain_open,
+        .close = lc_suite_explain_close,
+        .ctx = &test,
+    };
     char *json = NULL, *text = NULL;
     int rc;
 
     memcpy(ej.per_iter, job->per_iter, sizeof(ej.per_iter));
-    rc = lc_explain_run(&ej, &json, &text);
+    /* A suite's test (its id set) is repeated by the suite adapter */
+    rc = job->c.id[0] ? lc_explain_run_subject(&ej, &subject, &json, &text)
+                      : lc_explain_run(&ej, &json, &text);
     if (rc == 0)
         rc = lc_wire_send(result_fd, LC_WIRE_JSON, json, strlen(json));
     if (rc == 0)
@@ -97,6 +106,7 @@ int lc_worker_main(int job_fd, int result_fd)
     if (rc < 0)
         return rc;
     job.c.path[sizeof(job.c.path) - 1] = '\0';
+    job.c.id[sizeof(job.c.id) - 1] = '\0';
     job.dot_path[sizeof(job.dot_path) - 1] = '\0';
     job.suite.out_path[sizeof(job.suite.out_path) - 1] = '\0';
     cap_memory(job.c.memory_mib);

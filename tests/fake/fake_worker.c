@@ -12,7 +12,10 @@
  *   flood      write 4 MiB to the result channel and 1 MiB to stderr
  *   twice      two result records
  *   child      answer, leaving a child that holds stderr for 1 s
- *   explain    an explain job: answer JSON and TEXT records
+ *   span       a suite job (job.suite.count tests): a verdict each, leak,
+ *              clean, leak, ... in turn
+ *   explain    an explain job: answer JSON and TEXT records (a test's,
+ *              when the case has an id: its id and suite fields in both)
  */
 #include <signal.h>
 #include <stdint.h>
@@ -29,14 +32,38 @@
 static struct lc_job job;
 static struct lc_result r;
 
-static void answer(int fd)
+static void answer_as(int fd, enum lc_verdict v)
 {
     memset(&r, 0, sizeof(r));
     r.magic = LC_RESULT_MAGIC;
-    r.verdict = LC_VERDICT_LEAK;
+    r.verdict = v;
     r.iterations = 7;
     snprintf(r.message, sizeof(r.message), "fake %s", job.c.path);
     lc_wire_send(fd, LC_WIRE_RESULT, &r, sizeof(r));
+}
+
+static void answer(int fd)
+{
+    answer_as(fd, LC_VERDICT_LEAK);
+}
+
+/* An explain job's two records; a test's name it and its suite fields. */
+static void explain(int fd)
+{
+    char json[LC_TEST_ID_MAX + 64], text[LC_TEST_ID_MAX + 128];
+
+    if (!job.c.id[0]) {
+        lc_wire_send(fd, LC_WIRE_JSON, "{\"ok\": 1}", 9);
+        lc_wire_send(fd, LC_WIRE_TEXT, "fake explanation", 16);
+        return;
+    }
+    snprintf(json, sizeof(json), "{\"test\": \"%s\"}", job.c.id);
+    snprintf(text, sizeof(text),
+             "fake explanation of %s (first %ld, "
+             "count %ld)",
+             job.c.id, job.suite.first, job.suite.count);
+    lc_wire_send(fd, LC_WIRE_JSON, json, strlen(json));
+    lc_wire_send(fd, LC_WIRE_TEXT, text, strlen(text));
 }
 
 static void flood(int fd)
@@ -92,9 +119,11 @@ static int misbehave(const char *mode, int fd)
             sleep(1);
             _exit(0);
         }
+    } else if (strcmp(mode, "span") == 0) {
+        for (long i = 0; i < job.suite.count; i++)
+            answer_as(fd, i % 2 ? LC_VERDICT_CLEAN : LC_VERDICT_LEAK);
     } else if (strcmp(mode, "explain") == 0) {
-        lc_wire_send(fd, LC_WIRE_JSON, "{\"ok\": 1}", 9);
-        lc_wire_send(fd, LC_WIRE_TEXT, "fake explanation", 16);
+        explain(fd);
     }
     return 0;
 }

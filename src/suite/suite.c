@@ -337,6 +337,10 @@ static void repeated_failure(struct judge *j, struct lc_result *r, long calls,
     tb[sizeof(tb) - 1] = '\0';
     if (judged) {
         lc_plan_stop(&j->m.plan);
+        /* growth seen at too few judgements is no verdict (plan.h) */
+        judged = j->m.plan.reason != LC_PLAN_TIME_UNSURE;
+    }
+    if (judged) {
         lc_result_take_plan(r, &j->m.plan,
                             "raise --time or make the test cheaper");
     } else {

@@ -55,11 +55,10 @@ bool lc_suite_kind_needs_target(enum lc_suite_kind k);
 #define LC_SUITE_CONTROL_GREW 16u  /* its control grew: that is not its own */
 #define LC_SUITE_DEPENDS 32u       /* grew only after the slice's others */
 #define LC_SUITE_CONFIRMED 64u     /* a leak judged again alone: a leak */
-#define LC_SUITE_UNCONFIRMED                                                  \
-    128u /* a leak its worker could not judge                                 \
-            again alone (it could not fork):                                  \
-            the runner does, in a worker of                                   \
-            its own (suitecmd.c) */
+/* A leak its worker could not judge again alone (it could not fork): the
+ * runner does, in a worker of its own that runs only that test
+ * (suitecmd.c). */
+#define LC_SUITE_UNCONFIRMED 128u
 
 /* Confirmation alone: the horizon of a leak's second judgement, in a
  * child of its worker or, when that cannot fork, in a worker of its own.

@@ -269,6 +269,16 @@ static void on_done(void *ctx, size_t i)
     emit(sr, i);
 }
 
+/* The timeout of a worker judging span tests from c on: --timeout, or
+ * twice their time bound and 5 s, each, after 120 s for its start. */
+static double span_timeout(const struct suite_run *sr, const struct lc_case *c,
+                           size_t span)
+{
+    double per = sr->a->timeout_s > 0 ? sr->a->timeout_s : 2 * c->time_s + 5;
+
+    return 120 + (double)span * per;
+}
+
 /* Test i grew only with the other tests of its slice: clean, naming them
  * (as the worker's own confirmation does, suite.c). */
 static void depends(struct suite_run *sr, size_t i, struct lc_result *r)
@@ -315,7 +325,7 @@ static void confirm_pending(struct suite_run *sr, struct lc_runner_opts *ro)
         if (cc[k].iterations > LC_SUITE_CONFIRM_RUNS)
             cc[k].iterations = LC_SUITE_CONFIRM_RUNS;
         cc[k].signals = r->leaking ? r->leaking : cc[k].signals;
-        cc[k].timeout_s = 120 + 2 * cc[k].time_s + 5;
+        cc[k].timeout_s = span_timeout(sr, &cc[k], 1);
     }
     if (rc == 0) {
         struct lc_runner_opts co = *ro;
@@ -564,11 +574,8 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
         len = (m + slices - 1) / slices;
         for (size_t s = i; s < i + m; s += len) {
             size_t span = s + len <= i + m ? len : i + m - s;
-            double per = sr->a->timeout_s > 0 ? sr->a->timeout_s
-                                              : 2 * cases[s].time_s + 5;
-
             cases[s].span = (unsigned)span;
-            cases[s].timeout_s = 120 + (double)span * per;
+            cases[s].timeout_s = span_timeout(sr, &cases[s], span);
         }
         i += m;
     }

@@ -279,12 +279,10 @@ class Census:
         seen = own.mine(set())
         stack = own.mine([])
         ucont = own.mine([])
+        # explain's own tracing has stopped (entry.finish): an address seen
+        # at begin() means old (a freed object's address reused by a new
+        # one hides the new one); a tracing the program started goes on
         tracing = tracemalloc.is_tracing()
-        # while explain's own tracing runs, "allocated since begin()" is
-        # exact; otherwise an address seen at begin() means old (a freed
-        # object's address reused by a new one hides the new one)
-        exact = st.started_tracing and tracing
-        get_tb = tracemalloc.get_object_traceback
         n = 0
         scan = True
         for o in objs:
@@ -303,8 +301,7 @@ class Census:
             while stack:
                 u = stack.pop()
                 ui = id(u)
-                if (get_tb(u) is not None) if exact else \
-                        (ui not in ubefore and ui not in before):
+                if ui not in ubefore and ui not in before:
                     ku = tkey(type(u))
                     new_untracked[ku] = new_untracked.get(ku, 0) + 1
                     lst = usamples.get(ku)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "case.h"
 #include "clock.h"
@@ -136,7 +137,7 @@ static void note_done(void *ctx, size_t i)
     explained_when_done[i] = results[i].explain_text != NULL;
 }
 
-Test(runner, the_leaks_of_a_span_are_explained_one_by_one_after_it)
+Test(runner, the_leaks_of_a_span_are_explained_after_it)
 {
     struct lc_runner_opts o = {.jobs = 1,
                                .self_exe = LC_FAKE_WORKER,
@@ -167,6 +168,45 @@ Test(runner, the_leaks_of_a_span_are_explained_one_by_one_after_it)
         free(results[i].explain_json);
         free(results[i].explain_text);
     }
+}
+
+/* Two leaks of one span, -j2: their explain passes run at once, one in
+ * each slot (the fake passes wait for each other, tests/fake). */
+Test(runner, the_leaks_of_a_span_are_explained_on_every_slot)
+{
+    struct lc_runner_opts o = {.jobs = 2,
+                               .self_exe = LC_FAKE_WORKER,
+                               .explain = LC_EXPLAIN_LEAKS,
+                               .explain_timeout_s = 10,
+                               .make_job = span_job,
+                               .on_done = note_done};
+    char dir[] = "/tmp/leakcheck-test-meet-XXXXXX", mode[64];
+
+    cr_assert(mkdtemp(dir));
+    snprintf(mode, sizeof(mode), "meet:%s", dir);
+    ndone = 0;
+    for (int i = 0; i < 3; i++) {
+        lc_case_init(&cases[i], mode);
+        snprintf(cases[i].id, sizeof(cases[i].id), "t%d", i);
+        cases[i].timeout_s = 5;
+        memset(&results[i], 0, sizeof(results[i]));
+    }
+    cases[0].span = 3;
+    cr_assert_eq(lc_runner_run(cases, results, 3, &o), 0);
+    cr_assert_eq(ndone, 3);
+    for (int i = 0; i < 3; i += 2) {
+        cr_assert_eq(results[i].verdict, LC_VERDICT_LEAK, "t%d", i);
+        cr_assert_str_eq(results[i].explain_text, "met", "t%d", i);
+        cr_assert(explained_when_done[i], "t%d reported once explained", i);
+        free(results[i].explain_json);
+        free(results[i].explain_text);
+    }
+    cr_assert_null(results[1].explain_text);
+    for (int i = 0; i < 3; i += 2) {
+        snprintf(mode, sizeof(mode), "%s/t%d", dir, i);
+        unlink(mode);
+    }
+    rmdir(dir);
 }
 
 Test(runner, a_judged_case_is_not_run_again)

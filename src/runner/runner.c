@@ -23,8 +23,8 @@
 struct slot {
     pid_t pid;    /* the keeper (keeper.h); 0 when the slot is free */
     size_t index; /* the case it runs */
-    size_t head;  /* the case whose verdict job it ran: index, or the first
-                     of a span whose tests it explains one by one */
+    size_t head;  /* the case whose verdict job answers for index: index,
+                     or the first of its span */
     enum lc_job_kind kind;
     int out_fd;        /* result channel; -1 once at EOF */
     int err_fd;        /* the worker's stderr; -1 once at EOF */
@@ -65,6 +65,14 @@ struct run {
     size_t next;    /* the next case to start */
     size_t running; /* slots busy */
     char *tunables; /* GLIBC_TUNABLES=... for workers */
+    /* Explain passes judged cases wait for, first come first started, in
+     * any free slot before the next verdict job; owed[head]: the passes
+     * of head's case (or span) not finished, which is done at 0. */
+    struct waiting {
+        size_t k, head;
+    } * queue;
+    size_t qfirst, qlen;
+    unsigned *owed;
 };
 
 /* GLIBC_TUNABLES for workers: the caller's setting plus ours. */
@@ -478,21 +486,24 @@ static size_t span_of(const struct run *rn, size_t head)
     return head + span <= rn->n ? span : rn->n - head;
 }
 
-/* Start the explain pass of the first case from k on, among those sl's
- * verdict job answered for, that wants one: the cases of a span are
- * explained one after the other in the span's slot, each in a worker of
- * its own. Returns true when one was started. */
-static bool explain_next(struct run *rn, struct slot *sl, size_t k)
+/* Queue the explain passes of the cases sl's verdict job answered for
+ * that want one. Returns how many. */
+static unsigned queue_explains(struct run *rn, const struct slot *sl)
 {
-    for (; k < sl->head + span_of(rn, sl->head); k++)
-        if (wants_explain(rn->o, &rn->results[k]) &&
-            start(rn, sl, k, LC_JOB_EXPLAIN) == 0)
-            return true;
-    return false;
+    unsigned n = 0;
+
+    for (size_t k = sl->head; k < sl->head + span_of(rn, sl->head); k++)
+        if (wants_explain(rn->o, &rn->results[k])) {
+            rn->queue[rn->qfirst + rn->qlen++] =
+                (struct waiting){.k = k, .head = sl->head};
+            n++;
+        }
+    return n;
 }
 
 /* The keeper was reaped and both pipes are done. Returns true when the
- * case (or span) is complete, false when an explain pass was started. */
+ * case (or span) is complete: its verdicts, and every explain pass they
+ * asked for. */
 static bool finish(struct run *rn, struct slot *sl)
 {
     struct lc_result *r = &rn->results[sl->index];
@@ -500,14 +511,16 @@ static bool finish(struct run *rn, struct slot *sl)
     close_fd(&sl->out_fd);
     close_fd(&sl->err_fd);
     sl->pid = 0;
-    if (sl->kind == LC_JOB_EXPLAIN)
+    if (sl->kind == LC_JOB_EXPLAIN) {
         finish_explain(sl, r);
-    else if (rn->cases[sl->index].span > 1)
+        return --rn->owed[sl->head] == 0;
+    }
+    if (rn->cases[sl->index].span > 1)
         finish_span(sl, r, rn->cases[sl->index].span);
     else
         finish_verdict(sl, r);
-    return !explain_next(
-        rn, sl, sl->kind == LC_JOB_EXPLAIN ? sl->index + 1 : sl->index);
+    rn->owed[sl->head] = queue_explains(rn, sl);
+    return rn->owed[sl->head] == 0;
 }
 
 /* Case i is done, and the rest of its span (suite.h) with it. */
@@ -533,15 +546,38 @@ static void take_span(struct run *rn, size_t i)
         rn->next = i + span < rn->n ? i + span : rn->n;
 }
 
-/* Start cases in free slots. */
+/* Start a waiting explain pass in the free slot sl; false when none
+ * could start (a pass that cannot start gets no explanation). */
+static bool start_explain(struct run *rn, struct slot *sl)
+{
+    while (rn->qlen > 0) {
+        struct waiting w = rn->queue[rn->qfirst++];
+
+        rn->qlen--;
+        sl->head = w.head;
+        if (start(rn, sl, w.k, LC_JOB_EXPLAIN) == 0) {
+            rn->running++;
+            return true;
+        }
+        rn->results[w.k].explain_text =
+            strdup("explanation failed: cannot start a worker");
+        if (--rn->owed[w.head] == 0)
+            done(rn, w.head);
+    }
+    return false;
+}
+
+/* Start explain passes, then cases, in free slots. */
 static void fill(struct run *rn)
 {
-    for (int j = 0; j < rn->jobs && rn->next < rn->n; j++) {
+    for (int j = 0; j < rn->jobs && (rn->next < rn->n || rn->qlen > 0); j++) {
         struct slot *sl = &rn->slots[j];
         size_t i;
 
-        if (sl->pid)
+        if (sl->pid || start_explain(rn, sl))
             continue;
+        if (rn->next >= rn->n)
+            break;
         i = rn->next++;
         if (rn->results[i].magic == LC_RESULT_MAGIC) {
             done(rn, i); /* judged already (a header error) */
@@ -623,11 +659,10 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
         enforce(sl, t);
         if (sl->exited && sl->out_fd < 0 && sl->err_fd < 0) {
             *wait_s = 0;
-            if (finish(rn, sl)) {
-                rn->running--;
+            rn->running--;
+            if (finish(rn, sl))
                 done(rn, sl->head);
-            }
-            continue; /* or its explain pass: looked at next time */
+            continue;
         }
         if (next_look(sl) - t < *wait_s)
             *wait_s = next_look(sl) - t;
@@ -672,7 +707,6 @@ static void cut_short(struct run *rn)
 
         if (!sl->pid)
             continue;
-        /* an explain pass of a span's test: the span was judged */
         kill(-sl->pid, SIGKILL);
         kill(sl->pid, SIGKILL);
         if (!sl->exited)
@@ -680,16 +714,27 @@ static void cut_short(struct run *rn)
         close_fd(&sl->out_fd);
         close_fd(&sl->err_fd);
         sl->pid = 0;
-        if (sl->kind == LC_JOB_EXPLAIN)
+        if (sl->kind == LC_JOB_EXPLAIN) { /* its case was judged */
             r->explain_text = strdup("explanation cut short by the "
                                      "interrupt");
-        else
-            for (size_t k = 0; k < span_of(rn, sl->index); k++)
-                lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
-                               "cut short by SIG%s after %.1f s, before its "
-                               "verdict",
-                               sig ? sig : "?", lc_clock_now() - sl->started);
+            if (--rn->owed[sl->head] == 0)
+                done(rn, sl->head);
+            continue;
+        }
+        for (size_t k = 0; k < span_of(rn, sl->index); k++)
+            lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
+                           "cut short by SIG%s after %.1f s, before its "
+                           "verdict",
+                           sig ? sig : "?", lc_clock_now() - sl->started);
         done(rn, sl->head);
+    }
+    for (; rn->qlen > 0; rn->qlen--, rn->qfirst++) {
+        struct waiting w = rn->queue[rn->qfirst];
+
+        rn->results[w.k].explain_text =
+            strdup("explanation not started: the run was interrupted");
+        if (--rn->owed[w.head] == 0)
+            done(rn, w.head);
     }
     for (; rn->next < rn->n; rn->next++) {
         if (rn->results[rn->next].magic != LC_RESULT_MAGIC)
@@ -727,6 +772,8 @@ static void release(struct run *rn)
         lc_buf_release(&rn->slots[j].out);
     free(rn->slots);
     free(rn->tunables);
+    free(rn->queue);
+    free(rn->owed);
 }
 
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
@@ -740,7 +787,9 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     rn.jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
     rn.tunables = worker_tunables();
     rn.slots = calloc((size_t)rn.jobs, sizeof(*rn.slots));
-    if (!rn.slots || !rn.tunables) {
+    rn.queue = calloc(n + 1, sizeof(*rn.queue));
+    rn.owed = calloc(n + 1, sizeof(*rn.owed));
+    if (!rn.slots || !rn.tunables || !rn.queue || !rn.owed) {
         release(&rn);
         return -LC_ENOMEM;
     }
@@ -753,7 +802,7 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     stop_signal = 0;
     for (int k = 0; k < 3; k++)
         sigaction(stops[k], &stop, &old[k]);
-    while ((rn.next < n || rn.running > 0) && !stop_signal) {
+    while ((rn.next < n || rn.running > 0 || rn.qlen > 0) && !stop_signal) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
         int map[2 * LC_JOBS_MAX], npfd;
         double wait_s = 1.0;

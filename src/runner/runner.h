@@ -11,11 +11,13 @@
  * a result into verdict "crash", with the tail of its stderr as the message.
  *
  * When asked, a case's verdict is followed by the explain pass (explain.h)
- * in another fresh process, in the same slot; its failure never changes the
- * verdict, it only becomes the explanation's text. The tests of a span
- * (a suite's slice) that want one are explained one after the other in
- * the span's slot, each in a process of its own, after the span's
- * verdicts: a clean test costs nothing.
+ * in another fresh process; its failure never changes the verdict, it
+ * only becomes the explanation's text. The passes wait in one queue and
+ * start in the first free slot, before the next verdict job, so that the
+ * leaks of one span (a suite's slice: each of its tests that wants one
+ * gets a process of its own, after the span's verdicts; a clean test costs
+ * nothing) are explained on every slot. A case, or span, is done (on_done)
+ * once its last pass ended.
  *
  * Workers run with glibc's thread cache off (probes.h) and stdin/stdout on
  * /dev/null. No Python in this process.

@@ -16,12 +16,18 @@
  *              clean, leak, ... in turn
  *   explain    an explain job: answer JSON and TEXT records (a test's,
  *              when the case has an id: its id and suite fields in both)
+ *   meet:DIR   a span's verdicts as span; each explain job of it enters
+ *              DIR and waits, up to 5 s, for another to enter: its text
+ *              says "met" when one did, "alone" when none came
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -45,6 +51,40 @@ static void answer_as(int fd, enum lc_verdict v)
 static void answer(int fd)
 {
     answer_as(fd, LC_VERDICT_LEAK);
+}
+
+/* Entries in dir besides . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* meet:DIR's explain job: enter DIR, then wait for a second entrant. */
+static void meet(int fd, const char *dir)
+{
+    char mine[4096];
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    const char *how = "alone";
+
+    snprintf(mine, sizeof(mine), "%s/%s", dir, job.c.id);
+    close(open(mine, O_CREAT | O_WRONLY, 0600));
+    for (int i = 0; i < 500; i++) {
+        if (entries(dir) >= 2) {
+            how = "met";
+            break;
+        }
+        nanosleep(&tick, NULL);
+    }
+    lc_wire_send(fd, LC_WIRE_JSON, "{}", 2);
+    lc_wire_send(fd, LC_WIRE_TEXT, how, strlen(how));
 }
 
 /* An explain job's two records; a test's name it and its suite fields. */
@@ -119,11 +159,14 @@ static int misbehave(const char *mode, int fd)
             sleep(1);
             _exit(0);
         }
-    } else if (strcmp(mode, "span") == 0) {
+    } else if (strcmp(mode, "span") == 0 || strncmp(mode, "meet:", 5) == 0) {
         for (long i = 0; i < job.suite.count; i++)
             answer_as(fd, i % 2 ? LC_VERDICT_CLEAN : LC_VERDICT_LEAK);
     } else if (strcmp(mode, "explain") == 0) {
-        explain(fd);
+        if (strncmp(job.c.path, "meet:", 5) == 0)
+            meet(fd, job.c.path + 5);
+        else
+            explain(fd);
     }
     return 0;
 }

@@ -493,7 +493,7 @@ Test(plan, a_flat_sparse_signal_is_read_at_the_window_edges_only)
     cr_assert_eq(reads, 5u, "at 0, 8, 16, 32 and 64");
 }
 
-Test(plan, a_sparse_signal_that_rises_is_read_densely_from_then_on)
+Test(plan, a_sparse_signal_is_read_densely_after_two_rising_windows)
 {
     struct lc_plan_opts o = one_signal(2048, 0);
     size_t reads;
@@ -503,10 +503,41 @@ Test(plan, a_sparse_signal_that_rises_is_read_densely_from_then_on)
     out = drive_sparse(&o, one_step, &reads);
     cr_assert_not(out.leak);
     cr_assert_eq(out.last_t, 64);
-    cr_assert_eq(reads, 20u, "0, 8, 16, 32, then all 16 readings to 64");
+    cr_assert_eq(reads, 5u, "one rise (window [16, 32]): edges only");
     out = drive_sparse(&o, one_per_iter, &reads);
     cr_assert(out.leak);
     cr_assert_eq(out.reason, LC_PLAN_KEPT_GROWING);
+    cr_assert_gt(reads, 64u, "dense once it rose at 8 and 16");
+}
+
+/* The same under a suite's certainty bound: a leak is certain at the same
+ * iteration whether the signal is read densely or at the edges; a clean
+ * series is clean at the same iteration, a noisy one at most a horizon
+ * later. */
+Test(plan, a_sparse_signal_is_certain_where_a_dense_one_is)
+{
+    level_fn fns[] = {flat,       one_per_iter, every_third, every_tenth,
+                      fill_1000,  fill_300,     fill_1900,   sawtooth_50,
+                      log_growth, warmup_spike, one_step,    noise};
+
+    for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+        struct lc_plan_opts o = one_signal(2048, 0);
+        level_fn fn[1] = {fns[i]};
+        struct outcome dense, sparse;
+        size_t reads;
+
+        o.certain = 1024;
+        dense = drive(&o, fn, 0);
+        o.sparse = 1u;
+        sparse = drive_sparse(&o, fns[i], &reads);
+        cr_assert_eq(sparse.leak, dense.leak, "series %zu", i);
+        cr_assert_eq(sparse.reason, dense.reason, "series %zu", i);
+        if (fns[i] != noise)
+            cr_assert_eq(sparse.last_t, dense.last_t, "series %zu", i);
+        else /* a window whose end is above its start is not FLAT
+              * sparse: one more horizon */
+            cr_assert_leq(sparse.last_t, 2 * dense.last_t);
+    }
 }
 
 Test(plan, a_leak_is_certain_after_four_growing_horizons_through_the_bound)

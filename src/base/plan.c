@@ -97,7 +97,9 @@ static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
     double prev_rate = p->last[s].per_iter;
     struct lc_trend *tr = &p->last[s];
     long span = p->t[p->n - 1] - p->t[i0];
+    bool rose_before = (p->rose >> s) & 1u;
 
+    p->rose &= ~(1u << s);
     lc_trend_classify(lv + i0, p->n - i0, &opts, tr);
     tr->per_iter = span > 0 ? (double)tr->total / (double)span : 0;
     /* total and per_iter come from the window's two ends alone, which a
@@ -105,9 +107,12 @@ static enum lc_trend_state judge_signal(struct lc_plan *p, int s, size_t i0)
     if (tr->per_iter <= 0 || tr->per_iter < sig->min_rate)
         return LC_TREND_FLAT;
     if ((p->carried >> s) & 1u) {
-        /* it rose over a window read at its edges only: undecided, and
-         * read at every reading from now on */
-        p->dense |= 1u << s;
+        /* it rose over a window read at its edges only: undecided; after
+         * two such windows in a row, read at every reading from now on (a
+         * cache that fills once, its one rise, stays sparse) */
+        if (rose_before)
+            p->dense |= 1u << s;
+        p->rose |= 1u << s;
         return LC_TREND_STEP;
     }
     if (tr->floor_gap <= 0)

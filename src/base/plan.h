@@ -150,8 +150,10 @@ struct lc_plan {
                                      verdict */
     unsigned carried; /* bit per sparse signal carried (not read) at a
                          reading of the current window */
+    unsigned rose;    /* bit per sparse signal that rose over the last
+                         window, which was read at its edges only */
     unsigned dense;   /* bit per sparse signal read at every reading from
-                         now on: it rose over a window read at its edges */
+                         now on: it rose over two such windows in a row */
 };
 
 /* The policy for every signal of signals.h: those in the deciding mask
@@ -182,8 +184,11 @@ void lc_plan_add(struct lc_plan *p, long t, const int64_t *levels);
  * levels at both ends; in between the caller carries its last level. Its
  * judgement is then exact whenever it did not rise over the window (the
  * latest level not above the first is FLAT whatever lies between, see
- * judge_signal); when it rose, it is STEP (undecided) and read at every
- * reading from then on, so the next window is judged on every level. The
+ * judge_signal); when it rose, it is STEP (undecided); when it rose over
+ * the window before too, it is read at every reading from then on, so the
+ * next windows are judged on every level (a leak is then judged GROWING
+ * one window later than on dense readings; a cache that fills once stays
+ * sparse: its one window was 34 walks of a 64-iteration case). The
  * windows that can end in a leak verdict on s (the one at its max_horizon
  * and the one before, whose rate SLOWING compares with) are read densely
  * unless opts.sparse_to_end. */

@@ -124,9 +124,16 @@ static void keep(pid_t runner, pid_t worker)
 pid_t lc_keeper_spawn(void (*start)(void *arg), void *arg)
 {
     pid_t runner = getpid(), keeper = fork(), worker;
+    sigset_t chld;
 
     if (keeper != 0)
         return keeper;
+    /* the runner blocks SIGCHLD but in its ppoll: not the keeper's and
+     * the worker's concern */
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    signal(SIGCHLD, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
     setpgid(0, 0);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     worker = fork();

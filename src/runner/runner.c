@@ -50,8 +50,9 @@ struct slot {
  * stray the runner is killing holds them); then they are closed. */
 #define PIPE_GRACE_S 2.0
 
-/* Longest sleep between two looks at the slots: a keeper that exited is
- * reaped by waitpid(WNOHANG), not by a signal. */
+/* Longest sleep between two looks at the slots. A keeper that exits
+ * wakes the runner at once (SIGCHLD, unblocked only inside ppoll); it is
+ * reaped by waitpid(WNOHANG). */
 #define MAX_WAIT_S 0.05
 
 /* One call of lc_runner_run. */
@@ -684,6 +685,11 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
 
 static volatile sig_atomic_t stop_signal; /* the first one that came */
 
+static void on_child(int sig)
+{
+    (void)sig; /* only to end ppoll with EINTR */
+}
+
 static void on_stop(int sig)
 {
     if (!stop_signal)
@@ -781,7 +787,9 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
 {
     struct run rn = {.cases = cases, .results = results, .n = n, .o = o};
     struct sigaction stop = {.sa_handler = on_stop}, old[3];
+    struct sigaction child = {.sa_handler = on_child}, old_child;
     static const int stops[3] = {SIGINT, SIGTERM, SIGHUP};
+    sigset_t chld, old_mask, in_poll;
     int rc = 0;
 
     rn.jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
@@ -802,6 +810,12 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     stop_signal = 0;
     for (int k = 0; k < 3; k++)
         sigaction(stops[k], &stop, &old[k]);
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old_mask);
+    in_poll = old_mask;
+    sigdelset(&in_poll, SIGCHLD);
+    sigaction(SIGCHLD, &child, &old_child);
     while ((rn.next < n || rn.running > 0 || rn.qlen > 0) && !stop_signal) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
         int map[2 * LC_JOBS_MAX], npfd;
@@ -811,8 +825,9 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
         npfd = watch(&rn, pfd, map, &wait_s);
         if (wait_s > MAX_WAIT_S)
             wait_s = MAX_WAIT_S; /* keepers are reaped by looking */
-        if (poll(pfd, (nfds_t)npfd,
-                 wait_s > 0 ? (int)(wait_s * 1000) + 1 : 0) < 0) {
+        if (ppoll(pfd, (nfds_t)npfd,
+                  &(struct timespec){0, wait_s > 0 ? (long)(wait_s * 1e9) : 0},
+                  &in_poll) < 0) {
             if (errno == EINTR)
                 continue;
             rc = -LC_ESPAWN;
@@ -828,6 +843,8 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
         rc = rc ? rc : -LC_EINTR;
     }
     sweep_orphans();
+    sigaction(SIGCHLD, &old_child, NULL);
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     for (int k = 0; k < 3; k++)
         sigaction(stops[k], &old[k], NULL);
     release(&rn);

@@ -14,7 +14,9 @@ GROUP:
   progress  on a terminal, a progress line counts tests done of all, leaks
             so far and the time left; with stderr not a terminal, none;
   full_slice  the largest slice one worker takes (LC_SUITE_SLICE_MAX
-            trivial tests, -j1) answers for every test, both suite kinds.
+            trivial tests, -j1) answers for every test, both suite kinds;
+  fill      a group whose screen grows in its first window only is clean
+            by its screen, all its tests screened together.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -259,9 +261,25 @@ def test_full_slice():
                                           if cases else p.stderr)[:400]))
 
 
+def test_fill():
+    fixture = os.path.join(REPO, SUITE, "test_screen_fill.py")
+    if not os.path.isfile(fixture):
+        raise SystemExit("fixture missing: %s" % fixture)
+    rc, cases = run_json(SUITE + "/test_screen_fill.py", "-j1")
+    check(rc == 0 and len(cases) == 3 and
+          all(c["verdict"] == "clean" for c in cases.values()),
+          "three clean tests", "status %d, %s" % (rc, {
+              k: c["verdict"] for k, c in cases.items()}))
+    check(all(c.get("screened") and c.get("screen_tests") == 3
+              for c in cases.values()),
+          "all three clean by their group's screen, none judged alone",
+          str({k: (c.get("screened"), c.get("screen_tests"), c["iterations"])
+               for k, c in cases.items()}))
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
           "progress": test_progress, "budget": test_budget,
-          "full_slice": test_full_slice}
+          "full_slice": test_full_slice, "fill": test_fill}
 
 if __name__ == "__main__":
     need_suite()

@@ -106,10 +106,11 @@ struct lc_explain_opts {
     const char *dot_path; /* DOT file of the holder chains, or NULL */
 };
 
-/* The command line's defaults (src/cmd/runcases.c), which always passes
- * them on: equal to src/explain/entry.py's ITERATIONS and DEPTH, where the
- * pass's defaults live (tests/explain/test_explain.py checks they agree). */
-#define LC_EXPLAIN_DEFAULT_ITERATIONS 100
+/* The command line's default depth (src/cmd/runcases.c), which always
+ * passes it on: equal to src/explain/entry.py's DEPTH, where the pass's
+ * defaults live (tests/explain/test_explain.py checks they agree). Its
+ * iterations go as 0 unless given: entry.py's default, ITERATIONS for a
+ * case, fitted to the cost of a suite's test. */
 #define LC_EXPLAIN_DEFAULT_DEPTH 8
 /* Wall time for one explain pass: warm-up, iterations, and the holder search
  * (which bounds itself at 10 s). */
@@ -142,7 +143,8 @@ struct lc_job {
     enum lc_job_kind kind;
     struct lc_case c; /* the case, its header read by the runner */
     /* Explain jobs only. */
-    long explain_iterations;    /* run() calls between the snapshots */
+    long explain_iterations;    /* run() calls between the snapshots; 0:
+                                   entry.py's default */
     int explain_depth;          /* frames per allocation traceback */
     char dot_path[LC_PATH_MAX]; /* DOT file to write; "" for none */
     unsigned growing;           /* bit per signal the verdict found growing */

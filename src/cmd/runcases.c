@@ -34,7 +34,8 @@ const char lc_run_options_help[] =
     "  --explain-dir DIR          write each holder graph as DIR/<case>.dot\n"
     "                             (and .svg with Graphviz); none by default\n"
     "  --explain-iterations N     iterations between the explain snapshots\n"
-    "                             (default 100)\n"
+    "                             (default 100; a suite's test: as many as\n"
+    "                             fit 1 s of CPU traced, at least 25)\n"
     "  --depth N                  frames per allocation site (default 8)\n"
     "  -q, --quiet                no progress on the terminal\n"
     "  -v, --verbose              text: the explanation of every leak, not\n"
@@ -192,7 +193,7 @@ static int parse_argv(int argc, char **argv, const char *usage,
     memset(a, 0, sizeof(*a));
     a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
     a->warmup = -1;
-    a->explain_iterations = LC_EXPLAIN_DEFAULT_ITERATIONS;
+    a->explain_iterations = 0; /* explain's default (entry.py) */
     a->depth = LC_EXPLAIN_DEFAULT_DEPTH;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {

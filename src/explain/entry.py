@@ -12,7 +12,10 @@ whose failures the caller reports by name ("explanation failed in setup"),
 as the verdict does; run() raises whatever the case's run() raises.
 
 run() calls the case's run() warmup + WARMUP_EXTRA times unread, then
-begin(), `iterations` more times (the last PY_ITERATIONS with Python's
+begin(), `iterations` more times (0: ITERATIONS; for a suite's test, as
+many as fit TEST_TRACED_S of CPU at the first traced call's cost, between
+TEST_ITERATIONS_MIN and ITERATIONS: under tracemalloc a pytest test's
+call costs 40 ms where it cost 1, 100 of them were most of its pass) (the last PY_ITERATIONS with Python's
 allocators noted with C stacks, nativesites.py_start()), then finish();
 when the refs signal grew, refgrowth.ATTRIBUTE_ITERATIONS more under its
 tracer, after finish() (refgrowth.py). The extra warm-up is longer
@@ -42,6 +45,8 @@ CHAIN_SAMPLES = 3        # holder chains reported
 CHAIN_DEPTH = 12         # labelled steps per chain searched backwards
 TIME_BUDGET_S = 10.0     # CPU seconds of finish()'s searches
 PY_ITERATIONS = 20       # last measured calls whose Python blocks get C stacks
+TEST_TRACED_S = 1.0      # CPU seconds of traced calls a suite's test gets
+TEST_ITERATIONS_MIN = 25  # calls between the snapshots a suite's test gets
 
 
 def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
@@ -58,15 +63,19 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         step = safe.dget(safe.mdict(module), "run")
     if step is None:
         raise TypeError("the case defines no run()")
-    iterations = max(int(iterations), 1)
+    fit = not iterations and test is not None
+    iterations = max(int(iterations or ITERATIONS), 1)
     drive.repeat(step, max(int(warmup), 0) + WARMUP_EXTRA)
     state = census.take_before(module, depth, "refs" in (growth or {}))
     if test is not None:  # its frames end in its file (sites.sites)
         state.frames_stop = state.case_file
     recording = nativesites.start()
-    py_n = min(PY_ITERATIONS, iterations)
+    done = 0
     try:
-        drive.repeat(step, iterations - py_n)
+        if fit:
+            iterations, done = _fitted(step), 1
+        py_n = min(PY_ITERATIONS, iterations)
+        drive.repeat(step, iterations - py_n - done)
         recording_py = nativesites.py_start(recording)
         drive.repeat(step, py_n)
     except BaseException:
@@ -88,10 +97,28 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     names = rep.pop("_names")
     if test is not None:
         rep["test"] = str(test)
+    if fit and iterations < ITERATIONS:
+        rep["notes"].append(
+            "%d iterations, not %d: a traced call of this test costs %.0f ms "
+            "of CPU (--explain-iterations N sets them)"
+            % (iterations, ITERATIONS, 1000 * _fitted.last_s))
     if ref_objs and rep["refs"]:
         _attribute_refs(rep, step, ref_objs, names)
     del ref_objs[:]
     return render.to_json(rep), render.to_text(rep)
+
+
+def _fitted(step):
+    """The first traced call of a suite's test, timed: the calls between
+    the snapshots that fit TEST_TRACED_S at its cost."""
+    t0 = time.process_time()
+    drive.repeat(step, 1)
+    _fitted.last_s = time.process_time() - t0
+    n = int(TEST_TRACED_S / max(_fitted.last_s, 1e-6))
+    return min(max(n, TEST_ITERATIONS_MIN), ITERATIONS)
+
+
+_fitted.last_s = 0.0
 
 
 def _attribute_refs(rep, step, ref_objs, names):

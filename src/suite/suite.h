@@ -21,9 +21,11 @@
  *
  * Judging drills down. After the first run, the tests of the slice are
  * run together as one iteration of a short screen (LC_SUITE_SCREEN_RUNS
- * readings after LC_SUITE_SCREEN_WARMUP): when every signal stays flat and
- * no exact signal ends above where it began, each test is clean "screened
- * with its group". Otherwise the same is tried per class (unittest) or
+ * readings after LC_SUITE_SCREEN_WARMUP, and as many again up to
+ * LC_SUITE_SCREEN_EXTENSIONS times while it is not clean): when every
+ * signal stays flat over one such window and no exact signal ends above
+ * where the window began, each test is clean "screened with its group".
+ * Otherwise the same is tried per class (unittest) or
  * parent node (pytest), and what is still not clearly clean gets the whole
  * adaptive plan (plan.h) alone, with its own time bound: a test's budget
  * is its own, not its module's.
@@ -71,15 +73,19 @@
 #include "job.h"
 
 /* Screen: iterations of a group before its first reading (after the
- * first run, which warms up too), and measured iterations. 8: CPython
- * 3.11 moved py_bytes by one step of +2.4 kB at a test's ninth run in
- * every group of more-itertools' tests (blocks flat), which failed each
- * screen and cost a judgement alone per test; after 8 runs it is flat. 10
- * measured runs see any leak that comes once every 10 runs whatever its phase
- * (the whole plan's own reach at H=64); fewer runs than regrtest -R 3:3's
- * seven debug-build runs cost, on release-build speed. */
-#define LC_SUITE_SCREEN_WARMUP 8
+ * first run, which warms up too), and measured iterations. 10 measured
+ * runs see any leak that comes once every 10 runs whatever its phase (the
+ * whole plan's own reach at H=64). A screen that is not clean goes on, as
+ * warm, for up to LC_SUITE_SCREEN_EXTENSIONS more windows of as many runs,
+ * and is clean when one of them is: growth that stops within them is a
+ * fill, not a leak (every leak keeps growing in each window), and costs
+ * no drill-down. CPython 3.11 moves py_bytes by one step of +2.4 kB at the
+ * ninth run of some groups of more-itertools' tests (blocks flat): a
+ * warm-up of 8 used to absorb it, at 8 runs of every group; 2 and a
+ * second window cost less over the suites of doc/performance.md. */
+#define LC_SUITE_SCREEN_WARMUP 2
 #define LC_SUITE_SCREEN_RUNS 10
+#define LC_SUITE_SCREEN_EXTENSIONS 2
 
 /* The worker's side of the two jobs; the answers go to result_fd. 0 or a
  * negative code (the channel failed). */

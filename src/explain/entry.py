@@ -12,10 +12,7 @@ whose failures the caller reports by name ("explanation failed in setup"),
 as the verdict does; run() raises whatever the case's run() raises.
 
 run() calls the case's run() warmup + WARMUP_EXTRA times unread, then
-begin(), `iterations` more times (0: ITERATIONS; for a suite's test, as
-many as fit TEST_TRACED_S of CPU at the first traced call's cost, between
-TEST_ITERATIONS_MIN and ITERATIONS: under tracemalloc a pytest test's
-call costs 40 ms where it cost 1, 100 of them were most of its pass) (the last PY_ITERATIONS with Python's
+begin(), `iterations` more times (the last PY_ITERATIONS with Python's
 allocators noted with C stacks, nativesites.py_start()), then finish();
 when the refs signal grew, refgrowth.ATTRIBUTE_ITERATIONS more under its
 tracer, after finish() (refgrowth.py). The extra warm-up is longer
@@ -26,6 +23,11 @@ A suite's test (src/suite/) is explained the same way: its caller hands the
 test's module (whose names the report uses) and, as step, the suite
 adapter's callable that is one repetition of the test, the one the verdict
 repeated; test is its id, named in the report.
+
+iterations 0 is the default: ITERATIONS for a case; for a suite's test, as
+many as fit TEST_TRACED_S of CPU at its first traced call's cost, between
+TEST_ITERATIONS_MIN and ITERATIONS (under tracemalloc a pytest test's call
+costs 40 to 60 ms where it costs 1: 100 of them were most of its pass).
 """
 
 import gc
@@ -70,10 +72,11 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     if test is not None:  # its frames end in its file (sites.sites)
         state.frames_stop = state.case_file
     recording = nativesites.start()
-    done = 0
+    done, per_call = 0, 0.0
     try:
         if fit:
-            iterations, done = _fitted(step), 1
+            iterations, per_call = _fitted(step)
+            done = 1
         py_n = min(PY_ITERATIONS, iterations)
         drive.repeat(step, iterations - py_n - done)
         recording_py = nativesites.py_start(recording)
@@ -101,7 +104,7 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         rep["notes"].append(
             "%d iterations, not %d: a traced call of this test costs %.0f ms "
             "of CPU (--explain-iterations N sets them)"
-            % (iterations, ITERATIONS, 1000 * _fitted.last_s))
+            % (iterations, ITERATIONS, 1000 * per_call))
     if ref_objs and rep["refs"]:
         _attribute_refs(rep, step, ref_objs, names)
     del ref_objs[:]
@@ -109,16 +112,13 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
 
 
 def _fitted(step):
-    """The first traced call of a suite's test, timed: the calls between
-    the snapshots that fit TEST_TRACED_S at its cost."""
+    """The first traced call of a suite's test, timed. Returns (the calls
+    between the snapshots that fit TEST_TRACED_S at its cost, its cost)."""
     t0 = time.process_time()
     drive.repeat(step, 1)
-    _fitted.last_s = time.process_time() - t0
-    n = int(TEST_TRACED_S / max(_fitted.last_s, 1e-6))
-    return min(max(n, TEST_ITERATIONS_MIN), ITERATIONS)
-
-
-_fitted.last_s = 0.0
+    spent = time.process_time() - t0
+    n = int(TEST_TRACED_S / max(spent, 1e-6))
+    return min(max(n, TEST_ITERATIONS_MIN), ITERATIONS), spent
 
 
 def _attribute_refs(rep, step, ref_objs, names):

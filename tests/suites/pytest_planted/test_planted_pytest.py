@@ -3,6 +3,7 @@
 Each test's docstring says what it must get. Nothing here prints outside
 capsys."""
 import os
+import warnings
 
 import pytest
 
@@ -117,6 +118,21 @@ def test_tmp_path(tmp_path):
 def test_fails():
     """ERROR"""
     assert 1 == 2
+
+
+def test_deprecation_seen():
+    """CLEAN: pytest shows every DeprecationWarning to a test (its warnings
+    plugin's "always"); Python's own filters ignore them outside __main__."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn("old", DeprecationWarning)
+    assert len(caught) == 1
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_filterwarnings_mark():
+    """CLEAN: the mark's filter holds during the test."""
+    with pytest.raises(UserWarning):
+        warnings.warn("now an error", UserWarning)
 
 
 @pytest.mark.skip(reason="planted skip")

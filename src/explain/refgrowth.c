@@ -26,6 +26,47 @@ static int oom;
 #define FIRST_ENTRIES ((size_t)1 << 16)
 #define TOP_MAX 64 /* grown() returns at most this many */
 
+/* The type attribute cache's references, sorted (lc_refs_type_cache_names):
+ * an object's count less them, so that the lookups between two readings
+ * move nothing (a pytest test's attribute names rose by one a call each,
+ * and None, which the empty entries hold, fell as they filled). */
+#define CACHE_MAX 8192
+static void *cached[CACHE_MAX];
+static size_t ncached;
+
+static int by_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (void *const *)a,
+              y = (uintptr_t) * (void *const *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void take_cached(void)
+{
+    ncached = lc_refs_type_cache_names(cached, CACHE_MAX);
+    qsort(cached, ncached, sizeof(*cached), by_ptr);
+}
+
+/* Op's count less the cache entries naming it. */
+static int64_t held(PyObject *op)
+{
+    size_t lo = 0, hi = ncached;
+    int64_t n = (int64_t)Py_REFCNT(op);
+
+    while (lo < hi) { /* the first entry >= op */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if ((uintptr_t)cached[mid] < (uintptr_t)op)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo < ncached && cached[lo] == (void *)op)
+        lo++, n--;
+    return n;
+}
+
 static void forget(void)
 {
     if (table)
@@ -54,8 +95,8 @@ static void record(void *op, void *ctx)
         table = p;
         cap = ncap;
     }
-    table[used++] = (struct entry){(uintptr_t)o, (uintptr_t)Py_TYPE(o),
-                                   (int64_t)Py_REFCNT(o)};
+    table[used++] =
+        (struct entry){(uintptr_t)o, (uintptr_t)Py_TYPE(o), held(o)};
 }
 
 static int by_addr(const void *a, const void *b)
@@ -71,6 +112,7 @@ static PyObject *snapshot(PyObject *self, PyObject *unused)
     (void)unused;
     forget();
     oom = 0;
+    take_cached();
     if (lc_refs_each(record, NULL) < 0 || oom) {
         forget();
         return PyErr_NoMemory();
@@ -99,7 +141,7 @@ static void compare(void *op, void *ctx)
 
     if (!e || e->type != (uintptr_t)Py_TYPE(o))
         return;
-    gain = (int64_t)Py_REFCNT(o) - e->count;
+    gain = held(o) - e->count;
     if (gain < t->floor || (t->n == t->limit && gain <= t->gain[t->n - 1]))
         return;
     if (t->n < t->limit)
@@ -127,6 +169,7 @@ static PyObject *grown(PyObject *self, PyObject *args)
     t.floor = floor > 1 ? floor : 1;
     t.limit = limit < 1 ? 1 : limit > TOP_MAX ? TOP_MAX : limit;
     t.n = 0;
+    take_cached();
     if (lc_refs_each(compare, &t) < 0) {
         forget();
         return PyErr_NoMemory();

@@ -339,6 +339,20 @@ int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx)
     return 0;
 }
 
+size_t lc_refs_type_cache_names(void **out, size_t max)
+{
+    struct type_cache *tc;
+    size_t n = 0;
+
+    if (!Py_IsInitialized())
+        return 0;
+    tc = &PyInterpreterState_Get()->type_cache;
+    for (size_t i = 0; i < (size_t)1 << MCACHE_SIZE_EXP && n < max; i++)
+        if (tc->hashtable[i].name)
+            out[n++] = tc->hashtable[i].name;
+    return n;
+}
+
 int64_t lc_refs_debug_total(void)
 {
 #ifdef Py_REF_DEBUG

@@ -43,6 +43,14 @@ int64_t lc_refs_total(void);
  * counts grew, src/explain/refgrowth.h); never on a verdict's path. */
 int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx);
 
+/* The names CPython's type attribute cache holds a reference to, one per
+ * entry (a str, or None for an empty entry: 4096 entries in 3.11), into
+ * out[0..max); returns how many. Its entries change with every attribute
+ * lookup, so an object's count less these is what the program holds. For
+ * the explain pass, as lc_refs_each. */
+#include <stddef.h>
+size_t lc_refs_type_cache_names(void **out, size_t max);
+
 /* The debug interpreter's own total (sys.gettotalrefcount(),
  * _Py_GetRefTotal()): every Py_INCREF/Py_DECREF compiled with Py_REF_DEBUG
  * moves it, so it sees references to objects nothing reached holds; but

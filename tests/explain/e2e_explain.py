@@ -230,6 +230,15 @@ def test_refs(exe):
         fds = ex.get("fds") or {}
         check(fds.get("per_iter") == 0 and not fds.get("new"),
               "%s: no descriptor of the pass's own counted: %r" % (case, fds))
+    # the type attribute cache's references are not the program's
+    ex, text, proc = explain_json(exe, require(os.path.join(
+        CASES, "refs_type_cache_churn.py"), "the churn case"))
+    objs = [(o.get("object"), o.get("refs_per_iter"))
+            for o in ((ex or {}).get("refs") or {}).get("objects") or []]
+    check(len(objs) == 1 and objs[0][0] == "None" and
+          abs(objs[0][1] - 1.0) < 0.05,
+          "refs_type_cache_churn: None alone at +1 ref/it, no name the type "
+          "cache holds; got %r" % objs)
     test_refs_junit(exe)
 
 

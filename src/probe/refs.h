@@ -30,6 +30,7 @@
 #ifndef LC_REFS_H
 #define LC_REFS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The sum, or 0 when the interpreter is not running; -1 when the visited
@@ -48,7 +49,6 @@ int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx);
  * out[0..max); returns how many. Its entries change with every attribute
  * lookup, so an object's count less these is what the program holds. For
  * the explain pass, as lc_refs_each. */
-#include <stddef.h>
 size_t lc_refs_type_cache_names(void **out, size_t max);
 
 /* The debug interpreter's own total (sys.gettotalrefcount(),

@@ -4,10 +4,11 @@ A repetition of a group of items runs them in order as `pytest` runs them:
 each item's nextitem is the next item of the group, the last one's is None,
 so every enclosing node (class, module, package, session) is set up for the
 group and torn down after it, with all its fixtures and finalizers; each
-item inside the warnings plugin's per-test filters, as `pytest` has them. Passing
-nextitem=item.parent instead keeps the parents up, and pytest registers a
-wider fixture's finish() again on every request: a unittest.TestCase item
-grew 14 blocks per call that way, flat with None (issue 22).
+item inside the warnings plugin's per-test filters, as `pytest` has them.
+Passing nextitem=item.parent instead keeps the parents up, and pytest
+registers a wider fixture's finish() again on every request: a
+unittest.TestCase item grew 14 blocks per call that way, flat with None
+(issue 22).
 
 What pytest records of each run is put back as one run leaves it:
 
@@ -128,10 +129,12 @@ def _warnings_of(item):
     marks) and its records (put back with the others). Without it a test
     that counts the warnings it caught failed where `pytest` passes
     (ijson 3.2.0: 31 tests)."""
+    try:
+        from _pytest.warnings import catch_warnings_for_item
+    except ImportError:  # a pytest without it: as before
+        return contextlib.nullcontext()
     if not item.config.pluginmanager.has_plugin("warnings"):
         return contextlib.nullcontext()
-    from _pytest.warnings import catch_warnings_for_item
-
     return catch_warnings_for_item(config=item.config, ihook=item.ihook,
                                    when="runtest", item=item)
 

@@ -459,12 +459,13 @@ static struct outcome drive_sparse(const struct lc_plan_opts *o, level_fn fn,
     return out;
 }
 
+/* Every series, for the sparse-against-dense tests. */
+static level_fn fns[] = {flat,       one_per_iter, every_third, every_tenth,
+                         fill_1000,  fill_300,     fill_1900,   sawtooth_50,
+                         log_growth, warmup_spike, one_step,    noise};
+
 Test(plan, a_sparse_signal_gets_the_verdicts_of_every_reading)
 {
-    level_fn fns[] = {flat,       one_per_iter, every_third, every_tenth,
-                      fill_1000,  fill_300,     fill_1900,   sawtooth_50,
-                      log_growth, warmup_spike, one_step,    noise};
-
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
         struct lc_plan_opts o = one_signal(2048, 0);
         struct outcome dense = run1(fns[i], 2048, 0), sparse;
@@ -516,10 +517,6 @@ Test(plan, a_sparse_signal_is_read_densely_after_two_rising_windows)
  * later. */
 Test(plan, a_sparse_signal_is_certain_where_a_dense_one_is)
 {
-    level_fn fns[] = {flat,       one_per_iter, every_third, every_tenth,
-                      fill_1000,  fill_300,     fill_1900,   sawtooth_50,
-                      log_growth, warmup_spike, one_step,    noise};
-
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
         struct lc_plan_opts o = one_signal(2048, 0);
         level_fn fn[1] = {fns[i]};

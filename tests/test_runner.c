@@ -137,6 +137,18 @@ static void note_done(void *ctx, size_t i)
     explained_when_done[i] = results[i].explain_text != NULL;
 }
 
+/* cases[0..3): one span of three tests t0, t1, t2 of the fake's mode. */
+static void span_of_three(const char *mode)
+{
+    for (int i = 0; i < 3; i++) {
+        lc_case_init(&cases[i], mode);
+        snprintf(cases[i].id, sizeof(cases[i].id), "t%d", i);
+        cases[i].timeout_s = 5;
+        memset(&results[i], 0, sizeof(results[i]));
+    }
+    cases[0].span = 3;
+}
+
 Test(runner, the_leaks_of_a_span_are_explained_after_it)
 {
     struct lc_runner_opts o = {.jobs = 1,
@@ -149,13 +161,7 @@ Test(runner, the_leaks_of_a_span_are_explained_after_it)
         "fake explanation of t0 (first 0, count 1)", NULL,
         "fake explanation of t2 (first 2, count 1)"};
 
-    for (int i = 0; i < 3; i++) {
-        lc_case_init(&cases[i], "span");
-        snprintf(cases[i].id, sizeof(cases[i].id), "t%d", i);
-        cases[i].timeout_s = 5;
-        memset(&results[i], 0, sizeof(results[i]));
-    }
-    cases[0].span = 3;
+    span_of_three("span");
     cr_assert_eq(lc_runner_run(cases, results, 3, &o), 0);
     cr_assert_eq(ndone, 3);
     for (int i = 0; i < 3; i++) {
@@ -185,13 +191,7 @@ Test(runner, the_leaks_of_a_span_are_explained_on_every_slot)
     cr_assert(mkdtemp(dir));
     snprintf(mode, sizeof(mode), "meet:%s", dir);
     ndone = 0;
-    for (int i = 0; i < 3; i++) {
-        lc_case_init(&cases[i], mode);
-        snprintf(cases[i].id, sizeof(cases[i].id), "t%d", i);
-        cases[i].timeout_s = 5;
-        memset(&results[i], 0, sizeof(results[i]));
-    }
-    cases[0].span = 3;
+    span_of_three(mode);
     cr_assert_eq(lc_runner_run(cases, results, 3, &o), 0);
     cr_assert_eq(ndone, 3);
     for (int i = 0; i < 3; i += 2) {

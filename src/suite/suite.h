@@ -8,10 +8,11 @@
  *            folder for unittest; paths or node ids for pytest), with -k,
  *            -m and -u applied, one "id<TAB>file" line each into a file;
  *   judge    import that operand again, take tests [first, first+count) of
- *            the same list, set up module and class fixtures once, run each
- *            test once (a test that fails or errors is an error with its
- *            traceback, a skipped one is "skipped" with its reason), then
- *            judge the rest and answer one RESULT record per test, in order.
+ *            the same list, run each test once, its module and class
+ *            fixtures up and down around it as in a plain run (a test that
+ *            fails or errors is an error with its traceback, a skipped one
+ *            is "skipped" with its reason), then judge the rest and answer
+ *            one RESULT record per test, in order.
  *
  * Every repetition is one plain run of the tests it runs (src/suite/):
  * pytest items with each nextitem the next of the group and None at the

@@ -5,8 +5,12 @@ instance. A repetition does the same: a shallow copy of the loaded
 instance (keeping what a load_tests() set on it) with the state of a run
 made anew: no outcome, no cleanups, no asyncio runner (an
 IsolatedAsyncioTestCase instance refuses a second run: "asyncio runner is
-already initialized"), its own contextvars context. setUpModule and
-setUpClass run once, when the session opens, as in a plain run.
+already initialized"), its own contextvars context. Module and class
+fixtures come up and go down as in a plain run: a class is set up before
+its first test and torn down when the next test is another class's (so a
+repetition of tests of several classes sets each up again, as regrtest
+-R's repetition of a module does; a test repeated alone keeps its class
+up).
 
 make_control() is the control of a test: a copy whose setUp, test method
 and tearDown do nothing, run the same way. What it grows is the harness's
@@ -262,104 +266,152 @@ class UnittestSession:
         self.ids = [t.id() for t in self.tests]
         self.cleanup = opts["--regrtest-cleanup"]
         self.slot = Slot()
-        self._classes = []
-        self._modules = []
-        self._broken = {}  # class or module -> fixture traceback
+        classes = []
         for t in self.tests:
-            cls = type(t)
-            mod = sys.modules.get(cls.__module__)
-            if mod is not None and mod not in self._modules:
-                self._modules.append(mod)
-            if cls not in self._classes:
-                self._classes.append(cls)
-        self.keys = [self._classes.index(type(t)) for t in self.tests]
-        self._fixtures_up()
+            if type(t) not in classes:
+                classes.append(type(t))
+        self.keys = [classes.index(type(t)) for t in self.tests]
+        # The fixtures up now, as unittest's TestSuite keeps them: one
+        # class and its module at a time (see _enter).
+        self._cls = None
+        self._mod = None
+        self._mod_failed = None  # the module's setUpModule traceback
+        self._cls_failed = None  # the class's setUpClass traceback
 
-    def _fixtures_up(self):
+    def _enter(self, cls):
+        """Make cls's fixtures the ones up, as a plain run does between
+        two tests: the class before torn down, the module changed when it
+        changes, then cls set up. A plain run sets a class up just before
+        its first test, and some classes change the process for the
+        classes after them only while they are up (CPython's test_typing
+        swaps sys.modules['typing'] in a setUpClass). None, or the
+        traceback of the fixture that failed (the test is then an error,
+        as unittest makes it)."""
+        if cls is not self._cls:
+            self._class_down()
+            mod = sys.modules.get(cls.__module__)
+            if mod is not self._mod:
+                self._module_down()
+                self._module_up(mod)
+            self._class_up(cls)
+        return self._mod_failed or self._cls_failed
+
+    def _module_up(self, mod):
         import unittest
 
-        for mod in self._modules:
-            fn = getattr(mod, "setUpModule", None)
+        self._mod = mod
+        fn = getattr(mod, "setUpModule", None)
+        try:
+            if fn is not None:
+                fn()
+        except BaseException:
+            self._mod_failed = traceback.format_exc()
             try:
-                if fn is not None:
-                    fn()
+                unittest.case.doModuleCleanups()
             except BaseException:
-                self._broken[mod] = traceback.format_exc()
-                try:
-                    unittest.case.doModuleCleanups()
-                except BaseException:
-                    pass
-        for cls in self._classes:
-            if getattr(cls, "__unittest_skip__", False):
-                continue
-            if sys.modules.get(cls.__module__) in self._broken:
-                continue
+                pass
+
+    def _class_up(self, cls):
+        self._cls = cls
+        if self._mod_failed or getattr(cls, "__unittest_skip__", False):
+            return
+        try:
+            cls.setUpClass()
+        except BaseException:
+            self._cls_failed = traceback.format_exc()
             try:
-                cls.setUpClass()
+                cls.doClassCleanups()
             except BaseException:
-                self._broken[cls] = traceback.format_exc()
-                try:
-                    cls.doClassCleanups()
-                except BaseException:
-                    pass
+                pass
 
-    def _fixture_failure(self, t):
-        cls = type(t)
-        return self._broken.get(cls) or self._broken.get(sys.modules.get(cls.__module__))
+    def _class_down(self):
+        """What a plain run does after a class's last test; an error
+        there is nobody's test's (unittest reports it apart)."""
+        cls, self._cls = self._cls, None
+        failed, self._cls_failed = self._cls_failed, None
+        if (cls is None or failed or self._mod_failed
+                or getattr(cls, "__unittest_skip__", False)):
+            return
+        try:
+            cls.tearDownClass()
+        except BaseException:
+            pass
+        try:
+            cls.doClassCleanups()
+        except BaseException:
+            pass
 
-    def _once(self, t):
-        """Run t once on a fresh instance: (failed, skipped)."""
+    def _module_down(self):
+        import unittest
+
+        mod, self._mod = self._mod, None
+        failed, self._mod_failed = self._mod_failed, None
+        if mod is None:
+            return
+        fn = getattr(mod, "tearDownModule", None)
+        try:
+            if fn is not None and not failed:
+                fn()
+        except BaseException:
+            pass
+        try:
+            unittest.case.doModuleCleanups()
+        except BaseException:
+            pass
+
+    def _leave(self):
+        self._class_down()
+        self._module_down()
+
+    def _run(self, t):
+        """Run t once on a fresh instance, its fixtures up: the slot says
+        how it went."""
         s = self.slot
         s.clear()
+        why = self._enter(type(t))
+        if why is not None:
+            s.failed = "%s\nfixture failed:\n%s" % (t.id(), why)
+            return
         fresh(t).run(s)
-        return s.failed, s.skipped
 
     def first_run(self):
         """Run each test once: [(status, text)], status ok, error, skip."""
         out = []
         for t in self.tests:
-            why = self._fixture_failure(t)
-            if why is not None:
-                out.append(("error", "%s\nfixture failed:\n%s" % (t.id(), why)))
-                continue
-            out.append(outcome(*self._once(t)))
+            self._run(t)
+            out.append(outcome(self.slot.failed, self.slot.skipped))
         freeze()
         return out
 
     def first_alone(self, i):
         """Run test i once (the plain run before a judgement alone): None,
         or its failure."""
-        failed = self._once(self.tests[i])[0]
+        self._run(self.tests[i])
         freeze()
-        return failed
+        return self.slot.failed
 
-    def make(self, indexes, cleanup=False):
-        tests = tuple(self.tests[i] for i in indexes)
+    def _repeat(self, tests, after=None):
+        """The callable running tests once each, as one plain run of them
+        (a class that follows another set up again each time), then
+        after()."""
         slot = self.slot
-        clear = regrtest_cleaner() if cleanup else None
 
         def run():
             for t in tests:
-                slot.failed = None
-                fresh(t).run(slot)
+                self._run(t)
                 if slot.failed is not None:
                     raise TestFailed(slot.failed)
-            if clear is not None:
-                clear()
+            if after is not None:
+                after()
 
         return run
+
+    def make(self, indexes, cleanup=False):
+        tests = tuple(self.tests[i] for i in indexes)
+        return self._repeat(tests, regrtest_cleaner() if cleanup else None)
 
     def make_control(self, i):
-        t = self.tests[i]
-        slot = self.slot
-
-        def run():
-            slot.failed = None
-            control(t).run(slot)
-            if slot.failed is not None:
-                raise TestFailed(slot.failed)
-
-        return run
+        return self._repeat((control(self.tests[i]),))
 
     def others(self, i):
         return [x for k, x in enumerate(self.ids) if k != i]
@@ -368,58 +420,18 @@ class UnittestSession:
         """The module test i's class is defined in, or None."""
         return sys.modules.get(type(self.tests[i]).__module__)
 
-    def fresh(self, i):
-        """Run test i once more on a new instance: None if it passes."""
-        return self._once(self.tests[i])[0]
-
     def make_fixtured(self, i):
-        """A repetition of test i that sets its module and class up and
-        tears them down around it, as a regrtest -R repetition of the
-        module does: for a test that needs its fixtures fresh (a counter
-        that setUpModule resets, say). None when they are broken."""
-        import unittest
+        """A repetition of test i that tears its module and class down
+        and sets them up again around it, as a regrtest -R repetition of
+        the module does: for a test that needs its fixtures fresh (a
+        counter that setUpModule resets, say)."""
+        run = self._repeat((self.tests[i],))
 
-        t = self.tests[i]
-        cls = type(t)
-        mod = sys.modules.get(cls.__module__)
-        if cls in self._broken or mod in self._broken:
-            return None
-        slot = self.slot
+        def fixtured():
+            self._leave()
+            run()
 
-        def run():
-            cls.tearDownClass()
-            cls.doClassCleanups()
-            down = getattr(mod, "tearDownModule", None)
-            if down is not None:
-                down()
-            unittest.case.doModuleCleanups()
-            up = getattr(mod, "setUpModule", None)
-            if up is not None:
-                up()
-            cls.setUpClass()
-            slot.failed = None
-            fresh(t).run(slot)
-            if slot.failed is not None:
-                raise TestFailed(slot.failed)
-
-        return run
+        return fixtured
 
     def close(self):
-        import unittest
-
-        for cls in reversed(self._classes):
-            if cls in self._broken or getattr(cls, "__unittest_skip__", False):
-                continue
-            try:
-                cls.tearDownClass()
-                cls.doClassCleanups()
-            except BaseException:
-                pass
-        for mod in reversed(self._modules):
-            fn = getattr(mod, "tearDownModule", None)
-            try:
-                if fn is not None and mod not in self._broken:
-                    fn()
-                unittest.case.doModuleCleanups()
-            except BaseException:
-                pass
+        self._leave()

@@ -80,6 +80,32 @@ class FixtureOnce(unittest.TestCase):
         self.assertEqual(len(self.big), 100)
 
 
+_up = {"swapped": False}
+
+
+class SwapsWhileUp(unittest.TestCase):
+    """Changes the process while it is up and puts it back when torn
+    down, as CPython's test_typing swaps sys.modules['typing']."""
+
+    @classmethod
+    def setUpClass(cls):
+        _up["swapped"] = True
+
+    @classmethod
+    def tearDownClass(cls):
+        _up["swapped"] = False
+
+    def test_sees_its_swap(self):
+        """CLEAN: its class is up."""
+        self.assertTrue(_up["swapped"])
+
+
+class AfterSwap(unittest.TestCase):
+    def test_sees_no_swap(self):
+        """CLEAN: the class before it was torn down, as a plain run does."""
+        self.assertFalse(_up["swapped"])
+
+
 class Outcomes(unittest.TestCase):
     def test_fails(self):
         """ERROR"""

@@ -312,9 +312,6 @@ class PytestSession:
             return None
         return mod if isinstance(mod, types.ModuleType) else None
 
-    def fresh(self, i):
-        return self.run_items([self.items[i]])
-
     def make_fixtured(self, i):
         """Every repetition already sets the fixtures up: no variant."""
         return None

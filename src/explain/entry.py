@@ -49,6 +49,9 @@ TIME_BUDGET_S = 10.0     # CPU seconds of finish()'s searches
 PY_ITERATIONS = 20       # last measured calls whose Python blocks get C stacks
 TEST_TRACED_S = 1.0      # CPU seconds of traced calls a suite's test gets
 TEST_ITERATIONS_MIN = 25  # calls between the snapshots a suite's test gets
+MEMORY_SIGNALS = ("py_blocks", "py_bytes", "native_bytes")
+NOT_RECORDED = ("not recorded: the verdict saw references, descriptors or "
+                "threads grow, no memory")
 
 
 def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
@@ -71,7 +74,7 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
     state = census.take_before(module, depth, "refs" in (growth or {}))
     if test is not None:  # its frames end in its file (sites.sites)
         state.frames_stop = state.case_file
-    recording = nativesites.start()
+    recording = nativesites.start() if _records_memory(growth) else None
     done, per_call = 0, 0.0
     try:
         if fit:
@@ -109,6 +112,15 @@ def run(module, iterations=ITERATIONS, warmup=WARMUP, depth=DEPTH,
         _attribute_refs(rep, step, ref_objs, names)
     del ref_objs[:]
     return render.to_json(rep), render.to_text(rep)
+
+
+def _records_memory(growth):
+    """Whether the measured calls' blocks are recorded with their C stacks
+    (native sites, Python blocks): not when the verdict saw no memory grow
+    (a reference leak), where they cost a C stack per malloc (0.9 s of a
+    pytest test's pass of 3.2) and show only blocks that come and go.
+    Without a verdict's growth, they are."""
+    return not growth or any(growth.get(s) for s in MEMORY_SIGNALS)
 
 
 def _fitted(step):
@@ -279,7 +291,9 @@ def finish(state, iterations, native_per_iter, growth, dot_path=None,
             native = others.native_report(
                 st, names, float(native_per_iter or
                                  growth.get("native_bytes", 0)), grown_sites)
-        native_sites = nativesites.report(st.native_sites, iterations)
+        native_sites = nativesites.report(
+            st.native_sites, iterations,
+            None if _records_memory(growth) else NOT_RECORDED)
         dot = None
         if dot_path:
             dot = render.write_dot(str(dot_path), held, notes, budget.left())

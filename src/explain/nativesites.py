@@ -126,14 +126,15 @@ def _frame(f):
     return out
 
 
-def report(raw, iterations):
-    """The JSON shape of explain.schema.json's native_sites."""
+def report(raw, iterations, why=None):
+    """The JSON shape of explain.schema.json's native_sites; why: the
+    note when raw is None because nothing was recorded on purpose."""
     iterations = max(int(iterations), 1)
     if raw is None:
         return {"recorded": False,
-                "note": "this program records no native allocations (the "
-                        "explain package outside the leakcheck program, "
-                        "or a sanitizer build)",
+                "note": why or "this program records no native allocations "
+                        "(the explain package outside the leakcheck "
+                        "program, or a sanitizer build)",
                 "bytes_per_iter": None, "blocks_per_iter": None,
                 "bytes": None, "blocks": None, "stacks": None,
                 "untracked": None, "sites": [], "functions": []}

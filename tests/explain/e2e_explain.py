@@ -230,6 +230,15 @@ def test_refs(exe):
         fds = ex.get("fds") or {}
         check(fds.get("per_iter") == 0 and not fds.get("new"),
               "%s: no descriptor of the pass's own counted: %r" % (case, fds))
+        # no memory grew: no C stack taken per malloc, no blocks shown
+        memory = [s for s in ("py_blocks", "py_bytes", "native_bytes")
+                  if (ex.get("growth") or {}).get(s)]
+        ns, pb = ex.get("native_sites") or {}, ex.get("py_blocks") or {}
+        check(not memory and ns.get("recorded") is False and
+              "not recorded" in (ns.get("note") or "") and
+              pb.get("recorded") is False,
+              "%s: a reference leak's blocks are not recorded (growth %r, "
+              "native_sites %r)" % (case, ex.get("growth"), ns.get("note")))
     # the type attribute cache's references are not the program's
     ex, text, proc = explain_json(exe, require(os.path.join(
         CASES, "refs_type_cache_churn.py"), "the churn case"))

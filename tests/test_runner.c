@@ -176,6 +176,62 @@ Test(runner, the_leaks_of_a_span_are_explained_after_it)
     }
 }
 
+/* A folder under TMPDIR for a fake mode's entries: mode becomes
+ * "KIND:DIR". */
+static void meeting_place(const char *kind, char *dir, size_t dirlen,
+                          char *mode, size_t modelen)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(dir, dirlen, "%s/leakcheck-test-meet-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    cr_assert(mkdtemp(dir));
+    snprintf(mode, modelen, "%s:%s", kind, dir);
+}
+
+/* The entries of the three tests' passes, and the folder. */
+static void leave_place(const char *dir)
+{
+    char path[600];
+
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/t%d", dir, i);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* -j2: a span's leak is explained in the free slot while the span goes
+ * on (the fake span answers t1 only once t0's pass has come, or after 5
+ * s): its explain pass does not wait for the whole span. */
+Test(runner, a_leak_is_explained_while_its_span_goes_on)
+{
+    struct lc_runner_opts o = {.jobs = 2,
+                               .self_exe = LC_FAKE_WORKER,
+                               .explain = LC_EXPLAIN_LEAKS,
+                               .explain_timeout_s = 10,
+                               .make_job = span_job,
+                               .on_done = note_done};
+    char dir[512], mode[sizeof(cases[0].path)];
+    int rc;
+
+    meeting_place("early", dir, sizeof(dir), mode, sizeof(mode));
+    ndone = 0;
+    span_of_three(mode);
+    cases[0].timeout_s = 10;
+    rc = lc_runner_run(cases, results, 3, &o);
+    leave_place(dir);
+    cr_assert_eq(rc, 0);
+    cr_assert_eq(ndone, 3);
+    cr_assert_str_eq(results[1].message, "t0 explained meanwhile");
+    for (int i = 0; i < 3; i += 2) {
+        cr_assert_eq(results[i].verdict, LC_VERDICT_LEAK, "t%d", i);
+        cr_assert(explained_when_done[i], "t%d reported once explained", i);
+        free(results[i].explain_json);
+        free(results[i].explain_text);
+    }
+}
+
 /* Two leaks of one span, -j2: their explain passes run at once, one in
  * each slot (the fake passes wait for each other, tests/fake). */
 Test(runner, the_leaks_of_a_span_are_explained_on_every_slot)
@@ -186,22 +242,14 @@ Test(runner, the_leaks_of_a_span_are_explained_on_every_slot)
                                .explain_timeout_s = 10,
                                .make_job = span_job,
                                .on_done = note_done};
-    const char *tmp = getenv("TMPDIR");
     char dir[512], mode[sizeof(cases[0].path)];
     int rc;
 
-    snprintf(dir, sizeof(dir), "%s/leakcheck-test-meet-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    cr_assert(mkdtemp(dir));
-    snprintf(mode, sizeof(mode), "meet:%s", dir);
+    meeting_place("meet", dir, sizeof(dir), mode, sizeof(mode));
     ndone = 0;
     span_of_three(mode);
     rc = lc_runner_run(cases, results, 3, &o);
-    for (int i = 0; i < 3; i++) { /* the passes' entries, before asserting */
-        snprintf(mode, sizeof(mode), "%s/t%d", dir, i);
-        unlink(mode);
-    }
-    rmdir(dir);
+    leave_place(dir); /* before asserting */
     cr_assert_eq(rc, 0);
     cr_assert_eq(ndone, 3);
     for (int i = 0; i < 3; i += 2) {

@@ -40,6 +40,8 @@ struct slot {
     double ended_at;   /* when the keeper exited, for a stray's pipes */
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
     size_t tail_len;
+    size_t got;          /* a span's results taken as they came */
+    enum lc_phase phase; /* of a span's last PHASE record */
 };
 
 /* A timed-out worker gets this long to print its Python stack (SIGUSR2,
@@ -68,7 +70,8 @@ struct run {
     char *tunables; /* GLIBC_TUNABLES=... for workers */
     /* Explain passes judged cases wait for, first come first started, in
      * any free slot before the next verdict job; owed[head]: the passes
-     * of head's case (or span) not finished, which is done at 0. */
+     * of head's case (or span) not finished, and one for its verdict job
+     * while it runs; the case is done at 0. */
     struct waiting {
         size_t k, head;
     } * queue;
@@ -185,6 +188,8 @@ static int spawn(struct run *rn, struct slot *sl, const struct lc_job *job,
     sl->err_fd = ep[0];
     rp[0] = ep[0] = -1;
     lc_buf_clear(&sl->out);
+    sl->got = 0;
+    sl->phase = LC_PHASE_NONE;
     sl->overflow = false;
     sl->tail_len = 0;
     sl->timed_out = sl->killed = sl->exited = false;
@@ -361,10 +366,37 @@ static int take_result(const struct answer *a, struct lc_result *r)
 
 static void finish_verdict(struct slot *sl, struct lc_result *r);
 
-/* What finish_span's record walk needs. */
+static bool wants_explain(const struct lc_runner_opts *o,
+                          const struct lc_result *r)
+{
+    return (o->explain == LC_EXPLAIN_LEAKS && r->verdict == LC_VERDICT_LEAK) ||
+           (o->explain == LC_EXPLAIN_JUDGED &&
+            (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN));
+}
+
+/* Cases a verdict job answers for: the case, or its span (suite.h). */
+static size_t span_of(const struct run *rn, size_t head)
+{
+    size_t span = rn->cases[head].span > 1 ? rn->cases[head].span : 1;
+
+    return head + span <= rn->n ? span : rn->n - head;
+}
+
+/* Queue case k's explain pass when its verdict wants one; head's case
+ * (or span) then owes it. */
+static void queue_explain(struct run *rn, size_t head, size_t k)
+{
+    if (!wants_explain(rn->o, &rn->results[k]))
+        return;
+    rn->queue[rn->qfirst + rn->qlen++] =
+        (struct waiting){.k = k, .head = head};
+    rn->owed[head]++;
+}
+
+/* What a span's record walk needs. */
 struct span_answer {
-    struct lc_result *results; /* the span's results */
-    size_t n, got;             /* results in the span, results taken */
+    struct lc_result *results; /* the span's results not taken before */
+    size_t n, got;             /* results in it, results taken */
     enum lc_phase phase;       /* of the last PHASE record */
 };
 
@@ -384,27 +416,54 @@ static void take_span_record(void *ctx, const struct lc_wire_record *rec)
         a->got++;
 }
 
-/* A span (suite.h): a RESULT record per case, in order. Those the worker
- * never answered get its failure, as a case alone would. */
-static void finish_span(struct slot *sl, struct lc_result *results, size_t n)
+/* A span's verdict job (suite.h) answers a RESULT record per case, in
+ * order, as each is complete: take those whole in its channel now, and
+ * queue their explain passes, which start in a free slot while the span
+ * goes on (the span's worker sends a leak once confirmed, suite.c).
+ * Taken bytes leave the channel's buffer. */
+static void take_span_records(struct run *rn, struct slot *sl)
 {
-    struct span_answer a = {
-        .results = results, .n = n, .phase = LC_PHASE_NONE};
+    size_t head = sl->head, n = span_of(rn, head);
+    struct span_answer a = {.results = &rn->results[head + sl->got],
+                            .n = n - sl->got,
+                            .phase = sl->phase};
+    long used;
+
+    if (sl->kind == LC_JOB_EXPLAIN || rn->cases[head].span <= 1 ||
+        sl->overflow || sl->out.len == 0)
+        return;
+    used = lc_wire_each(sl->out.data, sl->out.len, take_span_record, &a);
+    if (used <= 0)
+        return; /* nothing whole yet, or not records: finish says */
+    memmove(sl->out.data, sl->out.data + used, sl->out.len - (size_t)used);
+    sl->out.len -= (size_t)used;
+    sl->out.data[sl->out.len] = '\0';
+    sl->phase = a.phase;
+    for (size_t k = 0; k < a.got; k++)
+        queue_explain(rn, head, head + sl->got + k);
+    sl->got += a.got;
+}
+
+/* The span's job ended: the records left, then those the worker never
+ * answered get its failure, as a case alone would. */
+static void finish_span(struct run *rn, struct slot *sl)
+{
+    struct lc_result *results = &rn->results[sl->head];
+    size_t n = span_of(rn, sl->head);
     struct lc_result fail;
 
-    if (!sl->overflow)
-        lc_wire_each(sl->out.data ? sl->out.data : "", sl->out.len,
-                     take_span_record, &a);
-    if (a.got == n)
+    take_span_records(rn, sl);
+    if (sl->got == n)
         return;
     /* As one case alone: the whole channel then reads as no result. */
     sl->out.len = 0;
     finish_verdict(sl, &fail);
-    if (fail.phase == LC_PHASE_WORKER && a.phase != LC_PHASE_NONE &&
+    if (fail.phase == LC_PHASE_WORKER && sl->phase != LC_PHASE_NONE &&
         sl->timed_out)
-        fail.phase = a.phase;
-    for (size_t i = a.got; i < n; i++)
+        fail.phase = sl->phase;
+    for (size_t i = sl->got; i < n; i++)
         results[i] = fail;
+    sl->got = n;
 }
 
 static void finish_verdict(struct slot *sl, struct lc_result *r)
@@ -471,37 +530,6 @@ static void finish_explain(struct slot *sl, struct lc_result *r)
     r->explain_text = lc_buf_take(&msg);
 }
 
-static bool wants_explain(const struct lc_runner_opts *o,
-                          const struct lc_result *r)
-{
-    return (o->explain == LC_EXPLAIN_LEAKS && r->verdict == LC_VERDICT_LEAK) ||
-           (o->explain == LC_EXPLAIN_JUDGED &&
-            (r->verdict == LC_VERDICT_LEAK || r->verdict == LC_VERDICT_CLEAN));
-}
-
-/* Cases a verdict job answers for: the case, or its span (suite.h). */
-static size_t span_of(const struct run *rn, size_t head)
-{
-    size_t span = rn->cases[head].span > 1 ? rn->cases[head].span : 1;
-
-    return head + span <= rn->n ? span : rn->n - head;
-}
-
-/* Queue the explain passes of the cases sl's verdict job answered for
- * that want one. Returns how many. */
-static unsigned queue_explains(struct run *rn, const struct slot *sl)
-{
-    unsigned n = 0;
-
-    for (size_t k = sl->head; k < sl->head + span_of(rn, sl->head); k++)
-        if (wants_explain(rn->o, &rn->results[k])) {
-            rn->queue[rn->qfirst + rn->qlen++] =
-                (struct waiting){.k = k, .head = sl->head};
-            n++;
-        }
-    return n;
-}
-
 /* The keeper was reaped and both pipes are done. Returns true when the
  * case (or span) is complete: its verdicts, and every explain pass they
  * asked for. */
@@ -516,12 +544,13 @@ static bool finish(struct run *rn, struct slot *sl)
         finish_explain(sl, r);
         return --rn->owed[sl->head] == 0;
     }
-    if (rn->cases[sl->index].span > 1)
-        finish_span(sl, r, rn->cases[sl->index].span);
-    else
+    if (rn->cases[sl->index].span > 1) {
+        finish_span(rn, sl);
+    } else {
         finish_verdict(sl, r);
-    rn->owed[sl->head] = queue_explains(rn, sl);
-    return rn->owed[sl->head] == 0;
+        queue_explain(rn, sl->head, sl->index);
+    }
+    return --rn->owed[sl->head] == 0; /* the verdict job's own */
 }
 
 /* Case i is done, and the rest of its span (suite.h) with it. */
@@ -589,6 +618,7 @@ static void fill(struct run *rn)
             rn->o->on_start(rn->o->ctx, i);
         memset(&rn->results[i], 0, sizeof(rn->results[i]));
         take_span(rn, i);
+        rn->owed[i] = 1; /* the verdict job's own, until it finishes */
         if (start(rn, sl, i, LC_JOB_VERDICT) < 0) {
             lc_result_fail(&rn->results[i], LC_VERDICT_CRASH, LC_PHASE_WORKER,
                            "cannot start a worker: %s", strerror(errno));
@@ -727,12 +757,13 @@ static void cut_short(struct run *rn)
                 done(rn, sl->head);
             continue;
         }
-        for (size_t k = 0; k < span_of(rn, sl->index); k++)
+        for (size_t k = sl->got; k < span_of(rn, sl->index); k++)
             lc_result_fail(r + k, LC_VERDICT_ERROR, LC_PHASE_INTERRUPTED,
                            "cut short by SIG%s after %.1f s, before its "
                            "verdict",
                            sig ? sig : "?", lc_clock_now() - sl->started);
-        done(rn, sl->head);
+        if (--rn->owed[sl->head] == 0)
+            done(rn, sl->head);
     }
     for (; rn->qlen > 0; rn->qlen--, rn->qfirst++) {
         struct waiting w = rn->queue[rn->qfirst];
@@ -835,8 +866,10 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
             break; /* cut short below: no worker is left running */
         }
         for (int k = 0; k < npfd; k++)
-            if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
+            if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR)) {
                 drain(&rn.slots[map[k]], pfd[k].fd);
+                take_span_records(&rn, &rn.slots[map[k]]);
+            }
     }
     if (stop_signal) {
         cut_short(&rn);

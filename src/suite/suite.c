@@ -156,6 +156,8 @@ struct judge {
     struct lc_measure m;   /* plan storage, shared by every plan */
     bool fork_ok;          /* judge groups and tests in forked children */
     bool hold;             /* leaks wait for their confirmation alone */
+    int ask_fd;            /* the slice's child: asks for a confirmation */
+    int answer_fd;         /* ... and reads that it was made; -1, -1 */
 };
 
 /* What one measured iteration calls: the adapter's callable. */
@@ -267,15 +269,21 @@ static bool screen_clean(const struct lc_plan *p)
     return true;
 }
 
+/* j->final[i]: 0 while test i is judged; FINAL once its result is
+ * complete; CONFIRMED when it is a leak judged again alone already. */
+#define FINAL 1
+#define CONFIRMED 2
+
 /* Send every complete result from the first unsent one on; while j->hold,
- * a leak and what follows it wait for the leak's confirmation. */
+ * a leak not confirmed yet and what follows it wait for its confirmation. */
 static void flush(struct judge *j)
 {
     while (j->sh->sent < j->n && j->final[j->sh->sent]) {
         struct lc_result *r = &j->res[j->sh->sent];
         int rc;
 
-        if (j->hold && r->verdict == LC_VERDICT_LEAK)
+        if (j->hold && r->verdict == LC_VERDICT_LEAK &&
+            j->final[j->sh->sent] != CONFIRMED)
             return;
         rc = send_result(j->fd, r);
         j->sh->sent++;
@@ -554,6 +562,8 @@ static void died(struct judge *j, long i, int st, const char *what)
     j->final[i] = 1;
 }
 
+static bool ask_confirmation(struct judge *j, long i);
+
 /* Judge idx[0..k): a screen of all; failing it, a screen of each class
  * (at the top), or of each half (within a class), down to single tests,
  * which get the whole plan alone. A leak among N tests costs about
@@ -571,7 +581,7 @@ static void drill(struct judge *j, long *idx, long k, int level)
             st = in_child(j, check_one, idx, 1);
         if (st < 0)
             died(j, idx[0], st, "judging this test");
-        j->final[idx[0]] = 1;
+        j->final[idx[0]] = ask_confirmation(j, idx[0]) ? CONFIRMED : FINAL;
         j->sh->running = -1;
         flush(j);
         return;
@@ -786,25 +796,102 @@ static int judge_again_alone(struct judge *j, long *idx, long k)
     return 0;
 }
 
-/* Every leak judged in the slice is judged again alone, from the state
- * before any test ran (issue 22): confirmed, it stays a leak; clean
- * there, it grew only with the tests before it and is said so. */
+/* A leak judged in the slice is judged again alone, from the state
+ * before any test ran (issue 22), in a child of this process, which holds
+ * that state: confirmed, it stays a leak; clean there, it grew only with
+ * the tests before it and is said so. */
+static void confirm(struct judge *j, long i)
+{
+    struct lc_result *r = &j->res[i];
+
+    if (r->verdict != LC_VERDICT_LEAK ||
+        in_child(j, judge_again_alone, &i, 1) != 0)
+        return; /* fails alone, or died: the slice's verdict stands */
+    r->iterations += j->res[j->n].iterations;
+    if (j->res[j->n].verdict == LC_VERDICT_LEAK)
+        r->suite_flags |= LC_SUITE_CONFIRMED;
+    else if (j->res[j->n].verdict == LC_VERDICT_CLEAN)
+        depends(j, i, r);
+}
+
+/* The leaks the slice's child did not have confirmed as it went. */
 static void confirm_leaks(struct judge *j)
 {
-    for (long i = j->sh->sent; i < j->n; i++) {
-        struct lc_result *r = &j->res[i];
-        long one = i;
+    for (long i = j->sh->sent; i < j->n; i++)
+        if (j->final[i] == FINAL)
+            confirm(j, i);
+}
 
-        if (!j->final[i] || r->verdict != LC_VERDICT_LEAK)
-            continue;
-        if (in_child(j, judge_again_alone, &one, 1) != 0)
-            continue; /* fails alone, or died: the slice's verdict stands */
-        r->iterations += j->res[j->n].iterations;
-        if (j->res[j->n].verdict == LC_VERDICT_LEAK)
-            r->suite_flags |= LC_SUITE_CONFIRMED;
-        else if (j->res[j->n].verdict == LC_VERDICT_CLEAN)
-            depends(j, i, r);
+/* In the slice's child: test i, just judged a leak, confirmed at once by
+ * the process the child was forked from (serve_slice), so that the leak
+ * is sent now and its explain pass can start in a free slot while the
+ * slice goes on. True when it was. */
+static bool ask_confirmation(struct judge *j, long i)
+{
+    char done;
+
+    if (j->ask_fd < 0 || j->res[i].verdict != LC_VERDICT_LEAK)
+        return false;
+    if (write(j->ask_fd, &i, sizeof(i)) != (ssize_t)sizeof(i))
+        return false;
+    while (read(j->answer_fd, &done, 1) < 0)
+        if (errno != EINTR)
+            return false;
+    return true;
+}
+
+static int judge_slice(struct judge *j, long *unused, long k0);
+
+/* judge_slice in a child, as in_child() runs it, while this process
+ * confirms each leak the child asks for (ask_confirmation). The child's
+ * status as in_child() returns it. */
+static int serve_slice(struct judge *j)
+{
+    int ask[2], answer[2], st = 0;
+    pid_t pid;
+    long i;
+
+    if (pipe(ask) < 0)
+        return in_child(j, judge_slice, NULL, 0);
+    if (pipe(answer) < 0) {
+        close(ask[0]);
+        close(ask[1]);
+        return in_child(j, judge_slice, NULL, 0);
     }
+    PyOS_BeforeFork();
+    pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        close(ask[0]);
+        close(answer[1]);
+        j->ask_fd = ask[1];
+        j->answer_fd = answer[0];
+        _exit(judge_slice(j, NULL, 0) & 0x7f);
+    }
+    PyOS_AfterFork_Parent();
+    close(ask[1]);
+    close(answer[0]);
+    for (;;) {
+        ssize_t got = read(ask[0], &i, sizeof(i));
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got != (ssize_t)sizeof(i) || i < 0 || i >= j->n)
+            break; /* the child is done (or gone) */
+        confirm(j, i);
+        if (write(answer[1], "", 1) != 1)
+            break;
+    }
+    close(ask[0]);
+    close(answer[1]);
+    if (pid < 0)
+        return judge_slice(j, NULL, 0);
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -SIGKILL;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return WIFSIGNALED(st) ? -WTERMSIG(st) : -SIGKILL;
 }
 
 /* The first run and the judgements, in a child when the worker may fork
@@ -836,7 +923,8 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
                    int result_fd)
 {
     static char err[LC_MSG_MAX];
-    struct judge j = {.c = c, .sj = sj, .fd = result_fd};
+    struct judge j = {
+        .c = c, .sj = sj, .fd = result_fd, .ask_fd = -1, .answer_fd = -1};
     int st, rc;
 
     if (alloc_judge(&j, sj->count) < 0) {
@@ -849,7 +937,8 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
         goto out;
     }
     j.hold = j.n > 1; /* leaks wait for their confirmation alone */
-    st = in_child(&j, judge_slice, NULL, 0);
+    st = j.fork_ok && j.hold ? serve_slice(&j)
+                             : in_child(&j, judge_slice, NULL, 0);
     if (st < 0 && j.sh->running >= 0)
         died(&j, j.sh->running, st, "judging this test");
     if (st < 0) {

@@ -19,10 +19,16 @@
  *   meet:DIR   a span's verdicts as span; each explain job of it enters
  *              DIR and waits, up to 5 s, for another to enter: its text
  *              says "met" when one did, "alone" when none came
+ *   early:DIR  a span's verdicts as span, but after the first (a leak) it
+ *              waits, up to 5 s, for that test's explain job to enter DIR
+ *              (which it does first): the next verdict's message says
+ *              "t0 explained meanwhile" when it did, "t0 not explained
+ *              meanwhile" when not
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,15 +73,44 @@ static int entries(const char *dir)
     return n;
 }
 
+/* DIR/ID, made empty. */
+static void enter(const char *dir, const char *id)
+{
+    char path[4096];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, id);
+    close(open(path, O_CREAT | O_WRONLY, 0600));
+}
+
+/* early:DIR's span: t0, then the others once t0's explain job came. */
+static void early(int fd, const char *dir)
+{
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    bool came = false;
+
+    answer_as(fd, LC_VERDICT_LEAK);
+    for (int i = 0; i < 500 && !came; i++) {
+        came = entries(dir) >= 1;
+        if (!came)
+            nanosleep(&tick, NULL);
+    }
+    for (long i = 1; i < job.suite.count; i++) {
+        memset(&r, 0, sizeof(r));
+        r.magic = LC_RESULT_MAGIC;
+        r.verdict = i % 2 ? LC_VERDICT_CLEAN : LC_VERDICT_LEAK;
+        snprintf(r.message, sizeof(r.message), "t0 %sexplained meanwhile",
+                 came ? "" : "not ");
+        lc_wire_send(fd, LC_WIRE_RESULT, &r, sizeof(r));
+    }
+}
+
 /* meet:DIR's explain job: enter DIR, then wait for a second entrant. */
 static void meet(int fd, const char *dir)
 {
-    char mine[4096];
     const struct timespec tick = {0, 10 * 1000 * 1000};
     const char *how = "alone";
 
-    snprintf(mine, sizeof(mine), "%s/%s", dir, job.c.id);
-    close(open(mine, O_CREAT | O_WRONLY, 0600));
+    enter(dir, job.c.id);
     for (int i = 0; i < 500; i++) {
         if (entries(dir) >= 2) {
             how = "met";
@@ -162,11 +197,16 @@ static int misbehave(const char *mode, int fd)
     } else if (strcmp(mode, "span") == 0 || strncmp(mode, "meet:", 5) == 0) {
         for (long i = 0; i < job.suite.count; i++)
             answer_as(fd, i % 2 ? LC_VERDICT_CLEAN : LC_VERDICT_LEAK);
+    } else if (strncmp(mode, "early:", 6) == 0) {
+        early(fd, mode + 6);
     } else if (strcmp(mode, "explain") == 0) {
-        if (strncmp(job.c.path, "meet:", 5) == 0)
+        if (strncmp(job.c.path, "meet:", 5) == 0) {
             meet(fd, job.c.path + 5);
-        else
+        } else {
+            if (strncmp(job.c.path, "early:", 6) == 0)
+                enter(job.c.path + 6, job.c.id);
             explain(fd);
+        }
     }
     return 0;
 }

@@ -15,9 +15,10 @@
  * only becomes the explanation's text. The passes wait in one queue and
  * start in the first free slot, before the next verdict job, so that the
  * leaks of one span (a suite's slice: each of its tests that wants one
- * gets a process of its own, after the span's verdicts; a clean test costs
- * nothing) are explained on every slot. A case, or span, is done (on_done)
- * once its last pass ended.
+ * gets a process of its own, queued as soon as its result comes, while
+ * the span goes on; a clean test costs nothing) are explained on every
+ * slot. A case, or span, is done (on_done) once its verdict job and its
+ * last pass ended.
  *
  * Workers run with glibc's thread cache off (probes.h) and stdin/stdout on
  * /dev/null. No Python in this process.

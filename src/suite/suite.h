@@ -41,7 +41,10 @@
  * its control (an empty test with the same class, marks and wider
  * fixtures, run the same way): growth the control shows too is not the
  * test's. A leak is then judged again alone in a child of the state
- * before any test ran, after only its own first run: confirmed, it stays
+ * before any test ran, after only its own first run, as soon as it is
+ * found (the slice runs in a child of the worker, which keeps that state
+ * and confirms each leak the child asks for; the leak is then sent, and
+ * its explain pass can start while the slice goes on): confirmed, it stays
  * a leak; clean there, it is reported clean, as growing only after the
  * slice's other tests, naming them. A worker with threads besides the
  * main one does not fork (a child could inherit a held lock): it judges

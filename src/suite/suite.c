@@ -148,7 +148,7 @@ struct judge {
     PyObject *sess;        /* the adapter's Session */
     long n;                /* tests of the slice */
     struct lc_result *res; /* n + 1 results, shared; res[n] is scratch */
-    unsigned char *final;  /* n + 1: the result is complete, shared */
+    unsigned char *final;  /* n + 1: FINAL, CONFIRMED or 0; shared */
     struct shared *sh;     /* shared */
     size_t map_len;        /* bytes of the shared mapping */
     long *keys;            /* n: class (unittest) or parent (pytest) */
@@ -159,6 +159,11 @@ struct judge {
     int ask_fd;            /* the slice's child: asks for a confirmation */
     int answer_fd;         /* ... and reads that it was made; -1, -1 */
 };
+
+/* j->final[i]: 0 while test i is judged; FINAL once its result is
+ * complete; CONFIRMED when it is a leak judged again alone already. */
+#define FINAL 1
+#define CONFIRMED 2
 
 /* What one measured iteration calls: the adapter's callable. */
 struct call_ctx {
@@ -224,11 +229,23 @@ static int measure(struct judge *j, PyObject *fn, long warmup,
  * upstream suite errored after other modules' repetitions). Results come
  * back through the shared mapping. fn's value (0..126), or -signal when
  * the child died. */
+/* How child pid ended: its exit status (0..126), or -signal. */
+static int child_status(pid_t pid)
+{
+    int st = 0;
+
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -SIGKILL;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return WIFSIGNALED(st) ? -WTERMSIG(st) : -SIGKILL;
+}
+
 static int in_child(struct judge *j, int (*fn)(struct judge *, long *, long),
                     long *idx, long k)
 {
     pid_t pid;
-    int st = 0;
 
     if (!j->fork_ok)
         return fn(j, idx, k);
@@ -239,14 +256,7 @@ static int in_child(struct judge *j, int (*fn)(struct judge *, long *, long),
         _exit(fn(j, idx, k) & 0x7f);
     }
     PyOS_AfterFork_Parent();
-    if (pid < 0)
-        return fn(j, idx, k);
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -SIGKILL;
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    return WIFSIGNALED(st) ? -WTERMSIG(st) : -SIGKILL;
+    return pid < 0 ? fn(j, idx, k) : child_status(pid);
 }
 
 /* A screen passes when every signal was flat at its end and no signal
@@ -268,11 +278,6 @@ static bool screen_clean(const struct lc_plan *p)
     }
     return true;
 }
-
-/* j->final[i]: 0 while test i is judged; FINAL once its result is
- * complete; CONFIRMED when it is a leak judged again alone already. */
-#define FINAL 1
-#define CONFIRMED 2
 
 /* Send every complete result from the first unsent one on; while j->hold,
  * a leak not confirmed yet and what follows it wait for its confirmation. */
@@ -329,7 +334,7 @@ static int screen(struct judge *j, long *idx, long k)
         r->suite_flags |= LC_SUITE_SCREENED;
         r->screen_tests = k;
         r->screen_runs = r->measured;
-        j->final[idx[i]] = 1;
+        j->final[idx[i]] = FINAL;
     }
     return 1;
 }
@@ -559,7 +564,7 @@ static void died(struct judge *j, long i, int st, const char *what)
         return;
     lc_result_fail(r, LC_VERDICT_CRASH, LC_PHASE_RUN,
                    "the process %s died of signal %d", what, -st);
-    j->final[i] = 1;
+    j->final[i] = FINAL;
 }
 
 static bool ask_confirmation(struct judge *j, long i);
@@ -671,7 +676,7 @@ static long first_run(struct judge *j)
         r->phase =
             r->verdict == LC_VERDICT_ERROR ? LC_PHASE_RUN : LC_PHASE_NONE;
         snprintf(r->message, sizeof(r->message), "%s", text);
-        j->final[i] = 1;
+        j->final[i] = FINAL;
     }
     Py_DECREF(st);
     return k;
@@ -723,7 +728,7 @@ static void fail_rest(struct judge *j, enum lc_verdict v, enum lc_phase phase,
         if (j->final[i])
             continue;
         lc_result_fail(&j->res[i], v, phase, "%s", msg);
-        j->final[i] = 1;
+        j->final[i] = FINAL;
     }
     flush(j);
 }
@@ -847,7 +852,7 @@ static int judge_slice(struct judge *j, long *unused, long k0);
  * status as in_child() returns it. */
 static int serve_slice(struct judge *j)
 {
-    int ask[2], answer[2], st = 0;
+    int ask[2], answer[2];
     pid_t pid;
     long i;
 
@@ -884,14 +889,7 @@ static int serve_slice(struct judge *j)
     }
     close(ask[0]);
     close(answer[1]);
-    if (pid < 0)
-        return judge_slice(j, NULL, 0);
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -SIGKILL;
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    return WIFSIGNALED(st) ? -WTERMSIG(st) : -SIGKILL;
+    return pid < 0 ? judge_slice(j, NULL, 0) : child_status(pid);
 }
 
 /* The first run and the judgements, in a child when the worker may fork

@@ -201,10 +201,9 @@ static void leave_place(const char *dir)
     rmdir(dir);
 }
 
-/* -j2: a span's leak is explained in the free slot while the span goes
- * on (the fake span answers t1 only once t0's pass has come, or after 5
- * s): its explain pass does not wait for the whole span. */
-Test(runner, a_leak_is_explained_while_its_span_goes_on)
+/* The span of three of the fake's KIND:DIR mode, -j2 with explain
+ * passes; its folder made before and removed after the run. */
+static void run_span_on_two_slots(const char *kind)
 {
     struct lc_runner_opts o = {.jobs = 2,
                                .self_exe = LC_FAKE_WORKER,
@@ -215,14 +214,22 @@ Test(runner, a_leak_is_explained_while_its_span_goes_on)
     char dir[512], mode[sizeof(cases[0].path)];
     int rc;
 
-    meeting_place("early", dir, sizeof(dir), mode, sizeof(mode));
+    meeting_place(kind, dir, sizeof(dir), mode, sizeof(mode));
     ndone = 0;
     span_of_three(mode);
     cases[0].timeout_s = 10;
     rc = lc_runner_run(cases, results, 3, &o);
-    leave_place(dir);
+    leave_place(dir); /* before asserting */
     cr_assert_eq(rc, 0);
     cr_assert_eq(ndone, 3);
+}
+
+/* -j2: a span's leak is explained in the free slot while the span goes
+ * on (the fake span answers t1 only once t0's pass has come, or after 5
+ * s): its explain pass does not wait for the whole span. */
+Test(runner, a_leak_is_explained_while_its_span_goes_on)
+{
+    run_span_on_two_slots("early");
     cr_assert_str_eq(results[1].message, "t0 explained meanwhile");
     for (int i = 0; i < 3; i += 2) {
         cr_assert_eq(results[i].verdict, LC_VERDICT_LEAK, "t%d", i);
@@ -236,22 +243,7 @@ Test(runner, a_leak_is_explained_while_its_span_goes_on)
  * each slot (the fake passes wait for each other, tests/fake). */
 Test(runner, the_leaks_of_a_span_are_explained_on_every_slot)
 {
-    struct lc_runner_opts o = {.jobs = 2,
-                               .self_exe = LC_FAKE_WORKER,
-                               .explain = LC_EXPLAIN_LEAKS,
-                               .explain_timeout_s = 10,
-                               .make_job = span_job,
-                               .on_done = note_done};
-    char dir[512], mode[sizeof(cases[0].path)];
-    int rc;
-
-    meeting_place("meet", dir, sizeof(dir), mode, sizeof(mode));
-    ndone = 0;
-    span_of_three(mode);
-    rc = lc_runner_run(cases, results, 3, &o);
-    leave_place(dir); /* before asserting */
-    cr_assert_eq(rc, 0);
-    cr_assert_eq(ndone, 3);
+    run_span_on_two_slots("meet");
     for (int i = 0; i < 3; i += 2) {
         cr_assert_eq(results[i].verdict, LC_VERDICT_LEAK, "t%d", i);
         cr_assert_str_eq(results[i].explain_text, "met", "t%d", i);

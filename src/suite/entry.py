@@ -10,11 +10,11 @@ and called from src/suite/suite.c, in a worker:
 kind is "unittest" or "pytest"; argv the command's operands and selection
 options (see src/cmd/suitecmd.c). A Session (unittest_session.py,
 pytest_session.py) imports the tests once, keeps their module and class
-fixtures up as a plain run does, and makes callables that run a chosen set of its tests
-once each, raising TestFailed on the first failure; the C side calls them
-between its readings. Each call is one plain run of those tests, and leaves
-the frameworks' records as one plain run leaves them (issue 22). A Session
-also answers:
+fixtures up as a plain run does, and makes callables that run a chosen set
+of its tests once each, raising TestFailed on the first failure; the C side
+calls them between its readings. Each call is one plain run of those tests,
+and leaves the frameworks' records as one plain run leaves them (issue 22).
+A Session also answers:
 
     first_run()          each test once: [(status, text)]
     first_alone(i)       test i once, for a judgement alone: None or failure

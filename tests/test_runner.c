@@ -183,6 +183,7 @@ static void meeting_place(const char *kind, char *dir, size_t dirlen,
 {
     const char *tmp = getenv("TMPDIR");
 
+    /* mkdtemp's template: it replaces the six X */
     snprintf(dir, dirlen, "%s/leakcheck-test-meet-XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
     cr_assert(mkdtemp(dir));

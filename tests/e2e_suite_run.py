@@ -16,7 +16,10 @@ GROUP:
   full_slice  the largest slice one worker takes (LC_SUITE_SLICE_MAX
             trivial tests, -j1) answers for every test, both suite kinds;
   fill      a group whose screen grows in its first window only is clean
-            by its screen, all its tests screened together.
+            by its screen, all its tests screened together;
+  band      a group whose level moves within a band (rising at the end of
+            every window, never above the window before's highest) is
+            clean by its screen's second window.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -277,9 +280,29 @@ def test_fill():
                for k, c in cases.items()}))
 
 
+def test_band():
+    fixture = os.path.join(REPO, SUITE, "test_screen_band.py")
+    if not os.path.isfile(fixture):
+        raise SystemExit("fixture missing: %s" % fixture)
+    rc, cases = run_json(SUITE + "/test_screen_band.py", "-j1")
+    check(rc == 0 and len(cases) == 3 and
+          all(c["verdict"] == "clean" for c in cases.values()),
+          "three clean tests", "status %d, %s" % (rc, {
+              k: c["verdict"] for k, c in cases.items()}))
+    # first run, 2 warm-up, two windows of 10: the second window is clean
+    # by staying under the first's highest level (three windows and a
+    # drill-down when each window must end flat)
+    check(all(c.get("screened") and c.get("screen_tests") == 3 and
+              c["iterations"] == 23 for c in cases.values()),
+          "all three clean by their group's second window, none judged "
+          "alone", str({k: (c.get("screened"), c.get("screen_tests"),
+                            c["iterations"]) for k, c in cases.items()}))
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
           "progress": test_progress, "budget": test_budget,
-          "full_slice": test_full_slice, "fill": test_fill}
+          "full_slice": test_full_slice, "fill": test_fill,
+          "band": test_band}
 
 if __name__ == "__main__":
     need_suite()

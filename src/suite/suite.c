@@ -259,10 +259,10 @@ static int in_child(struct judge *j, int (*fn)(struct judge *, long *, long),
     return pid < 0 ? fn(j, idx, k) : child_status(pid);
 }
 
-/* A screen passes when every signal was flat at its end and no signal
- * ends above where it began by more than its noise floor: one step
- * anywhere in the runs (a sparse leak) sends the group down a level. */
-static bool screen_clean(const struct lc_plan *p)
+/* A screen's first window passes when every signal was flat at its end
+ * and no signal ends above where it began by more than its noise floor:
+ * one step anywhere in the runs (a sparse leak) sends the group on. */
+static bool first_window_clean(const struct lc_plan *p)
 {
     long span;
 
@@ -277,6 +277,46 @@ static bool screen_clean(const struct lc_plan *p)
             return false;
     }
     return true;
+}
+
+/* The highest level of each signal over p's readings, into top. */
+static void window_top(const struct lc_plan *p, int64_t *top)
+{
+    for (int s = 0; s < p->o.nsignals; s++) {
+        const int64_t *lv = p->levels + (size_t)s * p->cap;
+
+        top[s] = lv[0];
+        for (size_t i = 1; i < p->n; i++)
+            if (lv[i] > top[s])
+                top[s] = lv[i];
+    }
+}
+
+/* A later window passes when no signal rose above the highest level it
+ * held in the window before (by more than its noise floor): growth that
+ * keeps going, at one step in 10 runs or more, sets a new high in every
+ * window, where a level moving within a band does not (a cache at its
+ * bound rehashing its table moves py_bytes by kilobytes, up and down,
+ * with no new block). prev: the window before's tops; updated to these. */
+static bool later_window_clean(const struct lc_plan *p, int64_t *prev)
+{
+    int64_t top[LC_PLAN_SIGNALS_MAX];
+    long span;
+    /* all its runs: FLAT or BOUND, not stopped by time */
+    bool clean = p->done && !p->leak && p->n >= 2 &&
+                 (p->reason == LC_PLAN_FLAT || p->reason == LC_PLAN_BOUND);
+
+    if (p->n < 1)
+        return false;
+    span = p->t[p->n - 1] - p->t[0];
+    window_top(p, top);
+    for (int s = 0; s < p->o.nsignals; s++) {
+        if (p->o.sig[s].decides &&
+            (double)(top[s] - prev[s]) > p->o.sig[s].min_rate * span)
+            clean = false;
+        prev[s] = top[s];
+    }
+    return clean;
 }
 
 /* Send every complete result from the first unsent one on; while j->hold,
@@ -306,22 +346,29 @@ static int screen(struct judge *j, long *idx, long k)
     struct lc_plan_opts po;
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
+    int64_t top[LC_PLAN_SIGNALS_MAX];
+    bool clean = false;
     int rc;
 
     if (!fn)
         return lc_embed_take_error(msg, sizeof(msg)), 0;
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
-    po.sparse_to_end = true; /* only FLAT is used, exact when sparse */
+    po.sparse_to_end = true; /* exact at the ends, which read every signal */
     for (int w = 0;; w++) {
         rc = measure(j, fn, w ? 0 : LC_SUITE_SCREEN_WARMUP, &po,
                      j->c->time_s * (double)k, &cc);
-        if (rc != 0 || screen_clean(&j->m.plan) ||
-            w == LC_SUITE_SCREEN_EXTENSIONS)
+        if (rc != 0)
             break;
+        clean = w ? later_window_clean(&j->m.plan, top)
+                  : first_window_clean(&j->m.plan);
+        if (clean || w == LC_SUITE_SCREEN_EXTENSIONS)
+            break;
+        if (w == 0)
+            window_top(&j->m.plan, top);
     }
     Py_DECREF(fn);
-    if (rc != 0 || !screen_clean(&j->m.plan))
+    if (rc != 0 || !clean)
         return 0;
     el = (lc_clock_now() - t0) / (double)k;
     for (long i = 0; i < k; i++) {

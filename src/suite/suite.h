@@ -83,7 +83,11 @@
  * warm, for up to LC_SUITE_SCREEN_EXTENSIONS more windows of as many runs,
  * and is clean when one of them is: growth that stops within them is a
  * fill, not a leak (every leak keeps growing in each window), and costs
- * no drill-down. CPython 3.11 moves py_bytes by one step of +2.4 kB at the
+ * no drill-down. A later window is clean when no signal rises above its
+ * highest level in the window before: a leak of one step in 10 runs sets
+ * a new high in every window; a cache at its bound rehashing its table
+ * moves py_bytes by kilobytes up and down (test_typing, more-itertools),
+ * and an exact end-to-end flatness sent such groups down as if growing. CPython 3.11 moves py_bytes by one step of +2.4 kB at the
  * ninth run of some groups of more-itertools' tests (blocks flat): a
  * warm-up of 8 used to absorb it, at 8 runs of every group; 2 and a
  * second window cost less over the suites of doc/performance.md. */

@@ -279,44 +279,52 @@ static bool first_window_clean(const struct lc_plan *p)
     return true;
 }
 
-/* The highest level of each signal over p's readings, into top. */
-static void window_top(const struct lc_plan *p, int64_t *top)
+/* Whether reading i of p rose above reading r (r < i) in a deciding
+ * signal, by more than its noise floor over the runs between. */
+static bool rose_above(const struct lc_plan *p, size_t r, size_t i)
 {
     for (int s = 0; s < p->o.nsignals; s++) {
         const int64_t *lv = p->levels + (size_t)s * p->cap;
 
-        top[s] = lv[0];
-        for (size_t i = 1; i < p->n; i++)
-            if (lv[i] > top[s])
-                top[s] = lv[i];
+        if (p->o.sig[s].decides &&
+            (double)(lv[i] - lv[r]) >
+                p->o.sig[s].min_rate * (double)(p->t[i] - p->t[r]))
+            return true;
     }
+    return false;
 }
 
-/* A later window passes when no signal rose above the highest level it
- * held in the window before (by more than its noise floor): growth that
- * keeps going, at one step in 10 runs or more, sets a new high in every
- * window, where a level moving within a band does not (a cache at its
- * bound rehashing its table moves py_bytes by kilobytes, up and down,
- * with no new block). prev: the window before's tops; updated to these. */
-static bool later_window_clean(const struct lc_plan *p, int64_t *prev)
+/* The tail of p's readings since the last rise (a reading above the one
+ * before it, beyond the noise floor): the levels the rise reached go into
+ * top; the runs after it (0 when the last reading rose) are returned. */
+static long clean_tail(const struct lc_plan *p, int64_t *top)
 {
-    int64_t top[LC_PLAN_SIGNALS_MAX];
-    long span;
-    /* all its runs: FLAT or BOUND, not stopped by time */
-    bool clean = p->done && !p->leak && p->n >= 2 &&
-                 (p->reason == LC_PLAN_FLAT || p->reason == LC_PLAN_BOUND);
+    size_t r = 0;
 
-    if (p->n < 1)
-        return false;
-    span = p->t[p->n - 1] - p->t[0];
-    window_top(p, top);
-    for (int s = 0; s < p->o.nsignals; s++) {
-        if (p->o.sig[s].decides &&
-            (double)(top[s] - prev[s]) > p->o.sig[s].min_rate * span)
-            clean = false;
-        prev[s] = top[s];
-    }
-    return clean;
+    for (size_t i = 1; i < p->n; i++)
+        if (rose_above(p, i - 1, i))
+            r = i;
+    for (int s = 0; s < p->o.nsignals; s++)
+        top[s] = p->levels[(size_t)s * p->cap + r];
+    return p->t[p->n - 1] - p->t[r];
+}
+
+/* Whether p, run right after a clean tail of have runs whose levels are
+ * top, keeps it going: it ran all its runs and no reading rose above top
+ * (by more than the noise floor over the runs since the tail began). */
+static bool tail_goes_on(const struct lc_plan *p, const int64_t *top,
+                         long have)
+{
+    if (!p->done || p->leak || p->n < 2 ||
+        (p->reason != LC_PLAN_FLAT && p->reason != LC_PLAN_BOUND))
+        return false; /* a leak at once, or stopped by time */
+    for (size_t i = 0; i < p->n; i++)
+        for (int s = 0; s < p->o.nsignals; s++)
+            if (p->o.sig[s].decides &&
+                (double)(p->levels[(size_t)s * p->cap + i] - top[s]) >
+                    p->o.sig[s].min_rate * (double)(have + p->t[i]))
+                return false;
+    return true;
 }
 
 /* Send every complete result from the first unsent one on; while j->hold,
@@ -347,7 +355,8 @@ static int screen(struct judge *j, long *idx, long k)
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
     int64_t top[LC_PLAN_SIGNALS_MAX];
-    bool clean = false;
+    long have = 0, runs = LC_SUITE_SCREEN_RUNS;
+    bool clean;
     int rc;
 
     if (!fn)
@@ -355,17 +364,26 @@ static int screen(struct judge *j, long *idx, long k)
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
     po.sparse_to_end = true; /* exact at the ends, which read every signal */
-    for (int w = 0;; w++) {
-        rc = measure(j, fn, w ? 0 : LC_SUITE_SCREEN_WARMUP, &po,
-                     j->c->time_s * (double)k, &cc);
-        if (rc != 0)
-            break;
-        clean = w ? later_window_clean(&j->m.plan, top)
-                  : first_window_clean(&j->m.plan);
-        if (clean || w == LC_SUITE_SCREEN_EXTENSIONS)
-            break;
-        if (w == 0)
-            window_top(&j->m.plan, top);
+    rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
+                 &cc);
+    clean = rc == 0 && first_window_clean(&j->m.plan);
+    if (rc == 0 && !clean)
+        have = clean_tail(&j->m.plan, top);
+    /* Not clean: go on, as warm, until the runs since the last rise make a
+     * window, within the extensions' runs. */
+    while (rc == 0 && !clean &&
+           runs < LC_SUITE_SCREEN_RUNS * (1 + LC_SUITE_SCREEN_EXTENSIONS)) {
+        long more = LC_SUITE_SCREEN_RUNS - have;
+
+        lc_plan_opts_default(&po, more, j->c->signals);
+        po.min_clean = more;
+        po.sparse_to_end = true;
+        rc = measure(j, fn, 0, &po, j->c->time_s * (double)k, &cc);
+        runs += more;
+        if (rc == 0 && tail_goes_on(&j->m.plan, top, have))
+            clean = true;
+        else if (rc == 0)
+            have = clean_tail(&j->m.plan, top);
     }
     Py_DECREF(fn);
     if (rc != 0 || !clean)
@@ -380,7 +398,10 @@ static int screen(struct judge *j, long *idx, long k)
         r->elapsed_s += el;
         r->suite_flags |= LC_SUITE_SCREENED;
         r->screen_tests = k;
-        r->screen_runs = r->measured;
+        /* what it rests on: a window of runs with no rise */
+        r->reason = LC_PLAN_FLAT;
+        r->measured = LC_SUITE_SCREEN_RUNS;
+        r->screen_runs = LC_SUITE_SCREEN_RUNS;
         j->final[idx[i]] = FINAL;
     }
     return 1;

@@ -22,10 +22,10 @@
  *
  * Judging drills down. After the first run, the tests of the slice are
  * run together as one iteration of a short screen (LC_SUITE_SCREEN_RUNS
- * readings after LC_SUITE_SCREEN_WARMUP, and as many again up to
- * LC_SUITE_SCREEN_EXTENSIONS times while it is not clean): when every
- * signal stays flat over one such window and no exact signal ends above
- * where the window began, each test is clean "screened with its group".
+ * readings after LC_SUITE_SCREEN_WARMUP, going on while it is not clean,
+ * below): when every signal stays flat over the first window and no exact
+ * signal ends above where it began, or 10 runs after a rise never go
+ * above it, each test is clean "screened with its group".
  * Otherwise the same is tried per class (unittest) or
  * parent node (pytest), and what is still not clearly clean gets the whole
  * adaptive plan (plan.h) alone, with its own time bound: a test's budget
@@ -80,17 +80,15 @@
  * first run, which warms up too), and measured iterations. 10 measured
  * runs see any leak that comes once every 10 runs whatever its phase (the
  * whole plan's own reach at H=64). A screen that is not clean goes on, as
- * warm, for up to LC_SUITE_SCREEN_EXTENSIONS more windows of as many runs,
- * and is clean when one of them is: growth that stops within them is a
- * fill, not a leak (every leak keeps growing in each window), and costs
- * no drill-down. A later window is clean when no signal rises above its
- * highest level in the window before: a leak of one step in 10 runs sets
- * a new high in every window; a cache at its bound rehashing its table
- * moves py_bytes by kilobytes up and down (test_typing, more-itertools),
- * and an exact end-to-end flatness sent such groups down as if growing. CPython 3.11 moves py_bytes by one step of +2.4 kB at the
- * ninth run of some groups of more-itertools' tests (blocks flat): a
- * warm-up of 8 used to absorb it, at 8 runs of every group; 2 and a
- * second window cost less over the suites of doc/performance.md. */
+ * warm, for up to LC_SUITE_SCREEN_EXTENSIONS more windows' worth of runs:
+ * growth that stops within them is a fill, not a leak (every leak keeps
+ * growing), and costs no drill-down. After the first window the screen
+ * goes on from its last rise (a reading above the one before it): it is clean once 10 runs in a
+ * row never went above the level that rise reached. A leak of one step
+ * in 10 runs or more rises within every such 10; a cache at its bound
+ * rehashing its table moves py_bytes by kilobytes up and down
+ * (test_typing, more-itertools), and used to cost whole new windows, each
+ * of which had to end flat, and then a drill-down. */
 #define LC_SUITE_SCREEN_WARMUP 2
 #define LC_SUITE_SCREEN_RUNS 10
 #define LC_SUITE_SCREEN_EXTENSIONS 2

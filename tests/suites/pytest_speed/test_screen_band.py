@@ -1,10 +1,10 @@
-"""A group whose py_bytes moves within a band (suite.c,
-later_window_clean): test_toggles_a_buffer keeps one bytearray, 4 kB
-on 3 calls in 10 and 16 bytes on the others, with no new block. Each
-window of the screen (after the first run and 2 warm-up runs, 10 runs a
-window) ends on 3 runs 4 kB above its middle, as a rise, but never above
-the highest level of the window before: the group is clean by its
-screen's second window, screened together, with no drill-down."""
+"""A group whose py_bytes moves within a band (suite.c, screen):
+test_toggles_a_buffer keeps one bytearray, 4 kB on 3 calls in 10 and 16
+bytes on the others, with no new block. The screen's first window (after
+the first run and 2 warm-up runs) ends on 3 runs 4 kB above its middle,
+a rise; the 8 runs after that rise never go above where it reached, so
+the group is clean by its screen, screened together, with no drill-down
+(each window of 10 runs ending flat, it was drilled down before)."""
 
 _buf = bytearray()
 _calls = [0]

@@ -143,12 +143,17 @@ def take_before(module, depth, refs=False):
 
 
 def own_before(st, own):
-    """Register the state and every container reachable from it (the
-    snapshot included), so the census does not count explain's own
-    objects."""
+    """Register the state and every tracked container reachable from it
+    (the snapshot included), so the census does not count explain's own
+    objects. Untracked ones (a tuple or dict of atoms) are not walked:
+    they hold no tracked object, and the census finds untracked objects
+    through the tracked ones that are not explain's, never by own ids
+    (walking the 4,880 tuples of a pytest process's native entry points
+    while tracemalloc traces took 0.39 s of its pass)."""
     walk = (dict, list, tuple, Before, tracemalloc.Snapshot,
             getattr(tracemalloc, "_Traces", tracemalloc.Snapshot))
     ids = own.ids
+    is_tracked = gc.is_tracked
     stack = [st]
     while stack:
         o = stack.pop()
@@ -158,7 +163,8 @@ def own_before(st, own):
         if type(o) is set or type(o) is frozenset:
             continue
         for r in gc.get_referents(o):
-            if safe.is_one_of(type(r), walk) or type(r) is set:
+            if is_tracked(r) and (safe.is_one_of(type(r), walk) or
+                                  type(r) is set):
                 stack.append(r)
 
 

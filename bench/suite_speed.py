@@ -9,7 +9,8 @@ PART:
   upstream SUITES   the upstream tests of Debian-packaged libraries, fetched
                     into SUITES at the installed version (never committed):
                     SUITES/msgpack/test, ujson/tests, multidict/tests,
-                    ijson/test, more-itertools/tests (the ones present);
+                    ijson/test, more-itertools/tests, kiwisolver/py/tests,
+                    pyrsistent/tests (the ones present);
                     plain `/usr/bin/python3.11 -m pytest` against `leakcheck pytest
                     -j2`, run against the installed package
   trivial           a file of 300 trivial tests: milliseconds of leakcheck
@@ -33,6 +34,7 @@ also counts the tests whose verdict is not clean or leak and the errors
 leakcheck has that plain pytest does not.
 """
 import argparse
+import glob
 import json
 import os
 import resource
@@ -50,7 +52,23 @@ UPSTREAM = [  # (name, folder under SUITES, tests folder, C extension)
     ("multidict 6.0.4", "multidict", "tests", True),
     ("ijson 3.2.0", "ijson", "test", True),
     ("more-itertools 8.10.0", "more-itertools", "tests", False),
+    ("kiwisolver 1.4.4", "kiwisolver", "py/tests", True),
+    # its hypothesis_vector_test.py needs python3-hypothesis, not installed
+    ("pyrsistent 0.18.1", "pyrsistent", "tests/*_test.py "
+     "-hypothesis_vector_test.py", True),
 ]
+
+
+def test_args(where, tests):
+    """The paths a suite's tests are given as: its folder, or a pattern of
+    files under where, less the files named after a "-"."""
+    words = tests.split()
+    if "*" not in words[0]:
+        return words
+    drop = {w[1:] for w in words[1:] if w.startswith("-")}
+    return sorted(os.path.relpath(f, where)
+                  for f in glob.glob(os.path.join(where, words[0]))
+                  if os.path.basename(f) not in drop)
 CPYTHON = ["test_typing", "test_zoneinfo", "test_struct", "test_json",
            "test_bisect", "test_colorsys", "test_heapq", "test_textwrap",
            "test_fnmatch", "test_operator", "test_base64", "test_difflib"]
@@ -73,13 +91,13 @@ def med(xs):
 
 
 def leakcheck_pytest(prog, where, tests, jobs, out):
-    return timed([prog, "pytest", tests, "-j%d" % jobs, "-q", "--format",
-                  "json", "-o", out], where)
+    return timed([prog, "pytest", *test_args(where, tests), "-j%d" % jobs,
+                  "-q", "--format", "json", "-o", out], where)
 
 
 def plain_pytest(where, tests):
-    return timed([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests],
-                 where)
+    return timed([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                  *test_args(where, tests)], where)
 
 
 def verdicts(path):
@@ -109,7 +127,8 @@ def upstream_row(a, name, ext, where, tests):
         out = os.path.join(tmp, "r.json")
         for _ in range(a.pairs):
             w, c, plain = timed([PY, "-m", "pytest", "-q", "-rfE", "-p",
-                                 "no:cacheprovider", tests], where)
+                                 "no:cacheprovider",
+                                 *test_args(where, tests)], where)
             pw.append(w)
             pc.append(c)
             w, c, _ = leakcheck_pytest(a.prog, where, tests, 2, out)
@@ -153,7 +172,8 @@ def part_upstream(a):
         where = os.path.join(a.suites, folder)
         if a.only and folder not in a.only:
             continue
-        if not os.path.isdir(os.path.join(where, tests)):
+        if not test_args(where, tests) or not os.path.exists(
+                os.path.join(where, test_args(where, tests)[0])):
             print("%-22s not fetched into %s: skipped" % (name, where))
             continue
         upstream_row(a, name, ext, where, tests)

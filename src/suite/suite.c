@@ -371,7 +371,7 @@ static int screen(struct judge *j, long *idx, long k)
         have = clean_tail(&j->m.plan, top);
     /* Not clean: go on, as warm, until the runs since the last rise make a
      * window, within the extensions' runs. */
-    while (rc == 0 && !clean &&
+    while (rc == 0 && !clean && have < LC_SUITE_SCREEN_RUNS &&
            runs < LC_SUITE_SCREEN_RUNS * (1 + LC_SUITE_SCREEN_EXTENSIONS)) {
         long more = LC_SUITE_SCREEN_RUNS - have;
 
@@ -385,6 +385,7 @@ static int screen(struct judge *j, long *idx, long k)
         else if (rc == 0)
             have = clean_tail(&j->m.plan, top);
     }
+    clean = clean || (rc == 0 && have >= LC_SUITE_SCREEN_RUNS);
     Py_DECREF(fn);
     if (rc != 0 || !clean)
         return 0;

@@ -83,10 +83,10 @@
  * warm, for up to LC_SUITE_SCREEN_EXTENSIONS more windows' worth of runs:
  * growth that stops within them is a fill, not a leak (every leak keeps
  * growing), and costs no drill-down. After the first window the screen
- * goes on from its last rise (a reading above the one before it): it is clean once 10 runs in a
- * row never went above the level that rise reached. A leak of one step
- * in 10 runs or more rises within every such 10; a cache at its bound
- * rehashing its table moves py_bytes by kilobytes up and down
+ * goes on from its last rise (a reading above the one before it): it is clean
+ * once 10 runs in a row never went above the level that rise reached. A leak
+ * of one step in 10 runs or more rises within every such 10; a cache at its
+ * bound rehashing its table moves py_bytes by kilobytes up and down
  * (test_typing, more-itertools), and used to cost whole new windows, each
  * of which had to end flat, and then a drill-down. */
 #define LC_SUITE_SCREEN_WARMUP 2

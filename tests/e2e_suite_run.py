@@ -264,31 +264,35 @@ def test_full_slice():
                                           if cases else p.stderr)[:400]))
 
 
-def test_fill():
-    fixture = os.path.join(REPO, SUITE, "test_screen_fill.py")
+def three_clean(name):
+    """Run SUITE/name (three tests, -j1): all three clean, or a failure
+    checked. Their cases by name."""
+    fixture = os.path.join(REPO, SUITE, name)
     if not os.path.isfile(fixture):
         raise SystemExit("fixture missing: %s" % fixture)
-    rc, cases = run_json(SUITE + "/test_screen_fill.py", "-j1")
+    rc, cases = run_json(SUITE + "/" + name, "-j1")
     check(rc == 0 and len(cases) == 3 and
           all(c["verdict"] == "clean" for c in cases.values()),
           "three clean tests", "status %d, %s" % (rc, {
               k: c["verdict"] for k, c in cases.items()}))
+    return cases
+
+
+def screened(cases):
+    return str({k: (c.get("screened"), c.get("screen_tests"), c["iterations"])
+                for k, c in cases.items()})
+
+
+def test_fill():
+    cases = three_clean("test_screen_fill.py")
     check(all(c.get("screened") and c.get("screen_tests") == 3
               for c in cases.values()),
           "all three clean by their group's screen, none judged alone",
-          str({k: (c.get("screened"), c.get("screen_tests"), c["iterations"])
-               for k, c in cases.items()}))
+          screened(cases))
 
 
 def test_band():
-    fixture = os.path.join(REPO, SUITE, "test_screen_band.py")
-    if not os.path.isfile(fixture):
-        raise SystemExit("fixture missing: %s" % fixture)
-    rc, cases = run_json(SUITE + "/test_screen_band.py", "-j1")
-    check(rc == 0 and len(cases) == 3 and
-          all(c["verdict"] == "clean" for c in cases.values()),
-          "three clean tests", "status %d, %s" % (rc, {
-              k: c["verdict"] for k, c in cases.items()}))
+    cases = three_clean("test_screen_band.py")
     # first run, 2 warm-up, a window of 10 that rose at its 8th run, then
     # 8 runs that stay at or under where that rise reached: 10 runs in a
     # row with no rise (three windows of 10 and a drill-down into tests
@@ -296,9 +300,7 @@ def test_band():
     check(all(c.get("screened") and c.get("screen_tests") == 3 and
               c["iterations"] == 1 + 2 + 10 + 8 for c in cases.values()),
           "all three clean by their group's screen, 8 runs after its "
-          "first window, none judged alone",
-          str({k: (c.get("screened"), c.get("screen_tests"),
-                   c["iterations"]) for k, c in cases.items()}))
+          "first window, none judged alone", screened(cases))
 
 
 GROUPS = {"certain": test_certain, "slices": test_slices,

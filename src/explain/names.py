@@ -227,8 +227,9 @@ def _function_index(fn):
 
 
 # The fields that hold statements (a def or class is one; an expression
-# holds none): walking these alone, not every node, was 0.3 s of a pytest
-# test's explain pass (20 files of pytest and pluggy).
+# holds none): walking these alone, not every node, gives the same index
+# (the 1,727 files of the stdlib and _pytest, compared) in about two
+# thirds of the time, parsing included.
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 

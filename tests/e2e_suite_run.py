@@ -11,6 +11,8 @@ GROUP:
   budget    --budget spent: every slice is still screened, every test
             still gets a verdict; one judged on the short plan says so
             (over_budget) and rests on the iterations its strength names;
+            no explain pass starts once it is spent, and a leak found
+            then says so; with budget left, a leak is explained;
   progress  on a terminal, a progress line counts tests done of all, leaks
             so far and the time left; with stderr not a terminal, none;
   full_slice  the largest slice one worker takes (LC_SUITE_SLICE_MAX
@@ -215,6 +217,24 @@ def test_budget():
     check(m and (int(m.group(1)), int(m.group(2))) == (short + 1, screened),
           "the counts are the report's", "%s: %d short, %d screened" %
           (m and m.group(0), short + 1, screened))
+    # the budget bounds the explain passes too: none starts once spent
+    why = ("explanation not started: --budget was spent (leakcheck "
+           "explain ID explains one test alone)")
+    check(leak.get("explanation") == {"error": why} and
+          leak.get("explanation_text") == why and
+          ", 1 leak not explained, in " in err,
+          "the leak found after the budget was spent is not explained, "
+          "and the run says so", "%s\n%s" % (str(leak)[:600], err))
+    p = subprocess.run([LEAKCHECK, "pytest", SUITE + "/test_speed.py", "-k",
+                        "keeps_one", "--budget", "10m", "-q", "--format",
+                        "json", *TIME], cwd=REPO, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=900)
+    err = p.stderr.decode("utf-8", "replace")
+    leak = json.loads(p.stdout)["cases"][0]
+    check(leak.get("verdict") == "leak" and leak.get("explanation") and
+          ", 0 leaks not explained, in " in err,
+          "with budget left, the leak is explained",
+          "%s\n%s" % (str(leak)[:400], err))
     for bad in ("10x", "0", "-5m", "m"):
         p = subprocess.run([LEAKCHECK, "pytest", SUITE, "--budget", bad],
                            cwd=REPO, stdin=subprocess.DEVNULL,

@@ -370,6 +370,9 @@ static int runner_opts(struct suite_run *sr, struct lc_runner_opts *ro,
     ro->on_start = on_start;
     ro->on_done = on_done;
     ro->ctx = sr;
+    /* --budget bounds the explain passes too: none starts once it is
+     * spent (the verdicts of the slices started go on) */
+    ro->explain_until = sr->budget_s > 0 ? sr->start + sr->budget_s : 0;
     return lc_run_explain_opts(
         sr->a, sr->collecting ? LC_EXPLAIN_NONE : sr->explain, ro);
 }
@@ -585,18 +588,21 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
  * because it was spent, and how many rest on a group's screen only. */
 static void budget_note(const struct suite_run *sr)
 {
-    size_t over = 0, screened = 0;
+    size_t over = 0, screened = 0, unexplained = 0;
 
     for (size_t i = 0; i < sr->n; i++) {
+        const char *why = sr->results[i].explain_text;
+
         over += (sr->results[i].suite_flags & LC_SUITE_OVER_BUDGET) != 0;
         screened += (sr->results[i].suite_flags & LC_SUITE_SCREENED) != 0;
+        unexplained += why && strcmp(why, LC_EXPLAIN_OVER_BUDGET) == 0;
     }
     fprintf(stderr,
             "leakcheck: --budget %.0f s: %zu test%s judged short once it was "
             "spent (\"over_budget\"), %zu clean by a group's screen only "
-            "(\"screened\"), in %.0f s\n",
-            sr->budget_s, over, over == 1 ? "" : "s", screened,
-            lc_clock_now() - sr->start);
+            "(\"screened\"), %zu leak%s not explained, in %.0f s\n",
+            sr->budget_s, over, over == 1 ? "" : "s", screened, unexplained,
+            unexplained == 1 ? "" : "s", lc_clock_now() - sr->start);
 }
 
 /* Phase 2: judge every test, a slice per worker, and report. */
@@ -781,12 +787,19 @@ out:
     return rc < 0 && collected > 0 && rc != -LC_EINPUT ? rc : rc;
 }
 
+/* --budget, the same for both kinds. */
+#define BUDGET_HELP                                                           \
+    "--budget DURATION (600, 90s, 10m, 1h) bounds the whole run: every\n"     \
+    "slice is still screened; a test judged alone once it is spent gets a\n"  \
+    "64-iteration plan (\"over_budget\"), and no explain pass starts.\n"
+
 /* Each suite kind's usage (job.h, LC_SUITE_KIND_MAP), before run's
  * options. */
 static const char *const usages[LC_SUITE_KIND_COUNT] = {
     [LC_SUITE_UNITTEST] =
         "usage: leakcheck unittest TARGET... [-k PATTERN] [-u RESOURCE,...]\n"
-        "                          [--regrtest-cleanup] [run's options]\n"
+        "                          [--regrtest-cleanup] [--budget DURATION]\n"
+        "                          [run's options]\n"
         "\n"
         "TARGET is a module (test.test_json, mypkg.tests.test_io), a test id, "
         "a\n"
@@ -804,11 +817,12 @@ static const char *const usages[LC_SUITE_KIND_COUNT] = {
         "judges each leak again with regrtest's cache clearing; one that "
         "goes\n"
         "away is labelled \"held by a cache that regrtest clears\".\n"
-        "--time is each test's own time bound (default 10 s).\n"
+        "--time is each test's own time bound (default 10 s).\n" BUDGET_HELP
         "\n",
     [LC_SUITE_PYTEST] =
         "usage: leakcheck pytest [PATH | NODEID ...] [-k EXPR] [-m MARKEXPR]\n"
-        "                        [--regrtest-cleanup] [run's options]\n"
+        "                        [--regrtest-cleanup] [--budget DURATION]\n"
+        "                        [run's options]\n"
         "\n"
         "Collect the items as pytest does (Debian's python3-pytest, inside "
         "the\n"
@@ -817,7 +831,7 @@ static const char *const usages[LC_SUITE_KIND_COUNT] = {
         "function-scoped fixtures are set up and torn down every repetition "
         "(a\n"
         "leak in one is the test's leak), module and session fixtures once.\n"
-        "--time is each test's own time bound (default 10 s).\n"
+        "--time is each test's own time bound (default 10 s).\n" BUDGET_HELP
         "\n",
 };
 

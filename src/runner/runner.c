@@ -582,15 +582,18 @@ static bool start_explain(struct run *rn, struct slot *sl)
 {
     while (rn->qlen > 0) {
         struct waiting w = rn->queue[rn->qfirst++];
+        bool spent =
+            rn->o->explain_until > 0 && lc_clock_now() >= rn->o->explain_until;
 
         rn->qlen--;
         sl->head = w.head;
-        if (start(rn, sl, w.k, LC_JOB_EXPLAIN) == 0) {
+        if (!spent && start(rn, sl, w.k, LC_JOB_EXPLAIN) == 0) {
             rn->running++;
             return true;
         }
         rn->results[w.k].explain_text =
-            strdup("explanation failed: cannot start a worker");
+            strdup(spent ? LC_EXPLAIN_OVER_BUDGET
+                         : "explanation failed: cannot start a worker");
         if (--rn->owed[w.head] == 0)
             done(rn, w.head);
     }

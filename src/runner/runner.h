@@ -47,6 +47,10 @@ struct lc_runner_opts {
     struct lc_explain_opts explain_opts; /* dot_path: a folder here, each
                                             case's DOT file goes in it */
     double explain_timeout_s;            /* wall time for one explain pass */
+    /* Clock time (clock.h) after which no explain pass starts: those
+     * waiting then get LC_EXPLAIN_OVER_BUDGET as their text (--budget);
+     * 0, none. */
+    double explain_until;
     /* Called as a job for case index is made, after its case is copied
      * in: a verdict job's kind may change, and any job's suite fields be
      * filled (suite.h; an explain job's, for the test it explains).
@@ -59,6 +63,12 @@ struct lc_runner_opts {
     void (*on_done)(void *ctx, size_t index);
     void *ctx;
 };
+
+/* The explain text of a leak whose pass had not started when
+ * explain_until passed. */
+#define LC_EXPLAIN_OVER_BUDGET                                                \
+    "explanation not started: --budget was spent (leakcheck explain ID "      \
+    "explains one test alone)"
 
 /* Run cases[0..n) into results[0..n). SIGINT, SIGTERM and SIGHUP stop
  * the run: every worker's tree is killed, the cases it ran and those never

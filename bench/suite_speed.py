@@ -57,6 +57,9 @@ UPSTREAM = [  # (name, folder under SUITES, tests folder, C extension)
     ("pyrsistent 0.18.1", "pyrsistent", "tests/*_test.py "
      "-hypothesis_vector_test.py", True),
 ]
+CPYTHON = ["test_typing", "test_zoneinfo", "test_struct", "test_json",
+           "test_bisect", "test_colorsys", "test_heapq", "test_textwrap",
+           "test_fnmatch", "test_operator", "test_base64", "test_difflib"]
 
 
 def test_args(where, tests):
@@ -69,9 +72,6 @@ def test_args(where, tests):
     return sorted(os.path.relpath(f, where)
                   for f in glob.glob(os.path.join(where, words[0]))
                   if os.path.basename(f) not in drop)
-CPYTHON = ["test_typing", "test_zoneinfo", "test_struct", "test_json",
-           "test_bisect", "test_colorsys", "test_heapq", "test_textwrap",
-           "test_fnmatch", "test_operator", "test_base64", "test_difflib"]
 
 
 def timed(cmd, cwd, env=None):

@@ -585,7 +585,8 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
 }
 
 /* After a run with --budget, on stderr: how many tests were judged short
- * because it was spent, and how many rest on a group's screen only. */
+ * because it was spent, how many rest on a group's screen only, and how
+ * many leaks got no explain pass because it was spent. */
 static void budget_note(const struct suite_run *sr)
 {
     size_t over = 0, screened = 0, unexplained = 0;

@@ -21,7 +21,9 @@ GROUP:
             by its screen, all its tests screened together;
   band      a group whose level moves within a band (rising at the end of
             every window of 10 runs, never above where it rose to) is
-            clean by its screen once 10 runs passed with no rise.
+            clean by its screen once 10 runs passed with no rise;
+  drop      a leak that climbs again after a drop, under the level it
+            dropped from, is not screened clean.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -323,10 +325,27 @@ def test_band():
           "first window, none judged alone", screened(cases))
 
 
+def test_drop():
+    fixture = os.path.join(REPO, SUITE, "test_screen_drop.py")
+    if not os.path.isfile(fixture):
+        raise SystemExit("fixture missing: %s" % fixture)
+    rc, cases = run_json(SUITE + "/test_screen_drop.py", "-j1",
+                         "--no-explain")
+    leak = cases.get("test_leaks_after_a_drop", {})
+    check(rc == 1 and leak.get("verdict") == "leak" and
+          leak.get("screened") is False,
+          "a leak that climbs again after a drop, under the first window's "
+          "top, is not screened clean: judged alone, a leak",
+          "status %d, %s" % (rc, str(leak)[:600]))
+    check(all(cases.get(k, {}).get("verdict") == "clean"
+              for k in ("test_e", "test_f")),
+          "its neighbours are clean", screened(cases))
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
           "progress": test_progress, "budget": test_budget,
           "full_slice": test_full_slice, "fill": test_fill,
-          "band": test_band}
+          "band": test_band, "drop": test_drop}
 
 if __name__ == "__main__":
     need_suite()

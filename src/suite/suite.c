@@ -309,21 +309,62 @@ static long clean_tail(const struct lc_plan *p, int64_t *top)
     return p->t[p->n - 1] - p->t[r];
 }
 
+/* The levels a screen's readings held so far, per signal (a screen
+ * takes at most 11 + 2 * 20 readings). */
+#define SEEN_MAX 64
+struct seen {
+    int64_t v[LC_PLAN_SIGNALS_MAX][SEEN_MAX];
+    int n;
+};
+
+static void note_levels(const struct lc_plan *p, struct seen *sn)
+{
+    for (size_t i = 0; i < p->n && sn->n < SEEN_MAX; i++, sn->n++)
+        for (int s = 0; s < p->o.nsignals; s++)
+            sn->v[s][sn->n] = p->levels[(size_t)s * p->cap + i];
+}
+
+/* Whether signal s held level v before reading i of p (in p, or in the
+ * screen's readings before it). */
+static bool held_before(const struct lc_plan *p, const struct seen *sn, int s,
+                        size_t i, int64_t v)
+{
+    for (int k = 0; k < sn->n; k++)
+        if (sn->v[s][k] == v)
+            return true;
+    for (size_t k = 0; k < i; k++)
+        if (p->levels[(size_t)s * p->cap + k] == v)
+            return true;
+    return false;
+}
+
 /* Whether p, run right after a clean tail of have runs whose levels are
- * top, keeps it going: it ran all its runs and no reading rose above top
- * (by more than the noise floor over the runs since the tail began). */
+ * top, keeps it going: it ran all its runs, no reading rose above top (by
+ * more than the noise floor over the runs since the tail began), and each
+ * rise under it went back to a level held before (a table resized back to
+ * a size it had): a leak climbing again after a drop passes through levels
+ * never held, and the drop does not hide it. */
 static bool tail_goes_on(const struct lc_plan *p, const int64_t *top,
-                         long have)
+                         long have, const struct seen *sn)
 {
     if (!p->done || p->leak || p->n < 2 ||
         (p->reason != LC_PLAN_FLAT && p->reason != LC_PLAN_BOUND))
         return false; /* a leak at once, or stopped by time */
     for (size_t i = 0; i < p->n; i++)
-        for (int s = 0; s < p->o.nsignals; s++)
-            if (p->o.sig[s].decides &&
-                (double)(p->levels[(size_t)s * p->cap + i] - top[s]) >
-                    p->o.sig[s].min_rate * (double)(have + p->t[i]))
+        for (int s = 0; s < p->o.nsignals; s++) {
+            const int64_t *lv = p->levels + (size_t)s * p->cap;
+            double floor = p->o.sig[s].min_rate;
+
+            if (!p->o.sig[s].decides)
+                continue;
+            if ((double)(lv[i] - top[s]) > floor * (double)(have + p->t[i]))
                 return false;
+            if (i > 0 &&
+                (double)(lv[i] - lv[i - 1]) >
+                    floor * (double)(p->t[i] - p->t[i - 1]) &&
+                !held_before(p, sn, s, i, lv[i]))
+                return false;
+        }
     return true;
 }
 
@@ -355,6 +396,7 @@ static int screen(struct judge *j, long *idx, long k)
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
     int64_t top[LC_PLAN_SIGNALS_MAX];
+    static struct seen sn; /* one screen at a time in a process */
     long have = 0, runs = LC_SUITE_SCREEN_RUNS;
     bool clean;
     int rc;
@@ -367,8 +409,11 @@ static int screen(struct judge *j, long *idx, long k)
     rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
                  &cc);
     clean = rc == 0 && first_window_clean(&j->m.plan);
-    if (rc == 0 && !clean)
+    sn.n = 0;
+    if (rc == 0 && !clean) {
         have = clean_tail(&j->m.plan, top);
+        note_levels(&j->m.plan, &sn);
+    }
     /* Not clean: go on, as warm, until the runs since the last rise make a
      * window, within the extensions' runs. */
     while (rc == 0 && !clean && have < LC_SUITE_SCREEN_RUNS &&
@@ -380,10 +425,11 @@ static int screen(struct judge *j, long *idx, long k)
         po.sparse_to_end = true;
         rc = measure(j, fn, 0, &po, j->c->time_s * (double)k, &cc);
         runs += more;
-        if (rc == 0 && tail_goes_on(&j->m.plan, top, have))
+        if (rc == 0 && tail_goes_on(&j->m.plan, top, have, &sn))
             clean = true;
         else if (rc == 0)
             have = clean_tail(&j->m.plan, top);
+        note_levels(&j->m.plan, &sn);
     }
     clean = clean || (rc == 0 && have >= LC_SUITE_SCREEN_RUNS);
     Py_DECREF(fn);

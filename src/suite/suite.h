@@ -25,7 +25,8 @@
  * readings after LC_SUITE_SCREEN_WARMUP, going on while it is not clean,
  * below): when every signal stays flat over the first window and no exact
  * signal ends above where it began, or 10 runs after a rise never go
- * above it, each test is clean "screened with its group".
+ * above it nor to a level not held before, each test is clean "screened
+ * with its group".
  * Otherwise the same is tried per class (unittest) or
  * parent node (pytest), and what is still not clearly clean gets the whole
  * adaptive plan (plan.h) alone, with its own time bound: a test's budget
@@ -84,11 +85,14 @@
  * growth that stops within them is a fill, not a leak (every leak keeps
  * growing), and costs no drill-down. After the first window the screen
  * goes on from its last rise (a reading above the one before it): it is clean
- * once 10 runs in a row never went above the level that rise reached. A leak
- * of one step in 10 runs or more rises within every such 10; a cache at its
+ * once 10 runs in a row never went above the level that rise reached, each
+ * rise in them back to a level held before. A leak of one step in 10 runs
+ * or more rises within every such 10 to a level never held, even under a
+ * drop (tests/suites/pytest_speed/test_screen_drop.py); a cache at its
  * bound rehashing its table moves py_bytes by kilobytes up and down
- * (test_typing, more-itertools), and used to cost whole new windows, each
- * of which had to end flat, and then a drill-down. */
+ * between the same levels (test_typing, more-itertools), and used to cost
+ * whole new windows, each of which had to end flat, and then a
+ * drill-down. */
 #define LC_SUITE_SCREEN_WARMUP 2
 #define LC_SUITE_SCREEN_RUNS 10
 #define LC_SUITE_SCREEN_EXTENSIONS 2

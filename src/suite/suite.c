@@ -309,8 +309,10 @@ static long clean_tail(const struct lc_plan *p, int64_t *top)
     return p->t[p->n - 1] - p->t[r];
 }
 
-/* The levels a screen's readings held so far, per signal (a screen
- * takes at most 11 + 2 * 20 readings). */
+/* The levels a screen's readings held so far, per signal: 11 readings,
+ * then under 30 runs more in at most 20 measures of one reading more than
+ * their runs, so fewer than SEEN_MAX (a level not noted is never held
+ * before: the screen goes on, never clean by it). */
 #define SEEN_MAX 64
 struct seen {
     int64_t v[LC_PLAN_SIGNALS_MAX][SEEN_MAX];

@@ -172,8 +172,8 @@ def part_upstream(a):
         where = os.path.join(a.suites, folder)
         if a.only and folder not in a.only:
             continue
-        if not test_args(where, tests) or not os.path.exists(
-                os.path.join(where, test_args(where, tests)[0])):
+        paths = test_args(where, tests)
+        if not paths or not os.path.exists(os.path.join(where, paths[0])):
             print("%-22s not fetched into %s: skipped" % (name, where))
             continue
         upstream_row(a, name, ext, where, tests)

@@ -279,18 +279,23 @@ static bool first_window_clean(const struct lc_plan *p)
     return true;
 }
 
-/* Whether reading i of p rose above reading r (r < i) in a deciding
- * signal, by more than its noise floor over the runs between. */
+/* Whether reading i of p rose above reading r (r < i) in deciding
+ * signal s, by more than its noise floor over the runs between. */
+static bool signal_rose(const struct lc_plan *p, int s, size_t r, size_t i)
+{
+    const int64_t *lv = p->levels + (size_t)s * p->cap;
+
+    return p->o.sig[s].decides &&
+           (double)(lv[i] - lv[r]) >
+               p->o.sig[s].min_rate * (double)(p->t[i] - p->t[r]);
+}
+
+/* The same in any deciding signal. */
 static bool rose_above(const struct lc_plan *p, size_t r, size_t i)
 {
-    for (int s = 0; s < p->o.nsignals; s++) {
-        const int64_t *lv = p->levels + (size_t)s * p->cap;
-
-        if (p->o.sig[s].decides &&
-            (double)(lv[i] - lv[r]) >
-                p->o.sig[s].min_rate * (double)(p->t[i] - p->t[r]))
+    for (int s = 0; s < p->o.nsignals; s++)
+        if (signal_rose(p, s, r, i))
             return true;
-    }
     return false;
 }
 
@@ -355,15 +360,13 @@ static bool tail_goes_on(const struct lc_plan *p, const int64_t *top,
     for (size_t i = 0; i < p->n; i++)
         for (int s = 0; s < p->o.nsignals; s++) {
             const int64_t *lv = p->levels + (size_t)s * p->cap;
-            double floor = p->o.sig[s].min_rate;
 
             if (!p->o.sig[s].decides)
                 continue;
-            if ((double)(lv[i] - top[s]) > floor * (double)(have + p->t[i]))
+            if ((double)(lv[i] - top[s]) >
+                p->o.sig[s].min_rate * (double)(have + p->t[i]))
                 return false;
-            if (i > 0 &&
-                (double)(lv[i] - lv[i - 1]) >
-                    floor * (double)(p->t[i] - p->t[i - 1]) &&
+            if (i > 0 && signal_rose(p, s, i - 1, i) &&
                 !held_before(p, sn, s, i, lv[i]))
                 return false;
         }

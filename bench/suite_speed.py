@@ -13,6 +13,11 @@ PART:
                     pyrsistent/tests (the ones present);
                     plain `/usr/bin/python3.11 -m pytest` against `leakcheck pytest
                     -j2`, run against the installed package
+  debian            the tests Debian ships inside python3-numpy (its fft,
+                    matrixlib, polynomial, random and ma packages; numpy's
+                    conftest.py needs python3-hypothesis) and
+                    python3-networkx, run where they are installed, from a
+                    temporary folder; as upstream
   trivial           a file of 300 trivial tests: milliseconds of leakcheck
                     per clean test, (leakcheck wall - plain pytest wall) /
                     300, both -j1
@@ -24,7 +29,8 @@ PART:
 
 Options: --pairs N (default 3: each figure is the median of N pairs run
 back to back, plain then leakcheck), --build DIR (default build),
---only FOLDER (upstream: one suite of SUITES, repeatable),
+--only NAME (upstream: one folder of SUITES; debian: one row, numpy.ma;
+repeatable),
 --before PROG (upstream and trivial: also a leakcheck program to compare
 with, one more column per pair).
 
@@ -56,6 +62,16 @@ UPSTREAM = [  # (name, folder under SUITES, tests folder, C extension)
     # its hypothesis_vector_test.py needs python3-hypothesis, not installed
     ("pyrsistent 0.18.1", "pyrsistent", "tests/*_test.py "
      "-hypothesis_vector_test.py", True),
+]
+DIST = "/usr/lib/python3/dist-packages"
+DEBIAN = [  # (name, tests folder, C extension)
+    ("numpy.fft", DIST + "/numpy/fft/tests", True),
+    ("numpy.matrixlib", DIST + "/numpy/matrixlib/tests", True),
+    ("numpy.polynomial", DIST + "/numpy/polynomial/tests", True),
+    ("numpy.random", DIST + "/numpy/random/tests", True),
+    ("numpy.ma", DIST + "/numpy/ma/tests", True),
+    ("networkx.classes", DIST + "/networkx/classes/tests", False),
+    ("networkx.generators", DIST + "/networkx/generators/tests", False),
 ]
 CPYTHON = ["test_typing", "test_zoneinfo", "test_struct", "test_json",
            "test_bisect", "test_colorsys", "test_heapq", "test_textwrap",
@@ -179,6 +195,26 @@ def part_upstream(a):
         upstream_row(a, name, ext, where, tests)
 
 
+def part_debian(a):
+    if subprocess.run([PY, "-c", "import hypothesis"],
+                      capture_output=True).returncode != 0:
+        sys.exit("debian: numpy's conftest.py imports hypothesis "
+                 "(apt-get install python3-hypothesis)")
+    print("tests shipped in Debian's packages, -j2, median of %d pairs (wall "
+          "s / CPU s), each row as it is measured" % a.pairs)
+    print("%-22s %5s %12s %14s %7s %7s  verdicts"
+          % ("tests", "tests", "plain", "leakcheck", "wall x", "cpu x"),
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="lc-bench-cwd-") as cwd:
+        for name, folder, ext in DEBIAN:
+            if a.only and name not in a.only:
+                continue
+            if not os.path.isdir(folder):
+                print("%-22s not installed (%s): skipped" % (name, folder))
+                continue
+            upstream_row(a, name, ext, cwd, folder)
+
+
 def part_trivial(a):
     with tempfile.TemporaryDirectory(prefix="lc-bench-") as tmp:
         with open(os.path.join(tmp, "test_trivial300.py"), "w") as f:
@@ -287,13 +323,15 @@ def part_cases(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("part", choices=["upstream", "trivial", "cpython", "cases"])
+    ap.add_argument("part", choices=["upstream", "debian", "trivial",
+                                     "cpython", "cases"])
     ap.add_argument("arg", nargs="?")
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     ap.add_argument("--before")
     ap.add_argument("--only", action="append",
-                    help="upstream: only this folder of SUITES (repeatable)")
+                    help="upstream: only this folder of SUITES; debian: "
+                    "only these tests, numpy.random (repeatable)")
     a = ap.parse_args()
     a.prog = os.path.abspath(os.path.join(a.build, "leakcheck"))
     if not os.access(a.prog, os.X_OK):
@@ -305,6 +343,8 @@ def main():
             sys.exit("upstream: name the folder the suites were fetched into")
         a.suites = a.arg
         part_upstream(a)
+    elif a.part == "debian":
+        part_debian(a)
     elif a.part == "trivial":
         part_trivial(a)
     elif a.part == "cpython":

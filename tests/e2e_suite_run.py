@@ -23,11 +23,7 @@ GROUP:
             every window of 10 runs, never above where it rose to) is
             clean by its screen once 10 runs passed with no rise;
   drop      a leak that climbs again after a drop, under the level it
-            dropped from, is not screened clean;
-  split     -j2, a slow slice beside a fast one: once the fast one ends,
-            the slow one takes the slot it freed, and its two tests are
-            screened at once, in two processes (calls overlapping in
-            time); all clean, screened.
+            dropped from, is not screened clean.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -346,44 +342,10 @@ def test_drop():
           "its neighbours are clean", screened(cases))
 
 
-def test_split():
-    for name in ("test_split_slow.py", "test_split_fast.py"):
-        if not os.path.isfile(os.path.join(REPO, SUITE, name)):
-            raise SystemExit("fixture missing: %s" % name)
-    with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
-        log = os.path.join(tmp, "calls")
-        rc, cases = run_json(SUITE + "/test_split_slow.py",
-                             SUITE + "/test_split_fast.py", "-j2",
-                             env=dict(os.environ, LC_SPLIT_LOG=log))
-        calls = {"a": [], "b": []}
-        with open(log, encoding="ascii") as f:
-            for line in f:
-                name, pid, start, end = line.split()
-                calls[name].append((int(pid), float(start), float(end)))
-    slow = [cases.get("test_slow_" + x, {}) for x in "ab"]
-    check(rc == 0 and len(cases) == 3 and
-          all(c["verdict"] == "clean" for c in cases.values()),
-          "three clean tests", screened(cases))
-    check(all(c.get("screened") and c.get("screen_tests") == 1 and
-              c.get("strength") == "screened: flat over 10 runs"
-              for c in slow),
-          "each slow test clean by a screen of its own, not judged alone",
-          screened(cases))
-    # the first run and two screens' worth of calls at least
-    check(len(calls["a"]) >= 13 and len(calls["b"]) >= 13,
-          "both slow tests repeated",
-          "%d and %d calls" % (len(calls["a"]), len(calls["b"])))
-    at_once = [(x, y) for x in calls["a"] for y in calls["b"]
-               if x[0] != y[0] and x[1] < y[2] and y[1] < x[2]]
-    check(at_once, "calls of the two slow tests ran at once, in two "
-          "processes: the slice took the slot the fast one freed",
-          str(sorted(calls["a"] + calls["b"], key=lambda c: c[1]))[:900])
-
-
 GROUPS = {"certain": test_certain, "slices": test_slices,
           "progress": test_progress, "budget": test_budget,
           "full_slice": test_full_slice, "fill": test_fill,
-          "band": test_band, "drop": test_drop, "split": test_split}
+          "band": test_band, "drop": test_drop}
 
 if __name__ == "__main__":
     need_suite()

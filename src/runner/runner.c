@@ -16,9 +16,8 @@
 #include "buf.h"
 #include "clock.h"
 #include "errors.h"
-#include "job.h"
 #include "keeper.h"
-#include "lend.h"
+#include "job.h"
 #include "wire.h"
 
 struct slot {
@@ -78,8 +77,6 @@ struct run {
     } * queue;
     size_t qfirst, qlen;
     unsigned *owed;
-    struct lc_lend *lend; /* slots lent to suite slices (lend.h); NULL */
-    int lend_fd;
 };
 
 /* GLIBC_TUNABLES for workers: the caller's setting plus ours. */
@@ -247,10 +244,6 @@ static int start(struct run *rn, struct slot *sl, size_t i,
         sl->head = i;
     if (o->make_job)
         o->make_job(o->ctx, i, &job); /* suites: suite.h */
-    job.suite.lend_pid = (int)getpid();
-    job.suite.lend_fd =
-        job.kind == LC_JOB_SUITE && rn->lend ? rn->lend_fd : -1;
-    job.suite.slot = (int)(sl - rn->slots);
     if (kind == LC_JOB_VERDICT)
         return spawn(rn, sl, &job, c->timeout_s);
     job.explain_iterations = o->explain_opts.iterations;
@@ -607,25 +600,15 @@ static bool start_explain(struct run *rn, struct slot *sl)
     return false;
 }
 
-/* Start explain passes, then cases, in free slots not lent; with nothing
- * left to start, offer the free slots to the slices running (lend.h). */
+/* Start explain passes, then cases, in free slots. */
 static void fill(struct run *rn)
 {
-    int avail =
-        rn->jobs - (int)rn->running - lc_lend_withdraw(rn->lend, rn->jobs);
-
-    for (int j = 0;
-         j < rn->jobs && avail > 0 && (rn->next < rn->n || rn->qlen > 0);
-         j++) {
+    for (int j = 0; j < rn->jobs && (rn->next < rn->n || rn->qlen > 0); j++) {
         struct slot *sl = &rn->slots[j];
         size_t i;
 
-        if (sl->pid)
+        if (sl->pid || start_explain(rn, sl))
             continue;
-        if (start_explain(rn, sl)) {
-            avail--;
-            continue;
-        }
         if (rn->next >= rn->n)
             break;
         i = rn->next++;
@@ -649,10 +632,7 @@ static void fill(struct run *rn)
             continue;
         }
         rn->running++;
-        avail--;
     }
-    if (avail > 0 && rn->next >= rn->n && rn->qlen == 0)
-        lc_lend_offer(rn->lend, avail);
 }
 
 /* The slot's keeper: reaped yet? A keeper gone while its pipes stay open
@@ -714,7 +694,6 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
         if (sl->exited && sl->out_fd < 0 && sl->err_fd < 0) {
             *wait_s = 0;
             rn->running--;
-            lc_lend_forget(rn->lend, j); /* its tree is gone: its loans */
             if (finish(rn, sl))
                 done(rn, sl->head);
             continue;
@@ -835,16 +814,12 @@ static void release(struct run *rn)
     free(rn->tunables);
     free(rn->queue);
     free(rn->owed);
-    lc_lend_unmap(rn->lend);
-    if (rn->lend_fd >= 0)
-        close(rn->lend_fd);
 }
 
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *o)
 {
-    struct run rn = {
-        .cases = cases, .results = results, .n = n, .o = o, .lend_fd = -1};
+    struct run rn = {.cases = cases, .results = results, .n = n, .o = o};
     struct sigaction stop = {.sa_handler = on_stop}, old[3];
     struct sigaction child = {.sa_handler = on_child}, old_child;
     static const int stops[3] = {SIGINT, SIGTERM, SIGHUP};
@@ -856,9 +831,6 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     rn.slots = calloc((size_t)rn.jobs, sizeof(*rn.slots));
     rn.queue = calloc(n + 1, sizeof(*rn.queue));
     rn.owed = calloc(n + 1, sizeof(*rn.owed));
-    for (size_t i = 0; i < n && !rn.lend && rn.jobs > 1; i++)
-        if (cases[i].span > 1 && lc_lend_create(&rn.lend, &rn.lend_fd) < 0)
-            break; /* no lending: each slice judges alone */
     if (!rn.slots || !rn.tunables || !rn.queue || !rn.owed) {
         release(&rn);
         return -LC_ENOMEM;

@@ -13,9 +13,8 @@
 
 #include "clock.h"
 #include "embed.h"
-#include "errors.h"
 #include "hash.h"
-#include "lend.h"
+#include "errors.h"
 #include "measure.h"
 #include "plan.h"
 #include "result.h"
@@ -159,20 +158,7 @@ struct judge {
     bool hold;             /* leaks wait for their confirmation alone */
     int ask_fd;            /* the slice's child: asks for a confirmation */
     int answer_fd;         /* ... and reads that it was made; -1, -1 */
-    double *cost;          /* n: each test's first run, seconds */
-    struct lc_lend *lend;  /* the runner's idle slots (lend.h), or NULL */
-    int slot;              /* the runner's slot of this slice */
-    bool helper;           /* a helper judging part of a group (split) */
 };
-
-/* What a screen's call returns, and then the screen, when it took a slot
- * the runner lent (lend.h): the group is split between this process and a
- * helper. Positive: never an error code. */
-#define SPLIT_CLAIMED 2
-
-/* Least first-run time of a group, seconds, worth a helper: its screen
- * costs 13 runs of it or more, a fork about a millisecond. */
-#define SPLIT_MIN_S 0.25
 
 /* j->final[i]: 0 while test i is judged; FINAL once its result is
  * complete; CONFIRMED when it is a leak judged again alone already. */
@@ -185,17 +171,13 @@ struct call_ctx {
     long calls;
     char *msg;
     size_t msglen;
-    struct judge *split; /* a screen that may take a lent slot, or NULL */
 };
 
 static int call_fn(void *ctx)
 {
     struct call_ctx *cc = ctx;
-    PyObject *r;
+    PyObject *r = PyObject_CallNoArgs(cc->fn);
 
-    if (cc->split && lc_lend_claim(cc->split->lend, cc->split->slot))
-        return SPLIT_CLAIMED;
-    r = PyObject_CallNoArgs(cc->fn);
     cc->calls++;
     if (!r)
         return lc_embed_take_error(cc->msg, cc->msglen);
@@ -395,8 +377,6 @@ static bool tail_goes_on(const struct lc_plan *p, const int64_t *top,
  * a leak not confirmed yet and what follows it wait for its confirmation. */
 static void flush(struct judge *j)
 {
-    if (j->helper)
-        return; /* its parent sends, in order, once it has waited */
     while (j->sh->sent < j->n && j->final[j->sh->sent]) {
         struct lc_result *r = &j->res[j->sh->sent];
         int rc;
@@ -411,35 +391,12 @@ static void flush(struct judge *j)
     }
 }
 
-static bool worth_split(const struct judge *j, const long *idx, long k);
-
-/* A screen's time bound for `runs` runs of idx[0..k): --time a test, or
- * three times what those runs take at the tests' first-run cost when that
- * is more, so that a group of slow tests is screened, not cut short and
- * judged alone (numpy.random's 3.5 s test, split off alone: 10 s, then
- * a timeout alone; in its group of 154 its screen was clean). */
-static double screen_bound(const struct judge *j, const long *idx, long k,
-                           long runs)
-{
-    double cost = 0;
-
-    for (long a = 0; a < k; a++)
-        cost += j->cost[idx[a]];
-    return j->c->time_s * (double)k > 3.0 * cost * (double)runs
-               ? j->c->time_s * (double)k
-               : 3.0 * cost * (double)runs;
-}
-
 /* Run the tests idx[0..k) together as one iteration of a short screen:
- * 1 when they are clean by it (their results filled), 0 when not,
- * SPLIT_CLAIMED when it stopped to split the group (a slot was lent to it
- * between two runs). */
+ * 1 when they are clean by it (their results filled), 0 when not. */
 static int screen(struct judge *j, long *idx, long k)
 {
     static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
-    struct call_ctx cc = {.msg = msg,
-                          .msglen = sizeof(msg),
-                          .split = worth_split(j, idx, k) ? j : NULL};
+    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
     struct lc_plan_opts po;
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
@@ -454,10 +411,8 @@ static int screen(struct judge *j, long *idx, long k)
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
     po.sparse_to_end = true; /* exact at the ends, which read every signal */
-    rc = measure(
-        j, fn, LC_SUITE_SCREEN_WARMUP, &po,
-        screen_bound(j, idx, k, LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS),
-        &cc);
+    rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
+                 &cc);
     clean = rc == 0 && first_window_clean(&j->m.plan);
     sn.n = 0;
     if (rc == 0 && !clean) {
@@ -473,7 +428,7 @@ static int screen(struct judge *j, long *idx, long k)
         lc_plan_opts_default(&po, more, j->c->signals);
         po.min_clean = more;
         po.sparse_to_end = true;
-        rc = measure(j, fn, 0, &po, screen_bound(j, idx, k, more), &cc);
+        rc = measure(j, fn, 0, &po, j->c->time_s * (double)k, &cc);
         runs += more;
         if (rc == 0 && tail_goes_on(&j->m.plan, top, have, &sn))
             clean = true;
@@ -483,8 +438,6 @@ static int screen(struct judge *j, long *idx, long k)
     }
     clean = clean || (rc == 0 && have >= LC_SUITE_SCREEN_RUNS);
     Py_DECREF(fn);
-    if (rc == SPLIT_CLAIMED)
-        return SPLIT_CLAIMED;
     if (rc != 0 || !clean)
         return 0;
     el = (lc_clock_now() - t0) / (double)k;
@@ -735,150 +688,12 @@ static void died(struct judge *j, long i, int st, const char *what)
 }
 
 static bool ask_confirmation(struct judge *j, long i);
-static void drill(struct judge *j, long *idx, long k, int level);
-
-/* Whether a group is worth a helper when the runner lends a slot: the
- * worker may fork, and its first run took SPLIT_MIN_S or more. */
-static bool worth_split(const struct judge *j, const long *idx, long k)
-{
-    double t = 0;
-
-    if (!j->lend || !j->fork_ok || k < 2)
-        return false;
-    for (long a = 0; a < k; a++)
-        t += j->cost[idx[a]];
-    return t >= SPLIT_MIN_S;
-}
-
-static const double *by_cost; /* balance()'s sort keys: cost[idx[pos]] */
-static const long *by_idx;
-
-static int costlier(const void *a, const void *b)
-{
-    double x = by_cost[by_idx[*(const long *)a]];
-    double y = by_cost[by_idx[*(const long *)b]];
-
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* Reorder idx[0..k) into two parts of about equal first-run time, each in
- * the tests' order: the costliest test first, each to the part with less
- * so far (numpy.random's two slowest tests, of one class, go one to each
- * part). The first part's length, 1..k-1. */
-static long balance(struct judge *j, long *idx, long k)
-{
-    long *order = malloc((size_t)k * sizeof(*order));
-    long *out = malloc((size_t)k * sizeof(*out));
-    unsigned char *first = calloc((size_t)k, 1);
-    double load[2] = {0, 0};
-    long m = 0, at = 0;
-
-    if (!order || !out || !first) {
-        free(order);
-        free(out);
-        free(first);
-        return k / 2;
-    }
-    for (long a = 0; a < k; a++)
-        order[a] = a;
-    by_cost = j->cost;
-    by_idx = idx;
-    qsort(order, (size_t)k, sizeof(*order), costlier);
-    for (long a = 0; a < k; a++) {
-        int side = load[0] <= load[1] ? 0 : 1;
-
-        load[side] += j->cost[idx[order[a]]];
-        first[order[a]] = side == 0;
-        m += side == 0;
-    }
-    if (m == 0 || m == k) { /* no costs: halves */
-        m = k / 2;
-        for (long a = 0; a < k; a++)
-            first[a] = a < m;
-    }
-    for (int side = 1; side >= 0; side--)
-        for (long a = 0; a < k; a++)
-            if (first[a] == side)
-                out[at++] = idx[a];
-    memcpy(idx, out, (size_t)k * sizeof(*idx));
-    free(order);
-    free(out);
-    free(first);
-    return m;
-}
-
-/* A part of a split group: screened, as the group would have been, even
- * a single test (drill() judges one alone: it failed its screen). */
-static void part(struct judge *j, long *idx, long k, int level)
-{
-    if (k == 1 && in_child(j, screen, idx, 1) == 1) {
-        flush(j);
-        return;
-    }
-    drill(j, idx, k, level);
-}
-
-/* The slot a split took goes back once, when the first of the two
- * processes is done with its part: the other goes on in the slot left
- * (and may split again there). back: a word both share, or NULL (then
- * the parent gives it back once it has waited). */
-static void give_back(struct judge *j, int *back)
-{
-    if (!back || __atomic_exchange_n(back, 1, __ATOMIC_SEQ_CST) == 0)
-        lc_lend_return(j->lend, j->slot);
-}
-
-/* Judge idx[0..k) in two parts of about equal first-run time at once
- * (balance): the second in a helper forked from this process (the same
- * state, no import again) in the slot the runner lent, the first here. A
- * helper that died leaves its tests not judged as crashes. */
-static void split(struct judge *j, long *idx, long k, int level)
-{
-    long m = balance(j, idx, k);
-    int *back = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
-                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    pid_t pid;
-    int st;
-
-    if (back == MAP_FAILED)
-        back = NULL;
-    PyOS_BeforeFork();
-    pid = fork();
-    if (pid == 0) {
-        PyOS_AfterFork_Child();
-        j->helper = true;
-        j->ask_fd = -1; /* its leaks are confirmed at the slice's end */
-        part(j, idx + m, k - m, level + 1);
-        give_back(j, back);
-        _exit(0);
-    }
-    PyOS_AfterFork_Parent();
-    if (pid < 0) {
-        lc_lend_return(j->lend, j->slot);
-        part(j, idx, m, level + 1);
-        part(j, idx + m, k - m, level + 1);
-    } else {
-        part(j, idx, m, level + 1);
-        if (back)
-            give_back(j, back);
-        st = child_status(pid);
-        if (!back)
-            give_back(j, NULL);
-        for (long a = m; st < 0 && a < k; a++)
-            died(j, idx[a], st, "judging this test");
-    }
-    if (back)
-        munmap(back, sizeof(int));
-    flush(j);
-}
 
 /* Judge idx[0..k): a screen of all; failing it, a screen of each class
  * (at the top), or of each half (within a class), down to single tests,
  * which get the whole plan alone. A leak among N tests costs about
  * log2(N) screens and one plan. Each screen and judgement is a child of
- * the worker's state after the first run (in_child). A costly group
- * splits between this process and a helper when the runner lends a slot
- * before one of its screen's runs (split). */
+ * the worker's state after the first run (in_child). */
 static void drill(struct judge *j, long *idx, long k, int level)
 {
     long *sub;
@@ -896,13 +711,8 @@ static void drill(struct judge *j, long *idx, long k, int level)
         flush(j);
         return;
     }
-    st = in_child(j, screen, idx, k);
-    if (st == 1) {
+    if (in_child(j, screen, idx, k) == 1) {
         flush(j);
-        return;
-    }
-    if (st == SPLIT_CLAIMED) {
-        split(j, idx, k, level);
         return;
     }
     for (long a = 1; a < k; a++)
@@ -972,8 +782,7 @@ static long first_run(struct judge *j)
         const char *status = NULL, *text = NULL;
         struct lc_result *r = &j->res[i];
 
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(st, i), "ssd", &status, &text,
-                              &j->cost[i])) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(st, i), "ss", &status, &text)) {
             Py_DECREF(st);
             return -1;
         }
@@ -1007,8 +816,7 @@ static int alloc_judge(struct judge *j, long n)
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     j->keys = calloc((size_t)n + 1, sizeof(*j->keys));
     j->idx = calloc((size_t)n + 1, sizeof(*j->idx));
-    j->cost = calloc((size_t)n + 1, sizeof(*j->cost));
-    if (p == MAP_FAILED || !j->keys || !j->idx || !j->cost)
+    if (p == MAP_FAILED || !j->keys || !j->idx)
         return -LC_ENOMEM;
     j->res = (struct lc_result *)(void *)p;
     j->final = (unsigned char *)p + res;
@@ -1030,8 +838,6 @@ static void free_judge(struct judge *j)
         munmap(j->res, j->map_len);
     free(j->keys);
     free(j->idx);
-    free(j->cost);
-    lc_lend_unmap(j->lend);
 }
 
 /* Every result not sent yet becomes this failure, and is sent. */
@@ -1235,13 +1041,8 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
                    int result_fd)
 {
     static char err[LC_MSG_MAX];
-    struct judge j = {.c = c,
-                      .sj = sj,
-                      .fd = result_fd,
-                      .ask_fd = -1,
-                      .answer_fd = -1,
-                      .lend = lc_lend_map(sj->lend_pid, sj->lend_fd),
-                      .slot = sj->slot};
+    struct judge j = {
+        .c = c, .sj = sj, .fd = result_fd, .ask_fd = -1, .answer_fd = -1};
     int st, rc;
 
     if (alloc_judge(&j, sj->count) < 0) {

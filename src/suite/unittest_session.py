@@ -24,7 +24,6 @@ import inspect
 import os
 import sys
 import traceback
-from time import perf_counter
 
 from .common import (TestFailed, freeze, outcome, parse_argv,
                      regrtest_cleaner)
@@ -376,15 +375,11 @@ class UnittestSession:
         fresh(t).run(s)
 
     def first_run(self):
-        """Run each test once: [(status, text, seconds)], status ok, error,
-        skip (common.outcome), and the run's time, which a split by cost
-        reads (suite.c)."""
+        """Run each test once: [(status, text)], status ok, error, skip."""
         out = []
         for t in self.tests:
-            t0 = perf_counter()
             self._run(t)
-            out.append(outcome(self.slot.failed, self.slot.skipped) +
-                       (perf_counter() - t0,))
+            out.append(outcome(self.slot.failed, self.slot.skipped))
         freeze()
         return out
 

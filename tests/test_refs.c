@@ -42,7 +42,7 @@ static int64_t reading(void)
 
     lc_embed_collect();
     r = lc_refs_total();
-    cr_assert_geq(r, 0, "the visited set could not be mapped");
+    cr_assert_geq(r, 0, "the reading's lists could not be mapped");
     return r;
 }
 
@@ -153,12 +153,13 @@ Test(refs, reading_leaves_mallinfo2_unchanged)
     cr_assert_eq(after, before);
 }
 
-Test(refs, the_set_grows_and_stays_exact)
+Test(refs, the_lists_grow_and_stay_exact)
 {
     int64_t r, again;
 
-    /* 300,000 distinct untracked objects: far past the first set (64k
-     * entries), so the first reading grows it and reads again. */
+    /* 300,000 distinct untracked objects: far past the first list of
+     * marked objects (32k entries), which the first reading grows as it
+     * goes. */
     py("import ctypes\nincref = ctypes.pythonapi.Py_IncRef\n"
        "big = [float(i) for i in range(300000)]\n"
        "def take(n):\n"

@@ -19,10 +19,13 @@
  * grows blocks (a growing list holds one more reference per element); an
  * unreached object becoming reached (its whole count appears at once: a
  * step, not a trend). What does not: the reading itself (no Python object
- * is created or freed, no reference taken), the collector (read after a
- * collection, nothing held), freelists (their objects are unreferenced).
+ * is created or freed, no reference taken; an object counted is marked in
+ * its own count while the reading lasts, and unmarked before it returns),
+ * the collector (read after a collection, nothing held), freelists (their
+ * objects are unreferenced).
  *
- * The visited set lives in memory mapped with mmap(2), kept between
+ * The reading's lists (the untracked objects it marked, the containers
+ * still to traverse) live in memory mapped with mmap(2), kept between
  * readings and grown with mremap(2): the reading allocates nothing through
  * Python's allocators and does not move mallinfo2(). Call with the GIL held,
  * from C with no Python frame of the case running.
@@ -33,14 +36,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The sum, or 0 when the interpreter is not running; -1 when the visited
- * set could not be mapped (out of memory). */
+/* The sum, or 0 when the interpreter is not running; -1 when its lists
+ * could not be mapped (out of memory). */
 int64_t lc_refs_total(void);
 
 /* Call fn(op, ctx) once for every object the sum counts (op a PyObject *;
  * fn must not create, free or take a reference to any object), after a
  * reading made for it. 0, or -1 when the interpreter is not running or the
- * visited set could not be mapped. For the explain pass (which objects'
+ * reading's lists could not be mapped. For the explain pass (which objects'
  * counts grew, src/explain/refgrowth.h); never on a verdict's path. */
 int lc_refs_each(void (*fn)(void *op, void *ctx), void *ctx);
 
@@ -62,7 +65,7 @@ int64_t lc_refs_debug_total(void);
  * benchmarks and tests). */
 int64_t lc_refs_last_objects(void);
 
-/* Unmap the visited set (tests; the worker keeps it until exit). */
+/* Unmap the reading's lists (tests; the worker keeps them until exit). */
 void lc_refs_release(void);
 
 #endif

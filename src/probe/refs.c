@@ -19,18 +19,19 @@
 #include <sys/mman.h>
 
 /*
- * The visited set is a mark in the objects themselves: an object counted
- * by this reading has MARK added to its reference count (no real count
- * comes near it), untracked ones go on the marked list, and the reading's
- * end takes every mark off again. The statics are counted and marked
- * first, so one test of the count, which the sum reads anyway, tells
- * visit() what to skip; a hash set of addresses cost a probe into a table
- * of half a megabyte or more per edge. Nothing runs between the marking and
- * the unmarking but tp_traverse, which takes no reference and frees
- * nothing. bench_refs over 153k objects (test.test_json, test.test_ctypes,
- * pytest, numpy): 15.9 ms a reading with the hash set, 9.3 ms marked; a
- * full collection there takes 12 to 14 ms. The stack holds untracked
- * containers still to traverse, so deep nesting never deepens the C
+ * The visited set is a mark in the objects themselves: a static or an
+ * untracked object counted by this reading has MARK added to its
+ * reference count (no real count comes near it), the untracked ones go on
+ * the marked list, and the reading's end takes every mark off again
+ * (tracked objects are counted once by the walk of the lists, unmarked). The
+ * statics are counted and marked first, so one test of the count, which the
+ * sum reads anyway, tells visit() what to skip; a hash set of addresses cost a
+ * probe into a table of half a megabyte or more per edge. Nothing runs between
+ * the marking and the unmarking but tp_traverse, which takes no reference and
+ * frees nothing. bench_refs over 153k objects (test.test_json,
+ * test.test_ctypes, pytest, numpy): 15.9 ms a reading with the hash set, 9.3
+ * ms marked; a full collection there takes 12 to 14 ms. The stack holds
+ * untracked containers still to traverse, so deep nesting never deepens the C
  * stack. Both lists are mmap'd: glibc's heap (mallinfo2) and Python's
  * allocators never see them.
  */

@@ -23,7 +23,14 @@ GROUP:
             every window of 10 runs, never above where it rose to) is
             clean by its screen once 10 runs passed with no rise;
   drop      a leak that climbs again after a drop, under the level it
-            dropped from, is not screened clean.
+            dropped from, is not screened clean;
+  split     -j2, a slow slice beside a fast one: once the fast one ends,
+            the slow one gives a test back to the runner, which judges it
+            in a worker of its own that imported the module again, while
+            the other is judged in the slice's worker (calls overlapping in
+            time, in two processes, each from its own import); both slow
+            tests are too slow for a plan alone within --time 20 and are
+            clean by a screen of their own.
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -58,10 +65,10 @@ def need_suite():
 TIME = ["--time", "600"]
 
 
-def run_json(*args, env=None):
+def run_json(*args, env=None, time=TIME):
     with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
         out = os.path.join(tmp, "report.json")
-        p = subprocess.run([LEAKCHECK, "pytest", *args, *TIME, "-q", "--format",
+        p = subprocess.run([LEAKCHECK, "pytest", *args, *time, "-q", "--format",
                             "json", "-o", out], cwd=REPO, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=900)
@@ -342,10 +349,52 @@ def test_drop():
           "its neighbours are clean", screened(cases))
 
 
+def test_split():
+    for name in ("test_split_slow.py", "test_split_fast.py"):
+        if not os.path.isfile(os.path.join(REPO, SUITE, name)):
+            raise SystemExit("fixture missing: %s" % name)
+    with tempfile.TemporaryDirectory(prefix="lc-e2e-run-") as tmp:
+        log = os.path.join(tmp, "calls")
+        # 0.4 s a call: 69 calls alone would take 28 s, over --time 20
+        rc, cases = run_json(SUITE + "/test_split_slow.py",
+                             SUITE + "/test_split_fast.py", "-j2",
+                             env=dict(os.environ, LC_SPLIT_LOG=log),
+                             time=["--time", "20"])
+        calls = {"a": [], "b": []}
+        with open(log, encoding="ascii") as f:
+            for line in f:
+                name, pid, imported, start, end = line.split()
+                calls[name].append((int(pid), int(imported), float(start),
+                                    float(end)))
+    slow = [cases.get("test_slow_" + x, {}) for x in "ab"]
+    check(rc == 0 and len(cases) == 3 and
+          all(c["verdict"] == "clean" for c in cases.values()),
+          "three clean tests", screened(cases))
+    check(all(c.get("screened") and c.get("screen_tests") == 1 and
+              c.get("strength") == "screened: flat over 10 runs"
+              for c in slow),
+          "each slow test clean by a screen of its own, not judged alone",
+          screened(cases))
+    # the first run and a screen's worth of calls at least
+    check(len(calls["a"]) >= 13 and len(calls["b"]) >= 13,
+          "both slow tests repeated",
+          "%d and %d calls" % (len(calls["a"]), len(calls["b"])))
+    at_once = [(x, y) for x in calls["a"] for y in calls["b"]
+               if x[0] != y[0] and x[2] < y[3] and y[2] < x[3]]
+    check(at_once, "calls of the two slow tests ran at once, in two "
+          "processes: the slice gave a test back for the slot the fast "
+          "one freed",
+          str(sorted(calls["a"] + calls["b"], key=lambda c: c[2]))[:900])
+    check(at_once and all(x[1] != y[1] for x, y in at_once),
+          "the two ran from imports of their own (a worker given tests "
+          "back imports them again; none shares what an import made)",
+          str(at_once)[:900])
+
+
 GROUPS = {"certain": test_certain, "slices": test_slices,
           "progress": test_progress, "budget": test_budget,
           "full_slice": test_full_slice, "fill": test_fill,
-          "band": test_band, "drop": test_drop}
+          "band": test_band, "drop": test_drop, "split": test_split}
 
 if __name__ == "__main__":
     need_suite()

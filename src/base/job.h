@@ -90,6 +90,9 @@ struct lc_suite_job {
                                      judged alone gets a plan of
                                      LC_SUITE_SPENT_ITERATIONS (--budget);
                                      0: none */
+    int lend_pid; /* judge: the runner's pid and the descriptor of its */
+    int lend_fd;  /* lending page (lend.h) there; lend_fd -1: none */
+    int slot;     /* judge: the runner's slot of this job */
 };
 
 /* FNV-1a of a test id: a result names the test it judged by this. */

@@ -95,7 +95,7 @@ int lc_wire_parse(const char *buf, size_t len, struct lc_wire_record *rec)
     }
     memcpy(&h, buf, sizeof(h));
     if (h.magic != LC_WIRE_MAGIC || h.version != LC_WIRE_VERSION ||
-        h.type < LC_WIRE_JOB || h.type > LC_WIRE_PHASE ||
+        h.type < LC_WIRE_JOB || h.type > LC_WIRE_RETURN ||
         h.len > LC_WIRE_PAYLOAD_MAX)
         return -LC_EWIRE;
     if (len - sizeof(h) < h.len)

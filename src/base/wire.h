@@ -19,7 +19,9 @@
  * The runner sends one JOB record on the job descriptor and closes it; the
  * worker answers on the result descriptor: PHASE records as it goes, then
  * a RESULT record for a verdict job, a JSON then a TEXT record for an
- * explain job. Both descriptors are
+ * explain job; a suite slice's job answers a RESULT record per test, and
+ * may give the tests it has not begun back to the runner (RETURN, lend.h)
+ * after a slot was lent to it. Both descriptors are
  * given on the worker's command line (`leakcheck __worker JOBFD RESULTFD`)
  * and the worker marks them close-on-exec at once, so a case's children
  * never hold them.
@@ -52,12 +54,21 @@ enum lc_wire_type {
     LC_WIRE_JSON,    /* the explain pass's JSON object, UTF-8 */
     LC_WIRE_TEXT,    /* the explain pass's report for people, UTF-8 */
     LC_WIRE_PHASE,   /* struct lc_wire_phase: where the worker is now */
+    LC_WIRE_RETURN,  /* struct lc_wire_return: a slice gives tests back */
 };
 
 /* Sent by a worker as it enters each phase, before the answer: a timeout
  * then says where the case hung. */
 struct lc_wire_phase {
     enum lc_phase phase;
+};
+
+/* Sent by a suite slice's worker that took a slot the runner lent
+ * (lend.h): it answers for its first `keep` tests only (1 or more, fewer
+ * than it answered for), and the runner judges the rest in another
+ * worker, in the lent slot. */
+struct lc_wire_return {
+    long keep;
 };
 
 /* A record found in a buffer; payload points into it. */

@@ -151,17 +151,30 @@ static int take_suite_options(int *argc, char **argv, enum lc_suite_kind kind,
  * the -j workers shared the tests not started yet evenly; its screens
  * still run, only its tests judged alone get a short plan (job.h,
  * LC_SUITE_SPENT_ITERATIONS). */
-static double slice_deadline(struct suite_run *sr, size_t count)
+static double slice_deadline(struct suite_run *sr, size_t count, bool fresh)
 {
     double now = lc_clock_now(), left = sr->start + sr->budget_s - now;
     size_t rest = sr->n > sr->started ? sr->n - sr->started : count;
 
     if (sr->budget_s <= 0)
         return 0;
-    sr->started += count;
+    if (fresh) /* not tests given back: those were counted */
+        sr->started += count;
+    else
+        rest += count;
     if (left <= 0)
         return now; /* spent: every test judged alone on the least */
     return now + left * (double)sr->a->jobs * (double)count / (double)rest;
+}
+
+/* The timeout of a worker judging span tests from c on: --timeout, or
+ * twice their time bound and 5 s, each, after 120 s for its start. */
+static double span_timeout(const struct suite_run *sr, const struct lc_case *c,
+                           size_t span)
+{
+    double per = sr->a->timeout_s > 0 ? sr->a->timeout_s : 2 * c->time_s + 5;
+
+    return 120 + (double)span * per;
 }
 
 static void make_job(void *ctx, size_t i, struct lc_job *job)
@@ -188,8 +201,13 @@ static void make_job(void *ctx, size_t i, struct lc_job *job)
         job->suite.count = 1;
         return;
     }
-    job->suite.count = sr->cases[i].span ? sr->cases[i].span : 1;
-    job->suite.deadline = slice_deadline(sr, (size_t)job->suite.count);
+    /* the span as the runner has it now: a slice gives back the tests it
+     * has not begun when a slot is lent to it (lend.h), and they start as
+     * a slice of their own, counted in the budget once */
+    job->suite.count = job->c.span ? job->c.span : 1;
+    job->c.timeout_s = span_timeout(sr, &job->c, (size_t)job->suite.count);
+    job->suite.deadline =
+        slice_deadline(sr, (size_t)job->suite.count, sr->cases[i].span != 0);
 }
 
 /* The progress line on a terminal (stderr): tests done of all, leaks so
@@ -267,16 +285,6 @@ static void on_done(void *ctx, size_t i)
         return;
     }
     emit(sr, i);
-}
-
-/* The timeout of a worker judging span tests from c on: --timeout, or
- * twice their time bound and 5 s, each, after 120 s for its start. */
-static double span_timeout(const struct suite_run *sr, const struct lc_case *c,
-                           size_t span)
-{
-    double per = sr->a->timeout_s > 0 ? sr->a->timeout_s : 2 * c->time_s + 5;
-
-    return 120 + (double)span * per;
 }
 
 /* Test i grew only with the other tests of its slice: clean, naming them
@@ -575,11 +583,8 @@ static void make_spans(struct suite_run *sr, struct lc_case *cases, size_t n)
             m++;
         slices = (m + target - 1) / target;
         len = (m + slices - 1) / slices;
-        for (size_t s = i; s < i + m; s += len) {
-            size_t span = s + len <= i + m ? len : i + m - s;
-            cases[s].span = (unsigned)span;
-            cases[s].timeout_s = span_timeout(sr, &cases[s], span);
-        }
+        for (size_t s = i; s < i + m; s += len) /* timeouts: make_job */
+            cases[s].span = (unsigned)(s + len <= i + m ? len : i + m - s);
         i += m;
     }
 }

@@ -77,6 +77,8 @@ void lc_report_strength(const struct lc_result *r, char *buf, size_t len)
     else if (r->verdict == LC_VERDICT_CLEAN && r->leaking == 0 &&
              (r->suite_flags & LC_SUITE_CONTROL_GREW))
         snprintf(buf, len, "its control grew as much");
+    else if ((r->suite_flags & LC_SUITE_SCREENED) && r->screen_tests <= 1)
+        snprintf(buf, len, "screened: flat over %ld runs", r->screen_runs);
     else if (r->suite_flags & LC_SUITE_SCREENED)
         snprintf(buf, len,
                  "screened: flat over %ld runs together with %ld test%s",

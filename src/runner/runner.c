@@ -16,8 +16,9 @@
 #include "buf.h"
 #include "clock.h"
 #include "errors.h"
-#include "keeper.h"
 #include "job.h"
+#include "keeper.h"
+#include "lend.h"
 #include "wire.h"
 
 struct slot {
@@ -40,6 +41,7 @@ struct slot {
     double ended_at;   /* when the keeper exited, for a stray's pipes */
     char tail[LC_STDERR_TAIL]; /* last bytes of the worker's stderr */
     size_t tail_len;
+    bool span_job;       /* it answers for a span (suite.h) */
     size_t got;          /* a span's results taken as they came */
     enum lc_phase phase; /* of a span's last PHASE record */
 };
@@ -77,6 +79,15 @@ struct run {
     } * queue;
     size_t qfirst, qlen;
     unsigned *owed;
+    /* Spans as they are now: cases[i].span at first; a slice's worker
+     * that took a lent slot gives its tests not begun back (lend.h), and
+     * they become a span of their own, started before any case not started
+     * yet (back: their first cases, in order of return). */
+    unsigned *span;
+    size_t *back;
+    size_t bfirst, blen;
+    struct lc_lend *lend; /* slots lent to suite slices (lend.h); NULL */
+    int lend_fd;
 };
 
 /* GLIBC_TUNABLES for workers: the caller's setting plus ours. */
@@ -240,12 +251,20 @@ static int start(struct run *rn, struct slot *sl, size_t i,
     job.kind = kind;
     job.c = *c;
     sl->index = i;
-    if (kind == LC_JOB_VERDICT)
+    if (kind == LC_JOB_VERDICT) {
         sl->head = i;
+        job.c.span = rn->span[i];
+        sl->span_job = rn->span[i] > 1;
+    }
     if (o->make_job)
         o->make_job(o->ctx, i, &job); /* suites: suite.h */
-    if (kind == LC_JOB_VERDICT)
-        return spawn(rn, sl, &job, c->timeout_s);
+    if (kind == LC_JOB_VERDICT) {
+        job.suite.lend_pid = (int)getpid();
+        job.suite.lend_fd =
+            job.kind == LC_JOB_SUITE && rn->lend ? rn->lend_fd : -1;
+        job.suite.slot = (int)(sl - rn->slots);
+        return spawn(rn, sl, &job, job.c.timeout_s);
+    }
     job.explain_iterations = o->explain_opts.iterations;
     job.explain_depth = o->explain_opts.depth;
     if (o->explain_opts.dot_path) /* a test's by its id */
@@ -304,6 +323,8 @@ static void take_record(void *ctx, const struct lc_wire_record *rec)
 {
     struct answer *a = ctx;
 
+    if (rec->type == LC_WIRE_RETURN)
+        return; /* a span's, taken as it came (take_span_records) */
     if (rec->type == LC_WIRE_PHASE &&
         rec->len == sizeof(struct lc_wire_phase)) {
         struct lc_wire_phase ph;
@@ -377,7 +398,7 @@ static bool wants_explain(const struct lc_runner_opts *o,
 /* Cases a verdict job answers for: the case, or its span (suite.h). */
 static size_t span_of(const struct run *rn, size_t head)
 {
-    size_t span = rn->cases[head].span > 1 ? rn->cases[head].span : 1;
+    size_t span = rn->span[head] > 1 ? rn->span[head] : 1;
 
     return head + span <= rn->n ? span : rn->n - head;
 }
@@ -398,6 +419,8 @@ struct span_answer {
     struct lc_result *results; /* the span's results not taken before */
     size_t n, got;             /* results in it, results taken */
     enum lc_phase phase;       /* of the last PHASE record */
+    size_t before;             /* results taken before this walk */
+    long keep;                 /* a RETURN record's, or 0 */
 };
 
 static void take_span_record(void *ctx, const struct lc_wire_record *rec)
@@ -411,26 +434,51 @@ static void take_span_record(void *ctx, const struct lc_wire_record *rec)
             a->phase = ph.phase;
         return;
     }
+    if (rec->type == LC_WIRE_RETURN) {
+        struct lc_wire_return ret;
+
+        if (lc_wire_copy(rec, LC_WIRE_RETURN, &ret, sizeof(ret)) == 0 &&
+            ret.keep >= (long)(a->before + a->got) &&
+            ret.keep < (long)(a->before + a->n)) {
+            a->keep = ret.keep; /* no result past it is taken */
+            a->n = (size_t)ret.keep - a->before;
+        }
+        return;
+    }
     if (a->got < a->n && take_result(&(struct answer){.n = 1, .recs = {*rec}},
                                      &a->results[a->got]) == 0)
         a->got++;
 }
 
+/* Slot sl's worker answers for its first keep cases only and gave the
+ * rest of its span back (lend.h): they become a span of their own, to be
+ * started before any case not started yet, and the slot's claim ends. */
+static void take_back(struct run *rn, struct slot *sl, long keep)
+{
+    size_t head = sl->head, n = span_of(rn, head);
+
+    rn->span[head + (size_t)keep] = (unsigned)(n - (size_t)keep);
+    rn->span[head] = (unsigned)keep;
+    rn->back[rn->bfirst + rn->blen++] = head + (size_t)keep;
+}
+
 /* A span's verdict job (suite.h) answers a RESULT record per case, in
  * order, as each is complete: take those whole in its channel now, and
  * queue their explain passes, which start in a free slot while the span
- * goes on (the span's worker sends a leak once confirmed, suite.c).
- * Taken bytes leave the channel's buffer. */
+ * goes on (the span's worker sends a leak once confirmed, suite.c); a
+ * RETURN record shortens the span (take_back). Taken bytes leave the
+ * channel's buffer. */
 static void take_span_records(struct run *rn, struct slot *sl)
 {
     size_t head = sl->head, n = span_of(rn, head);
     struct span_answer a = {.results = &rn->results[head + sl->got],
                             .n = n - sl->got,
-                            .phase = sl->phase};
+                            .phase = sl->phase,
+                            .before = sl->got};
     long used;
 
-    if (sl->kind == LC_JOB_EXPLAIN || rn->cases[head].span <= 1 ||
-        sl->overflow || sl->out.len == 0)
+    if (sl->kind == LC_JOB_EXPLAIN || !sl->span_job || sl->overflow ||
+        sl->out.len == 0)
         return;
     used = lc_wire_each(sl->out.data, sl->out.len, take_span_record, &a);
     if (used <= 0)
@@ -442,6 +490,10 @@ static void take_span_records(struct run *rn, struct slot *sl)
     for (size_t k = 0; k < a.got; k++)
         queue_explain(rn, head, head + sl->got + k);
     sl->got += a.got;
+    if (a.keep > 0) {
+        lc_lend_return(rn->lend, (int)(sl - rn->slots));
+        take_back(rn, sl, a.keep);
+    }
 }
 
 /* The span's job ended: the records left, then those the worker never
@@ -544,7 +596,7 @@ static bool finish(struct run *rn, struct slot *sl)
         finish_explain(sl, r);
         return --rn->owed[sl->head] == 0;
     }
-    if (rn->cases[sl->index].span > 1) {
+    if (sl->span_job) {
         finish_span(rn, sl);
     } else {
         finish_verdict(sl, r);
@@ -556,7 +608,7 @@ static bool finish(struct run *rn, struct slot *sl)
 /* Case i is done, and the rest of its span (suite.h) with it. */
 static void done(struct run *rn, size_t i)
 {
-    size_t span = rn->cases[i].span > 1 ? rn->cases[i].span : 1;
+    size_t span = rn->span[i] > 1 ? rn->span[i] : 1;
 
     for (size_t k = i; k < i + span && k < rn->n && rn->o->on_done; k++)
         rn->o->on_done(rn->o->ctx, k);
@@ -565,7 +617,7 @@ static void done(struct run *rn, size_t i)
 /* A span's cases after its first are never started by themselves. */
 static void take_span(struct run *rn, size_t i)
 {
-    size_t span = rn->cases[i].span;
+    size_t span = rn->span[i];
 
     for (size_t k = i + 1; k < i + span && k < rn->n; k++) {
         memset(&rn->results[k], 0, sizeof(rn->results[k]));
@@ -600,15 +652,59 @@ static bool start_explain(struct run *rn, struct slot *sl)
     return false;
 }
 
-/* Start explain passes, then cases, in free slots. */
+/* Start the span given back first (take_back) in the free slot sl: true
+ * when it started; one that cannot start is a crash, as a case's. */
+static bool start_back(struct run *rn, struct slot *sl)
+{
+    size_t i = rn->back[rn->bfirst++], n;
+
+    rn->blen--;
+    if (rn->o->on_start)
+        rn->o->on_start(rn->o->ctx, i);
+    rn->owed[i] = 1;
+    if (start(rn, sl, i, LC_JOB_VERDICT) == 0) {
+        rn->running++;
+        return true;
+    }
+    n = span_of(rn, i);
+    for (size_t k = i; k < i + n; k++)
+        lc_result_fail(&rn->results[k], LC_VERDICT_CRASH, LC_PHASE_WORKER,
+                       "cannot start a worker: %s", strerror(errno));
+    done(rn, i);
+    return false;
+}
+
+/* Whether anything waits for a slot. */
+static bool waiting(const struct run *rn)
+{
+    return rn->next < rn->n || rn->qlen > 0 || rn->blen > 0;
+}
+
+/* Start explain passes, then spans given back, then cases, in free slots
+ * not lent; with nothing left to start, offer the free slots to the
+ * slices running (lend.h). */
 static void fill(struct run *rn)
 {
-    for (int j = 0; j < rn->jobs && (rn->next < rn->n || rn->qlen > 0); j++) {
+    int avail =
+        rn->jobs - (int)rn->running - lc_lend_withdraw(rn->lend, rn->jobs);
+
+    for (int j = 0; j < rn->jobs && avail > 0 && waiting(rn); j++) {
         struct slot *sl = &rn->slots[j];
         size_t i;
 
-        if (sl->pid || start_explain(rn, sl))
+        if (sl->pid)
             continue;
+        if (start_explain(rn, sl)) {
+            avail--;
+            continue;
+        }
+        if (rn->blen > 0) {
+            if (start_back(rn, sl))
+                avail--;
+            else
+                j--; /* the slot is still free */
+            continue;
+        }
         if (rn->next >= rn->n)
             break;
         i = rn->next++;
@@ -632,7 +728,10 @@ static void fill(struct run *rn)
             continue;
         }
         rn->running++;
+        avail--;
     }
+    if (avail > 0 && !waiting(rn))
+        lc_lend_offer(rn->lend, avail);
 }
 
 /* The slot's keeper: reaped yet? A keeper gone while its pipes stay open
@@ -692,9 +791,12 @@ static int watch(struct run *rn, struct pollfd *pfd, int *map, double *wait_s)
         reap(sl, t);
         enforce(sl, t);
         if (sl->exited && sl->out_fd < 0 && sl->err_fd < 0) {
+            bool complete = finish(rn, sl);
+
             *wait_s = 0;
             rn->running--;
-            if (finish(rn, sl))
+            lc_lend_forget(rn->lend, j); /* its tree is gone: its claims */
+            if (complete)
                 done(rn, sl->head);
             continue;
         }
@@ -776,6 +878,16 @@ static void cut_short(struct run *rn)
         if (--rn->owed[w.head] == 0)
             done(rn, w.head);
     }
+    for (; rn->blen > 0; rn->blen--) {
+        size_t i = rn->back[rn->bfirst++];
+
+        for (size_t k = i; k < i + span_of(rn, i); k++)
+            lc_result_fail(&rn->results[k], LC_VERDICT_ERROR,
+                           LC_PHASE_INTERRUPTED,
+                           "not started: the run was interrupted by SIG%s",
+                           sig ? sig : "?");
+        done(rn, i);
+    }
     for (; rn->next < rn->n; rn->next++) {
         if (rn->results[rn->next].magic != LC_RESULT_MAGIC)
             lc_result_fail(&rn->results[rn->next], LC_VERDICT_ERROR,
@@ -814,16 +926,23 @@ static void release(struct run *rn)
     free(rn->tunables);
     free(rn->queue);
     free(rn->owed);
+    free(rn->span);
+    free(rn->back);
+    lc_lend_unmap(rn->lend);
+    if (rn->lend_fd >= 0)
+        close(rn->lend_fd);
 }
 
 int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
                   size_t n, const struct lc_runner_opts *o)
 {
-    struct run rn = {.cases = cases, .results = results, .n = n, .o = o};
+    struct run rn = {
+        .cases = cases, .results = results, .n = n, .o = o, .lend_fd = -1};
     struct sigaction stop = {.sa_handler = on_stop}, old[3];
     struct sigaction child = {.sa_handler = on_child}, old_child;
     static const int stops[3] = {SIGINT, SIGTERM, SIGHUP};
     sigset_t chld, old_mask, in_poll;
+    bool spans = false;
     int rc = 0;
 
     rn.jobs = o->jobs < 1 ? 1 : o->jobs > LC_JOBS_MAX ? LC_JOBS_MAX : o->jobs;
@@ -831,10 +950,19 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     rn.slots = calloc((size_t)rn.jobs, sizeof(*rn.slots));
     rn.queue = calloc(n + 1, sizeof(*rn.queue));
     rn.owed = calloc(n + 1, sizeof(*rn.owed));
-    if (!rn.slots || !rn.tunables || !rn.queue || !rn.owed) {
+    rn.span = calloc(n + 1, sizeof(*rn.span));
+    rn.back = calloc(n + 1, sizeof(*rn.back));
+    if (!rn.slots || !rn.tunables || !rn.queue || !rn.owed || !rn.span ||
+        !rn.back) {
         release(&rn);
         return -LC_ENOMEM;
     }
+    for (size_t i = 0; i < n; i++) {
+        rn.span[i] = cases[i].span;
+        spans = spans || cases[i].span > 1;
+    }
+    if (spans && rn.jobs > 1 && lc_lend_create(&rn.lend, &rn.lend_fd) < 0)
+        rn.lend = NULL; /* no lending: each slice judges its own tests */
     for (int j = 0; j < rn.jobs; j++)
         lc_buf_init(&rn.slots[j].out,
                     LC_WIRE_SUITE_CHANNEL_MAX > LC_WIRE_CHANNEL_MAX
@@ -850,7 +978,7 @@ int lc_runner_run(const struct lc_case *cases, struct lc_result *results,
     in_poll = old_mask;
     sigdelset(&in_poll, SIGCHLD);
     sigaction(SIGCHLD, &child, &old_child);
-    while ((rn.next < n || rn.running > 0 || rn.qlen > 0) && !stop_signal) {
+    while ((waiting(&rn) || rn.running > 0) && !stop_signal) {
         struct pollfd pfd[2 * LC_JOBS_MAX];
         int map[2 * LC_JOBS_MAX], npfd;
         double wait_s = 1.0;

@@ -16,7 +16,7 @@ calls them between its readings. Each call is one plain run of those tests,
 and leaves the frameworks' records as one plain run leaves them (issue 22).
 A Session also answers:
 
-    first_run()          each test once: [(status, text)]
+    first_run()          each test once: [(status, text, seconds)]
     first_alone(i)       test i once, for a judgement alone: None or failure
     make(indexes)        the callable repeating those tests
     make_control(i)      the callable repeating test i's control (an empty
@@ -118,7 +118,7 @@ def explain_subject(sess):
     by, the callable that is one repetition), or (why not, None, None).
     The collector is left unfrozen: the pass walks its lists and follows
     referrers, and the permanent generation is part of neither."""
-    ((status, text),) = sess.first_run()
+    ((status, text, _),) = sess.first_run()
     gc.unfreeze()
     if status != "ok":
         return ("%s on its first run:\n%s"

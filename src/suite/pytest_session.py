@@ -34,6 +34,7 @@ import os
 import shutil
 import tempfile
 import types
+from time import perf_counter
 
 from .common import TestFailed, freeze, outcome, parse_argv
 
@@ -223,14 +224,15 @@ class PytestSession:
 
     def run_items(self, items, reports=None):
         """One plain pytest run of items, in order: the first failure's
-        text (or None); with reports, a (failed, skipped) pair per item
-        appended to it."""
+        text (or None); with reports, a (failed, skipped, seconds) triple
+        per item appended to it."""
         from _pytest.runner import runtestprotocol
 
         first = None
         mark = self._records.mark()
         try:
             for k, item in enumerate(items):
+                t0 = perf_counter() if reports is not None else 0
                 nextitem = items[k + 1] if k + 1 < len(items) else None
                 self._prepare(item)
                 failed = skipped = None
@@ -247,7 +249,7 @@ class PytestSession:
                             skipped = "xfail: %s" % (rep.wasxfail or skipped)
                 self._after(item)
                 if reports is not None:
-                    reports.append((failed, skipped))
+                    reports.append((failed, skipped, perf_counter() - t0))
                 if failed is not None and first is None:
                     first = failed
         finally:
@@ -257,10 +259,13 @@ class PytestSession:
         return first
 
     def first_run(self):
+        """Run each test once: [(status, text, seconds)] (common.outcome
+        and the run's time, which a split by cost reads, suite.c)."""
         reports = []
         self.run_items(list(self.items), reports)
         freeze()
-        return [outcome(failed, skipped) for failed, skipped in reports]
+        return [outcome(failed, skipped) + (seconds,)
+                for failed, skipped, seconds in reports]
 
     def first_alone(self, i):
         """Run test i once on its own (the plain run before a judgement

@@ -3,6 +3,7 @@
 #include "suite.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,9 @@
 
 #include "clock.h"
 #include "embed.h"
-#include "hash.h"
 #include "errors.h"
+#include "hash.h"
+#include "lend.h"
 #include "measure.h"
 #include "plan.h"
 #include "result.h"
@@ -137,6 +139,8 @@ int lc_suite_collect(const struct lc_case *c, const struct lc_suite_job *sj,
 struct shared {
     long sent;    /* results sent, in order */
     long running; /* the test being judged alone, or -1 */
+    long limit;   /* tests the job answers for: n, less those given back
+                     to the runner (give_back) */
     int rc;       /* the channel's first failure */
 };
 
@@ -158,7 +162,26 @@ struct judge {
     bool hold;             /* leaks wait for their confirmation alone */
     int ask_fd;            /* the slice's child: asks for a confirmation */
     int answer_fd;         /* ... and reads that it was made; -1, -1 */
+    double *cost;          /* n: each test's first run, seconds */
+    double import_s;       /* the worker's start, import and collection */
+    struct lc_lend *lend;  /* the runner's idle slots (lend.h), or NULL */
+    int slot;              /* the runner's slot of this slice */
+    bool may_split;        /* the screen starting may take a lent slot */
 };
+
+/* What a screen's call returns, and then the screen, when it took a slot
+ * the runner lent (lend.h): the tests not begun go back to the runner
+ * (give_back). Positive: never an error code. */
+#define SPLIT_CLAIMED 2
+
+/* Calls of a screen after which it no longer stops for a lent slot: the
+ * runs done are lost when it does. */
+#define SPLIT_CALLS_MAX (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS / 2)
+
+/* Seconds a split must save, at the least, over what the worker it
+ * starts costs (its start, import and collection, and the first run of
+ * its tests again), counting only a screen's calls of the tests given. */
+#define SPLIT_GAIN_S 1.0
 
 /* j->final[i]: 0 while test i is judged; FINAL once its result is
  * complete; CONFIRMED when it is a leak judged again alone already. */
@@ -171,13 +194,18 @@ struct call_ctx {
     long calls;
     char *msg;
     size_t msglen;
+    struct judge *split; /* a screen that may take a lent slot, or NULL */
 };
 
 static int call_fn(void *ctx)
 {
     struct call_ctx *cc = ctx;
-    PyObject *r = PyObject_CallNoArgs(cc->fn);
+    PyObject *r;
 
+    if (cc->split && cc->calls < SPLIT_CALLS_MAX &&
+        lc_lend_claim(cc->split->lend, cc->split->slot))
+        return SPLIT_CLAIMED;
+    r = PyObject_CallNoArgs(cc->fn);
     cc->calls++;
     if (!r)
         return lc_embed_take_error(cc->msg, cc->msglen);
@@ -377,7 +405,7 @@ static bool tail_goes_on(const struct lc_plan *p, const int64_t *top,
  * a leak not confirmed yet and what follows it wait for its confirmation. */
 static void flush(struct judge *j)
 {
-    while (j->sh->sent < j->n && j->final[j->sh->sent]) {
+    while (j->sh->sent < j->sh->limit && j->final[j->sh->sent]) {
         struct lc_result *r = &j->res[j->sh->sent];
         int rc;
 
@@ -391,12 +419,32 @@ static void flush(struct judge *j)
     }
 }
 
+/* A screen's time bound for `runs` runs of idx[0..k): --time a test, or
+ * three times what those runs take at the tests' first-run cost when that
+ * is more, so that a group of slow tests is screened, not cut short and
+ * judged alone (numpy.random's 3.5 s test, alone in a slice: 10 s, then a
+ * timeout judged alone; in its group of 154, clean by the screen). */
+static double screen_bound(const struct judge *j, const long *idx, long k,
+                           long runs)
+{
+    double cost = 0;
+
+    for (long a = 0; a < k; a++)
+        cost += j->cost[idx[a]];
+    return j->c->time_s * (double)k > 3.0 * cost * (double)runs
+               ? j->c->time_s * (double)k
+               : 3.0 * cost * (double)runs;
+}
+
 /* Run the tests idx[0..k) together as one iteration of a short screen:
- * 1 when they are clean by it (their results filled), 0 when not. */
+ * 1 when they are clean by it (their results filled), 0 when not,
+ * SPLIT_CLAIMED when it stopped at a lent slot (j->may_split) before its
+ * SPLIT_CALLS_MAX-th call. */
 static int screen(struct judge *j, long *idx, long k)
 {
     static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
-    struct call_ctx cc = {.msg = msg, .msglen = sizeof(msg)};
+    struct call_ctx cc = {
+        .msg = msg, .msglen = sizeof(msg), .split = j->may_split ? j : NULL};
     struct lc_plan_opts po;
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
@@ -411,8 +459,8 @@ static int screen(struct judge *j, long *idx, long k)
     lc_plan_opts_default(&po, LC_SUITE_SCREEN_RUNS, j->c->signals);
     po.min_clean = LC_SUITE_SCREEN_RUNS;
     po.sparse_to_end = true; /* exact at the ends, which read every signal */
-    rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po, j->c->time_s * (double)k,
-                 &cc);
+    rc = measure(j, fn, LC_SUITE_SCREEN_WARMUP, &po,
+                 screen_bound(j, idx, k, LC_SUITE_SCREEN_RUNS), &cc);
     clean = rc == 0 && first_window_clean(&j->m.plan);
     sn.n = 0;
     if (rc == 0 && !clean) {
@@ -428,7 +476,7 @@ static int screen(struct judge *j, long *idx, long k)
         lc_plan_opts_default(&po, more, j->c->signals);
         po.min_clean = more;
         po.sparse_to_end = true;
-        rc = measure(j, fn, 0, &po, j->c->time_s * (double)k, &cc);
+        rc = measure(j, fn, 0, &po, screen_bound(j, idx, k, more), &cc);
         runs += more;
         if (rc == 0 && tail_goes_on(&j->m.plan, top, have, &sn))
             clean = true;
@@ -438,6 +486,8 @@ static int screen(struct judge *j, long *idx, long k)
     }
     clean = clean || (rc == 0 && have >= LC_SUITE_SCREEN_RUNS);
     Py_DECREF(fn);
+    if (rc == SPLIT_CLAIMED)
+        return SPLIT_CLAIMED;
     if (rc != 0 || !clean)
         return 0;
     el = (lc_clock_now() - t0) / (double)k;
@@ -689,18 +739,103 @@ static void died(struct judge *j, long i, int st, const char *what)
 
 static bool ask_confirmation(struct judge *j, long i);
 
+/* Where to cut the tests from `from` on that the job still answers for,
+ * so that the part given back (from the cut on) and the part kept take
+ * about the same first-run time: the cut, with a test to judge on each
+ * side of it, and *given the part given back's first-run seconds; 0 when
+ * fewer than two tests are left to judge. */
+static long split_point(const struct judge *j, long from, double *given)
+{
+    double total = 0, kept = 0, cum = 0, best = -1;
+    long first = -1, m = 0;
+
+    for (long i = from; i < j->sh->limit; i++)
+        if (!j->final[i]) {
+            total += j->cost[i];
+            first = first < 0 ? i : first;
+        }
+    for (long i = first; first >= 0 && i < j->sh->limit; i++) {
+        if (j->final[i])
+            continue;
+        if (i > first && (best < 0 || fabs(total - 2 * cum) < best)) {
+            best = fabs(total - 2 * cum);
+            m = i;
+            kept = cum;
+        }
+        cum += j->cost[i];
+    }
+    *given = total - kept;
+    return m;
+}
+
+/* Whether giving the tests from `from` on back would pay: the screen of
+ * the part given back (its calls at their first-run cost) is worth more
+ * than the worker it needs, SPLIT_GAIN_S over. */
+static bool worth_giving(const struct judge *j, long from)
+{
+    double given = 0;
+
+    if (!j->lend || !j->fork_ok || split_point(j, from, &given) == 0)
+        return false;
+    return given * (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS - 1) >=
+           j->import_s + SPLIT_GAIN_S;
+}
+
+/* With a lent slot claimed (lend.h): the tests from the cut on
+ * (split_point) go back to the runner, which judges them in a worker of
+ * its own, imported again; this job answers for the tests before the cut
+ * only. True when they went; false gives the claim back. */
+static bool give_back(struct judge *j, long from)
+{
+    struct lc_wire_return ret = {0};
+    double given;
+
+    ret.keep = split_point(j, from, &given);
+    if (ret.keep == 0 ||
+        lc_wire_send(j->fd, LC_WIRE_RETURN, &ret, sizeof(ret)) < 0) {
+        lc_lend_return(j->lend, j->slot);
+        j->lend = NULL; /* no more claims in this process */
+        return false;
+    }
+    j->sh->limit = ret.keep;
+    return true;
+}
+
+/* Whether test i judged alone would not reach its first clean horizon
+ * within its time bound at its first run's cost: a test that slow is
+ * screened first, as a group is (screen_bound), and judged alone only
+ * when its screen is not clean. */
+static bool slow_alone(const struct judge *j, long i)
+{
+    return j->cost[i] * (double)(j->c->warmup + LC_PLAN_MIN_CLEAN) >
+           j->c->time_s;
+}
+
 /* Judge idx[0..k): a screen of all; failing it, a screen of each class
  * (at the top), or of each half (within a class), down to single tests,
  * which get the whole plan alone. A leak among N tests costs about
  * log2(N) screens and one plan. Each screen and judgement is a child of
- * the worker's state after the first run (in_child). */
+ * the worker's state after the first run (in_child). Tests the job gave
+ * back (give_back) are left out; before each screen, and between two
+ * calls at the start of one, a slot the runner lends is taken when the
+ * tests not begun are worth it. */
 static void drill(struct judge *j, long *idx, long k, int level)
 {
     long *sub;
     long m = 0;
     int st;
 
-    if (k == 1) {
+    while (k > 0 && idx[k - 1] >= j->sh->limit)
+        k--;
+    if (k == 0)
+        return;
+    j->may_split = worth_giving(j, idx[0]);
+    if (j->may_split && lc_lend_claim(j->lend, j->slot) &&
+        give_back(j, idx[0])) {
+        drill(j, idx, k, level);
+        return;
+    }
+    if (k == 1 && (level > 0 || !slow_alone(j, idx[0]))) {
         st = in_child(j, judge_one, idx, 1);
         if (st >= 0 && j->res[idx[0]].verdict == LC_VERDICT_LEAK)
             st = in_child(j, check_one, idx, 1);
@@ -711,8 +846,18 @@ static void drill(struct judge *j, long *idx, long k, int level)
         flush(j);
         return;
     }
-    if (in_child(j, screen, idx, k) == 1) {
+    st = in_child(j, screen, idx, k);
+    if (st == SPLIT_CLAIMED) {
+        give_back(j, idx[0]);
+        drill(j, idx, k, level);
+        return;
+    }
+    if (st == 1) {
         flush(j);
+        return;
+    }
+    if (k == 1) { /* a slow test whose screen was not clean */
+        drill(j, idx, 1, level + 1);
         return;
     }
     for (long a = 1; a < k; a++)
@@ -782,7 +927,8 @@ static long first_run(struct judge *j)
         const char *status = NULL, *text = NULL;
         struct lc_result *r = &j->res[i];
 
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(st, i), "ss", &status, &text)) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(st, i), "ssd", &status, &text,
+                              &j->cost[i])) {
             Py_DECREF(st);
             return -1;
         }
@@ -816,12 +962,14 @@ static int alloc_judge(struct judge *j, long n)
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     j->keys = calloc((size_t)n + 1, sizeof(*j->keys));
     j->idx = calloc((size_t)n + 1, sizeof(*j->idx));
-    if (p == MAP_FAILED || !j->keys || !j->idx)
+    j->cost = calloc((size_t)n + 1, sizeof(*j->cost));
+    if (p == MAP_FAILED || !j->keys || !j->idx || !j->cost)
         return -LC_ENOMEM;
     j->res = (struct lc_result *)(void *)p;
     j->final = (unsigned char *)p + res;
     j->sh = (struct shared *)(void *)(p + res + fin);
     j->sh->running = -1;
+    j->sh->limit = n;
     for (long i = 0; i <= n; i++) {
         j->res[i].magic = LC_RESULT_MAGIC;
         j->res[i].verdict = LC_VERDICT_ERROR;
@@ -838,13 +986,15 @@ static void free_judge(struct judge *j)
         munmap(j->res, j->map_len);
     free(j->keys);
     free(j->idx);
+    free(j->cost);
+    lc_lend_unmap(j->lend);
 }
 
 /* Every result not sent yet becomes this failure, and is sent. */
 static void fail_rest(struct judge *j, enum lc_verdict v, enum lc_phase phase,
                       const char *msg)
 {
-    for (long i = j->sh->sent; i < j->n; i++) {
+    for (long i = j->sh->sent; i < j->sh->limit; i++) {
         if (j->final[i])
             continue;
         lc_result_fail(&j->res[i], v, phase, "%s", msg);
@@ -856,6 +1006,7 @@ static void fail_rest(struct judge *j, enum lc_verdict v, enum lc_phase phase,
 /* Open the session over the slice: sess set, or -1 with err filled. */
 static int open_session(struct judge *j, char *err, size_t errlen)
 {
+    double t0 = lc_clock_now();
     PyObject *entry = start(err, errlen), *ok;
 
     if (!entry)
@@ -868,6 +1019,7 @@ static int open_session(struct judge *j, char *err, size_t errlen)
     j->fork_ok = ok == Py_True;
     Py_XDECREF(ok);
     PyErr_Clear();
+    j->import_s = lc_clock_now() - t0;
     return 0;
 }
 
@@ -942,7 +1094,7 @@ static void confirm(struct judge *j, long i)
 /* The leaks the slice's child did not have confirmed as it went. */
 static void confirm_leaks(struct judge *j)
 {
-    for (long i = j->sh->sent; i < j->n; i++)
+    for (long i = j->sh->sent; i < j->sh->limit; i++)
         if (j->final[i] == FINAL)
             confirm(j, i);
 }
@@ -1041,8 +1193,13 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
                    int result_fd)
 {
     static char err[LC_MSG_MAX];
-    struct judge j = {
-        .c = c, .sj = sj, .fd = result_fd, .ask_fd = -1, .answer_fd = -1};
+    struct judge j = {.c = c,
+                      .sj = sj,
+                      .fd = result_fd,
+                      .ask_fd = -1,
+                      .answer_fd = -1,
+                      .lend = lc_lend_map(sj->lend_pid, sj->lend_fd),
+                      .slot = sj->slot};
     int st, rc;
 
     if (alloc_judge(&j, sj->count) < 0) {
@@ -1069,7 +1226,7 @@ int lc_suite_judge(const struct lc_case *c, const struct lc_suite_job *sj,
     if (j.hold && j.fork_ok)
         confirm_leaks(&j);
     else if (j.hold)
-        for (long i = j.sh->sent; i < j.n; i++)
+        for (long i = j.sh->sent; i < j.sh->limit; i++)
             if (j.final[i] && j.res[i].verdict == LC_VERDICT_LEAK)
                 j.res[i].suite_flags |= LC_SUITE_UNCONFIRMED;
     j.hold = false;

@@ -24,6 +24,7 @@ import inspect
 import os
 import sys
 import traceback
+from time import perf_counter
 
 from .common import (TestFailed, freeze, outcome, parse_argv,
                      regrtest_cleaner)
@@ -375,11 +376,15 @@ class UnittestSession:
         fresh(t).run(s)
 
     def first_run(self):
-        """Run each test once: [(status, text)], status ok, error, skip."""
+        """Run each test once: [(status, text, seconds)], status ok, error,
+        skip (common.outcome), and the run's time, which a split by cost
+        reads (suite.c)."""
         out = []
         for t in self.tests:
+            t0 = perf_counter()
             self._run(t)
-            out.append(outcome(self.slot.failed, self.slot.skipped))
+            out.append(outcome(self.slot.failed, self.slot.skipped) +
+                       (perf_counter() - t0,))
         freeze()
         return out
 

@@ -174,9 +174,15 @@ struct judge {
  * (give_back). Positive: never an error code. */
 #define SPLIT_CLAIMED 2
 
-/* Calls of a screen after which it no longer stops for a lent slot: the
- * runs done are lost when it does. */
+/* A screen takes a lent slot between two calls. When the tests given back
+ * are all after its own (the cut falls after them), it goes on; when the
+ * cut falls among them, it stops, to be screened again in the part kept,
+ * and the runs it did are lost: then only before its SPLIT_CALLS_MAX-th
+ * call, or, a screen whose first window was not clean, before a window of
+ * SPLIT_RUNS_LEFT runs or more (half a screen's calls: what the part kept
+ * costs screened again from its start). */
 #define SPLIT_CALLS_MAX (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS / 2)
+#define SPLIT_RUNS_LEFT SPLIT_CALLS_MAX
 
 /* Seconds a split must save, at the least, over what the worker it
  * starts costs (its start, import and collection, and the first run of
@@ -195,15 +201,35 @@ struct call_ctx {
     char *msg;
     size_t msglen;
     struct judge *split; /* a screen that may take a lent slot, or NULL */
+    long first;          /* ... of tests first..last */
+    bool free_split;     /* ... whose cut (split_point) falls after them */
 };
+
+static long split_point(const struct judge *j, long from, double *given);
+static bool give_back(struct judge *j, long from);
+
+/* Whether the screen of cc stops for a slot the runner lends now: it
+ * takes one when it may (early enough, or `free_split`: the tests given
+ * back are all after its own, which it goes on screening then). */
+static bool split_now(struct call_ctx *cc, bool early)
+{
+    struct judge *j = cc->split;
+
+    if (!j || !(early || cc->free_split) || !lc_lend_claim(j->lend, j->slot))
+        return false;
+    cc->split = NULL; /* one split a screen */
+    if (!cc->free_split)
+        return true; /* to be screened again in the part kept */
+    give_back(j, cc->first);
+    return false;
+}
 
 static int call_fn(void *ctx)
 {
     struct call_ctx *cc = ctx;
     PyObject *r;
 
-    if (cc->split && cc->calls < SPLIT_CALLS_MAX &&
-        lc_lend_claim(cc->split->lend, cc->split->slot))
+    if (split_now(cc, cc->calls < SPLIT_CALLS_MAX))
         return SPLIT_CLAIMED;
     r = PyObject_CallNoArgs(cc->fn);
     cc->calls++;
@@ -438,13 +464,18 @@ static double screen_bound(const struct judge *j, const long *idx, long k,
 
 /* Run the tests idx[0..k) together as one iteration of a short screen:
  * 1 when they are clean by it (their results filled), 0 when not,
- * SPLIT_CLAIMED when it stopped at a lent slot (j->may_split) before its
- * SPLIT_CALLS_MAX-th call. */
+ * SPLIT_CLAIMED when it stopped at a lent slot (j->may_split, split_now). */
 static int screen(struct judge *j, long *idx, long k)
 {
     static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
-    struct call_ctx cc = {
-        .msg = msg, .msglen = sizeof(msg), .split = j->may_split ? j : NULL};
+    double given;
+    struct call_ctx cc = {.msg = msg,
+                          .msglen = sizeof(msg),
+                          .split = j->may_split ? j : NULL,
+                          .first = idx[0],
+                          .free_split =
+                              j->may_split &&
+                              split_point(j, idx[0], &given) > idx[k - 1]};
     struct lc_plan_opts po;
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
@@ -473,6 +504,12 @@ static int screen(struct judge *j, long *idx, long k)
            runs < LC_SUITE_SCREEN_RUNS * (1 + LC_SUITE_SCREEN_EXTENSIONS)) {
         long more = LC_SUITE_SCREEN_RUNS - have;
 
+        /* at least `more` runs of the whole group to go: halves screened
+         * again from their start cost about SPLIT_RUNS_LEFT of it */
+        if (split_now(&cc, more >= SPLIT_RUNS_LEFT)) {
+            rc = SPLIT_CLAIMED;
+            break;
+        }
         lc_plan_opts_default(&po, more, j->c->signals);
         po.min_clean = more;
         po.sparse_to_end = true;
@@ -811,18 +848,82 @@ static bool slow_alone(const struct judge *j, long i)
            j->c->time_s;
 }
 
+/* First-run seconds of idx[0..k). */
+static double group_cost(const struct judge *j, const long *idx, long k)
+{
+    double t = 0;
+
+    for (long a = 0; a < k; a++)
+        t += j->cost[idx[a]];
+    return t;
+}
+
+/* Most first-run seconds of a group screened as one. A group whose screen
+ * is not clean costs its runs again in parts, and the more a run holds,
+ * the likelier a level that moves (numpy.random's group of 430 tests,
+ * 11.9 s a run, screened for 31 runs in one run and for 12 in another);
+ * 11 readings and a fork cost under 0.6 s a screen with numpy imported. */
+#define SCREEN_COST_MAX 2.0
+
+static void drill(struct judge *j, long *idx, long k, int level);
+
+/* Test i alone with the whole plan, its leak checked and confirmed. */
+static void judge_single(struct judge *j, long i)
+{
+    int st = in_child(j, judge_one, &i, 1);
+
+    if (st >= 0 && j->res[i].verdict == LC_VERDICT_LEAK)
+        st = in_child(j, check_one, &i, 1);
+    if (st < 0)
+        died(j, i, st, "judging this test");
+    j->final[i] = ask_confirmation(j, i) ? CONFIRMED : FINAL;
+    j->sh->running = -1;
+    flush(j);
+}
+
+/* idx[0..k), of more than one class (at the top), in parts along its
+ * runs of one key (the classes of a module come one after the other): a
+ * part per run, or (packed) runs packed in order into parts of at most
+ * SCREEN_COST_MAX a run, a run costlier alone a part of its own. */
+static void by_key(struct judge *j, long *idx, long k, bool packed)
+{
+    long *part = idx;
+    double pc = 0;
+
+    for (long a = 0, b; a < k; a = b) {
+        double sc = 0;
+
+        for (b = a; b < k && j->keys[idx[b]] == j->keys[idx[a]]; b++)
+            sc += j->cost[idx[b]];
+        if (!packed) {
+            drill(j, idx + a, b - a, 1);
+            continue;
+        }
+        if (idx + a > part && pc + sc > SCREEN_COST_MAX) {
+            drill(j, part, idx + a - part, 0);
+            part = idx + a;
+            pc = 0;
+        }
+        pc += sc;
+    }
+    if (packed)
+        drill(j, part, idx + k - part, 0);
+}
+
 /* Judge idx[0..k): a screen of all; failing it, a screen of each class
  * (at the top), or of each half (within a class), down to single tests,
  * which get the whole plan alone. A leak among N tests costs about
- * log2(N) screens and one plan. Each screen and judgement is a child of
- * the worker's state after the first run (in_child). Tests the job gave
- * back (give_back) are left out; before each screen, and between two
- * calls at the start of one, a slot the runner lends is taken when the
- * tests not begun are worth it. */
+ * log2(N) screens and one plan. A group costlier than SCREEN_COST_MAX a
+ * run is never screened whole: its classes are packed in parts up to
+ * that cost, a class costlier alone is halved by cost. Each screen and
+ * judgement is a child of the worker's state after the first run
+ * (in_child). Tests the job gave back (give_back) are left out; before
+ * each screen, and within one while it is worth it, a slot the runner
+ * lends is taken when the tests not begun are worth a worker of their
+ * own. */
 static void drill(struct judge *j, long *idx, long k, int level)
 {
-    long *sub;
-    long m = 0;
+    bool mixed = false;
     int st;
 
     while (k > 0 && idx[k - 1] >= j->sh->limit)
@@ -835,15 +936,25 @@ static void drill(struct judge *j, long *idx, long k, int level)
         drill(j, idx, k, level);
         return;
     }
-    if (k == 1 && (level > 0 || !slow_alone(j, idx[0]))) {
-        st = in_child(j, judge_one, idx, 1);
-        if (st >= 0 && j->res[idx[0]].verdict == LC_VERDICT_LEAK)
-            st = in_child(j, check_one, idx, 1);
-        if (st < 0)
-            died(j, idx[0], st, "judging this test");
-        j->final[idx[0]] = ask_confirmation(j, idx[0]) ? CONFIRMED : FINAL;
-        j->sh->running = -1;
-        flush(j);
+    if (k == 1 && !slow_alone(j, idx[0])) {
+        judge_single(j, idx[0]);
+        return;
+    }
+    for (long a = 1; a < k; a++)
+        mixed = mixed || j->keys[idx[a]] != j->keys[idx[0]];
+    mixed = mixed && level == 0; /* classes mixed by a split: halves */
+    if (k > 1 && group_cost(j, idx, k) > SCREEN_COST_MAX) {
+        double half = group_cost(j, idx, k) / 2, cum = j->cost[idx[0]];
+        long m = 1;
+
+        if (mixed) {
+            by_key(j, idx, k, true);
+            return;
+        }
+        while (m < k - 1 && cum < half)
+            cum += j->cost[idx[m++]];
+        drill(j, idx, m, level + 1);
+        drill(j, idx + m, k - m, level + 1);
         return;
     }
     st = in_child(j, screen, idx, k);
@@ -857,27 +968,16 @@ static void drill(struct judge *j, long *idx, long k, int level)
         return;
     }
     if (k == 1) { /* a slow test whose screen was not clean */
-        drill(j, idx, 1, level + 1);
+        judge_single(j, idx[0]);
         return;
     }
-    for (long a = 1; a < k; a++)
-        if (j->keys[idx[a]] != j->keys[idx[0]])
-            m = 1;
-    if (!m || level > 0) {
-        /* One class, or classes mixed by an earlier split: halves. */
-        drill(j, idx, k / 2, level + 1);
-        drill(j, idx + k / 2, k - k / 2, level + 1);
+    if (mixed) { /* by class, in order of first appearance */
+        by_key(j, idx, k, false);
         return;
     }
-    /* By class, in order of first appearance; the classes of a module
-     * come one after the other, so idx is split into runs of one key. */
-    sub = idx;
-    for (long a = 1; a <= k; a++) {
-        if (a < k && j->keys[idx[a]] == j->keys[sub[0]])
-            continue;
-        drill(j, sub, idx + a - sub, 1);
-        sub = idx + a;
-    }
+    /* One class, or classes mixed by an earlier split: halves. */
+    drill(j, idx, k / 2, level + 1);
+    drill(j, idx + k / 2, k - k / 2, level + 1);
 }
 
 /* sess.ids and sess.keys into the results and j->keys. 0 or -1. */

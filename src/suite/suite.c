@@ -862,8 +862,11 @@ static double group_cost(const struct judge *j, const long *idx, long k)
  * is not clean costs its runs again in parts, and the more a run holds,
  * the likelier a level that moves (numpy.random's group of 430 tests,
  * 11.9 s a run, screened for 31 runs in one run and for 12 in another);
- * 11 readings and a fork cost under 0.6 s a screen with numpy imported. */
-#define SCREEN_COST_MAX 2.0
+ * and a screen is the least a slice can give back once it has begun
+ * (test_json's 167 tests, 1.75 s a run, screened for 21 s, the last 12 s
+ * of them with the other worker idle). 11 readings and a fork cost under
+ * 0.6 s a screen with numpy imported, 0.06 s with a CPython test module. */
+#define SCREEN_COST_MAX 1.0
 
 static void drill(struct judge *j, long *idx, long k, int level);
 

@@ -178,16 +178,19 @@ struct judge {
  * are all after its own (the cut falls after them), it goes on; when the
  * cut falls among them, it stops, to be screened again in the part kept,
  * and the runs it did are lost: then only before its SPLIT_CALLS_MAX-th
- * call, or, a screen whose first window was not clean, before a window of
- * SPLIT_RUNS_LEFT runs or more (half a screen's calls: what the part kept
- * costs screened again from its start). */
-#define SPLIT_CALLS_MAX (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS / 2)
-#define SPLIT_RUNS_LEFT SPLIT_CALLS_MAX
+ * call (its warm-up and 2 measured runs), when at least 10 runs of the
+ * whole group are left against about 6 for the part kept from its start.
+ * Stopping later was a loss: more-itertools' 249-test group, stopped
+ * before its windows of runs more (its first not clean), took 23.5 s
+ * where going on took 14.2 s. */
+#define SPLIT_CALLS_MAX (LC_SUITE_SCREEN_WARMUP + 2)
 
 /* Seconds a split must save, at the least, over what the worker it
  * starts costs (its start, import and collection, and the first run of
- * its tests again), counting only a screen's calls of the tests given. */
-#define SPLIT_GAIN_S 1.0
+ * its tests again), counting only a screen's calls of the tests given:
+ * more-itertools gave 144 tests of 0.21 s a run back, and their worker
+ * took 4.6 s where they would have taken 3.6 s. */
+#define SPLIT_GAIN_S 2.0
 
 /* j->final[i]: 0 while test i is judged; FINAL once its result is
  * complete; CONFIRMED when it is a leak judged again alone already. */
@@ -504,12 +507,7 @@ static int screen(struct judge *j, long *idx, long k)
            runs < LC_SUITE_SCREEN_RUNS * (1 + LC_SUITE_SCREEN_EXTENSIONS)) {
         long more = LC_SUITE_SCREEN_RUNS - have;
 
-        /* at least `more` runs of the whole group to go: halves screened
-         * again from their start cost about SPLIT_RUNS_LEFT of it */
-        if (split_now(&cc, more >= SPLIT_RUNS_LEFT)) {
-            rc = SPLIT_CLAIMED;
-            break;
-        }
+        (void)split_now(&cc, false); /* only one that lets it go on */
         lc_plan_opts_default(&po, more, j->c->signals);
         po.min_clean = more;
         po.sparse_to_end = true;
@@ -814,8 +812,8 @@ static bool worth_giving(const struct judge *j, long from)
 
     if (!j->lend || !j->fork_ok || split_point(j, from, &given) == 0)
         return false;
-    return given * (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS - 1) >=
-           j->import_s + SPLIT_GAIN_S;
+    return given * (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS) >=
+           j->import_s + given + SPLIT_GAIN_S;
 }
 
 /* With a lent slot claimed (lend.h): the tests from the cut on
@@ -866,7 +864,7 @@ static double group_cost(const struct judge *j, const long *idx, long k)
  * (test_json's 167 tests, 1.75 s a run, screened for 21 s, the last 12 s
  * of them with the other worker idle). 11 readings and a fork cost under
  * 0.6 s a screen with numpy imported, 0.06 s with a CPython test module. */
-#define SCREEN_COST_MAX 1.0
+#define SCREEN_COST_MAX 0.5
 
 static void drill(struct judge *j, long *idx, long k, int level);
 

@@ -30,7 +30,8 @@ GROUP:
             the other is judged in the slice's worker (calls overlapping in
             time, in two processes, each from its own import); both slow
             tests are too slow for a plan alone within --time 20 and are
-            clean by a screen of their own.
+            clean by a screen of their own; with -j1 too (the two take
+            more than a group screened as one may take a run).
 The suite is tests/suites/pytest_speed/ (each test's docstring says what it
 must get).
 """
@@ -389,6 +390,15 @@ def test_split():
           "the two ran from imports of their own (a worker given tests "
           "back imports them again; none shares what an import made)",
           str(at_once)[:900])
+    # -j1: nothing to lend; together they take 0.8 s a run, over the half
+    # second a group screened as one may take: still a screen each
+    rc, cases = run_json(SUITE + "/test_split_slow.py", "-j1",
+                         time=["--time", "20"])
+    check(rc == 0 and all(c.get("verdict") == "clean" and
+                          c.get("screen_tests") == 1
+                          for c in cases.values()) and len(cases) == 2,
+          "-j1: the two slow tests screened apart, not as one group",
+          screened(cases))
 
 
 GROUPS = {"certain": test_certain, "slices": test_slices,

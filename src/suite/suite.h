@@ -30,7 +30,23 @@
  * Otherwise the same is tried per class (unittest) or
  * parent node (pytest), and what is still not clearly clean gets the whole
  * adaptive plan (plan.h) alone, with its own time bound: a test's budget
- * is its own, not its module's.
+ * is its own, not its module's. The first run times each test: a group
+ * whose tests take more than half a second a run is never screened whole
+ * (its classes are packed in order into parts up to that, a class
+ * costlier alone is halved by time), and a test too slow for its plan to
+ * reach 64 calls within its time bound is screened alone before it is
+ * judged alone (a screen's time bound covers three times its runs).
+ *
+ * Balance (lend.h): slices are cut by count before any test has run.
+ * Once the runner has nothing left to start, it offers its free slots;
+ * a slice whose tests not begun are worth a worker of their own (their
+ * screen's calls at first-run cost against its own start, import and
+ * collection plus 2 s) claims one before a screen, or between two calls
+ * of one, and gives the later half of them (by first-run time) back in a
+ * RETURN record (wire.h): the runner judges them in a new worker in that
+ * slot, which imports them again, as every slice does. A screen whose
+ * group lies wholly before the cut goes on; one the cut falls in stops
+ * (before its 4th call only) and its part kept is screened again.
  *
  * Isolation (issue 22): the worker forks. The first run and the drill run
  * in a child of the state after import and collection; each screen and

@@ -448,6 +448,16 @@ static void flush(struct judge *j)
     }
 }
 
+/* First-run seconds of idx[0..k). */
+static double group_cost(const struct judge *j, const long *idx, long k)
+{
+    double t = 0;
+
+    for (long a = 0; a < k; a++)
+        t += j->cost[idx[a]];
+    return t;
+}
+
 /* A screen's time bound for `runs` runs of idx[0..k): --time a test, or
  * three times what those runs take at the tests' first-run cost when that
  * is more, so that a group of slow tests is screened, not cut short and
@@ -456,10 +466,8 @@ static void flush(struct judge *j)
 static double screen_bound(const struct judge *j, const long *idx, long k,
                            long runs)
 {
-    double cost = 0;
+    double cost = group_cost(j, idx, k);
 
-    for (long a = 0; a < k; a++)
-        cost += j->cost[idx[a]];
     return j->c->time_s * (double)k > 3.0 * cost * (double)runs
                ? j->c->time_s * (double)k
                : 3.0 * cost * (double)runs;
@@ -844,16 +852,6 @@ static bool slow_alone(const struct judge *j, long i)
 {
     return j->cost[i] * (double)(j->c->warmup + LC_PLAN_MIN_CLEAN) >
            j->c->time_s;
-}
-
-/* First-run seconds of idx[0..k). */
-static double group_cost(const struct judge *j, const long *idx, long k)
-{
-    double t = 0;
-
-    for (long a = 0; a < k; a++)
-        t += j->cost[idx[a]];
-    return t;
 }
 
 /* Most first-run seconds of a group screened as one. A group whose screen

@@ -166,7 +166,8 @@ struct judge {
     double import_s;       /* the worker's start, import and collection */
     struct lc_lend *lend;  /* the runner's idle slots (lend.h), or NULL */
     int slot;              /* the runner's slot of this slice */
-    bool may_split;        /* the screen starting may take a lent slot */
+    long cut;              /* where tests go back for a lent slot, worth a
+                              worker of their own (split_cut); 0: none */
 };
 
 /* What a screen's call returns, and then the screen, when it took a slot
@@ -204,12 +205,10 @@ struct call_ctx {
     char *msg;
     size_t msglen;
     struct judge *split; /* a screen that may take a lent slot, or NULL */
-    long first;          /* ... of tests first..last */
-    bool free_split;     /* ... whose cut (split_point) falls after them */
+    bool free_split;     /* ... whose tests all come before j->cut */
 };
 
-static long split_point(const struct judge *j, long from, double *given);
-static bool give_back(struct judge *j, long from);
+static bool give_back(struct judge *j);
 
 /* Whether the screen of cc stops for a slot the runner lends now: it
  * takes one when it may (early enough, or `free_split`: the tests given
@@ -223,7 +222,7 @@ static bool split_now(struct call_ctx *cc, bool early)
     cc->split = NULL; /* one split a screen */
     if (!cc->free_split)
         return true; /* to be screened again in the part kept */
-    give_back(j, cc->first);
+    give_back(j);
     return false;
 }
 
@@ -475,18 +474,14 @@ static double screen_bound(const struct judge *j, const long *idx, long k,
 
 /* Run the tests idx[0..k) together as one iteration of a short screen:
  * 1 when they are clean by it (their results filled), 0 when not,
- * SPLIT_CLAIMED when it stopped at a lent slot (j->may_split, split_now). */
+ * SPLIT_CLAIMED when it stopped at a lent slot (j->cut, split_now). */
 static int screen(struct judge *j, long *idx, long k)
 {
     static char msg[LC_MSG_MAX]; /* a failure here is only a drill-down */
-    double given;
     struct call_ctx cc = {.msg = msg,
                           .msglen = sizeof(msg),
-                          .split = j->may_split ? j : NULL,
-                          .first = idx[0],
-                          .free_split =
-                              j->may_split &&
-                              split_point(j, idx[0], &given) > idx[k - 1]};
+                          .split = j->cut ? j : NULL,
+                          .free_split = j->cut > idx[k - 1]};
     struct lc_plan_opts po;
     double t0 = lc_clock_now(), el;
     PyObject *fn = make_fn(j, idx, k, false);
@@ -811,29 +806,31 @@ static long split_point(const struct judge *j, long from, double *given)
     return m;
 }
 
-/* Whether giving the tests from `from` on back would pay: the screen of
- * the part given back (its calls at their first-run cost) is worth more
- * than the worker it needs, SPLIT_GAIN_S over. */
-static bool worth_giving(const struct judge *j, long from)
+/* The cut (split_point) for the tests from `from` on when giving the
+ * part after it back would pay: the screen of that part (its calls at
+ * their first-run cost) is worth more than the worker it needs,
+ * SPLIT_GAIN_S over; else 0. */
+static long split_cut(const struct judge *j, long from)
 {
     double given = 0;
+    long m;
 
-    if (!j->lend || !j->fork_ok || split_point(j, from, &given) == 0)
-        return false;
+    if (!j->lend || !j->fork_ok || (m = split_point(j, from, &given)) == 0)
+        return 0;
     return given * (LC_SUITE_SCREEN_WARMUP + LC_SUITE_SCREEN_RUNS) >=
-           j->import_s + given + SPLIT_GAIN_S;
+                   j->import_s + given + SPLIT_GAIN_S
+               ? m
+               : 0;
 }
 
-/* With a lent slot claimed (lend.h): the tests from the cut on
- * (split_point) go back to the runner, which judges them in a worker of
- * its own, imported again; this job answers for the tests before the cut
- * only. True when they went; false gives the claim back. */
-static bool give_back(struct judge *j, long from)
+/* With a lent slot claimed (lend.h): the tests from j->cut on go back to
+ * the runner, which judges them in a worker of its own, imported again;
+ * this job answers for the tests before the cut only. True when they
+ * went; false gives the claim back. */
+static bool give_back(struct judge *j)
 {
-    struct lc_wire_return ret = {0};
-    double given;
+    struct lc_wire_return ret = {.keep = j->cut};
 
-    ret.keep = split_point(j, from, &given);
     if (ret.keep == 0 ||
         lc_wire_send(j->fd, LC_WIRE_RETURN, &ret, sizeof(ret)) < 0) {
         lc_lend_return(j->lend, j->slot);
@@ -929,9 +926,8 @@ static void drill(struct judge *j, long *idx, long k, int level)
         k--;
     if (k == 0)
         return;
-    j->may_split = worth_giving(j, idx[0]);
-    if (j->may_split && lc_lend_claim(j->lend, j->slot) &&
-        give_back(j, idx[0])) {
+    j->cut = split_cut(j, idx[0]);
+    if (j->cut && lc_lend_claim(j->lend, j->slot) && give_back(j)) {
         drill(j, idx, k, level);
         return;
     }
@@ -958,7 +954,7 @@ static void drill(struct judge *j, long *idx, long k, int level)
     }
     st = in_child(j, screen, idx, k);
     if (st == SPLIT_CLAIMED) {
-        give_back(j, idx[0]);
+        give_back(j);
         drill(j, idx, k, level);
         return;
     }
